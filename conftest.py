@@ -1,0 +1,8 @@
+"""Wires the pytest plugins of a UAT run: the harness's fixtures and hooks, and the step definitions."""
+
+pytest_plugins = [
+    "harness.pytest_plugin",
+    "steps.hubspot_steps",
+    "steps.salesforce_steps",
+    "steps.sync_steps",
+]

@@ -1,0 +1,50 @@
+"""Load and validate a profile; every problem is one line with the file, the line and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import UserError
+from .mappings import FieldMapping, load_mappings
+from .model import Profile
+from .yaml_positions import line_of, load_yaml_with_lines
+
+
+def _describe(error: dict) -> str:
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown setting; remove it or check its spelling against docs/profile.md"
+    if kind == "missing":
+        return "required setting is missing"
+    return error.get("msg", "invalid value")
+
+
+def load_profile(path: Path | str) -> Profile:
+    path = Path(path)
+    data, lines = load_yaml_with_lines(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}:1: a profile is a YAML mapping of settings (name, integration_owner, mappings, ...)")
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = tuple(first.get("loc", ()))
+        line = line_of(lines, loc)
+        where = ".".join(str(part) for part in loc) or "(top level)"
+        raise UserError(f"{path}:{line or 1}: {where}: {_describe(first)}") from None
+    profile.source = path.resolve()
+    for object_type, relative in profile.mappings.items():
+        if not profile.resolve(relative).is_file():
+            line = line_of(lines, ("mappings", object_type))
+            raise UserError(f"{path}:{line}: mappings.{object_type}: file {relative} not found (paths are relative to "
+                            "the profile)")
+    return profile
+
+
+def profile_mappings(profile: Profile) -> list[FieldMapping]:
+    out: list[FieldMapping] = []
+    for object_type, relative in profile.mappings.items():
+        out.extend(load_mappings(profile.resolve(relative), object_type))
+    return out

@@ -1,0 +1,149 @@
+"""The pytest side of a UAT run: profile, sandboxes (twin or real), run folder and ledger as fixtures, and
+one line per scenario in `results.jsonl` for the sign-off report.
+
+`uat run` sets the environment (UAT_PROFILE, UAT_RUN_DIR and the target's credentials) and runs pytest in a
+subprocess. Run pytest on the suite directly and the session starts a twin itself when no credentials are
+set, so a QA lead can iterate on one feature file with plain `pytest`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .errors import UserError
+from .ledger import Ledger
+from .profile import FieldMapping, Profile, load_profile, profile_mappings
+from .report.categories import classify
+from .run_context import RunContext, create_run, open_run
+from .sandboxes import Sandboxes, connect
+from .sandboxes.credentials import credentials_from_env, has_credentials
+from .sandboxes.twin_target import twin_credentials
+from .twin.paths import PROJECT_ROOT
+from .waiter import Waiter
+
+DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
+
+
+@dataclass
+class ScenarioContext:
+    """What one scenario acted on and observed, shared between its steps."""
+
+    records: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def _fail_setup(error: UserError) -> None:
+    pytest.exit(str(error), returncode=2)
+
+
+@pytest.fixture(scope="session")
+def uat_profile() -> Profile:
+    try:
+        return load_profile(os.environ.get("UAT_PROFILE", str(DEFAULT_PROFILE)))
+    except UserError as error:
+        _fail_setup(error)
+        raise
+
+
+@pytest.fixture(scope="session")
+def uat_mappings(uat_profile: Profile) -> list[FieldMapping]:
+    try:
+        return profile_mappings(uat_profile)
+    except UserError as error:
+        _fail_setup(error)
+        raise
+
+
+@pytest.fixture(scope="session")
+def uat_run() -> RunContext:
+    run_dir = os.environ.get("UAT_RUN_DIR")
+    return open_run(Path(run_dir)) if run_dir else create_run(run_id="adhoc-" + time.strftime("%Y%m%d-%H%M%S"))
+
+
+@pytest.fixture(scope="session")
+def ledger(uat_run: RunContext) -> Ledger:
+    return uat_run.ledger
+
+
+@pytest.fixture(scope="session")
+def sandboxes(uat_profile: Profile) -> Iterator[Sandboxes]:
+    try:
+        if has_credentials():
+            yield connect(credentials_from_env())
+            return
+        if uat_profile.target.kind != "twin":
+            raise UserError(f"{uat_profile.source}: target.kind is sandboxes but no credentials are set; export the "
+                            "UAT_SF_* and UAT_HUBSPOT_* variables (README, 'Real sandboxes')")
+        from .twin import Twin  # only an ad-hoc pytest session starts a twin of its own
+
+        with Twin.start(org=uat_profile.target.org, sync=uat_profile.target.sync) as twin:
+            yield connect(twin_credentials(twin.info()))
+    except UserError as error:
+        _fail_setup(error)
+
+
+@pytest.fixture(scope="session")
+def waiter(uat_profile: Profile, sandboxes: Sandboxes) -> Waiter:
+    window = uat_profile.sync_window
+    return Waiter(timeout=window.timeout_seconds, first_poll=window.first_poll_seconds, max_poll=window.max_poll_seconds,
+                  nudge=sandboxes.nudge if sandboxes.control is not None else None)
+
+
+@pytest.fixture
+def scenario() -> ScenarioContext:
+    return ScenarioContext()
+
+
+# -- results.jsonl ------------------------------------------------------------------------------------
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    node = request.node
+    node.user_properties.append(("uat_feature", feature.name))
+    node.user_properties.append(("uat_scenario", scenario.name))
+    node.user_properties.append(("uat_tags", sorted(set(scenario.tags) | set(feature.tags))))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    properties = dict(report.user_properties)
+    if "uat_feature" not in properties:
+        return
+    final = report.when == "call" or (report.when == "setup" and report.outcome != "passed")
+    if not final:
+        return
+    run_dir = os.environ.get("UAT_RUN_DIR")
+    if not run_dir:
+        return
+    message = None
+    if report.outcome == "failed":
+        message = getattr(report.longrepr, "reprcrash", None)
+        message = message.message if message is not None else str(report.longrepr)
+    elif report.outcome == "skipped" and isinstance(report.longrepr, tuple):
+        message = str(report.longrepr[2])
+    line = {"nodeid": report.nodeid, "feature": properties["uat_feature"], "scenario": properties["uat_scenario"],
+            "outcome": report.outcome, "duration": round(report.duration, 3), "tags": properties.get("uat_tags", []),
+            "message": message, "category": classify(message) if report.outcome == "failed" else None,
+            "evidence": properties.get("uat_evidence", {})}
+    with open(Path(run_dir) / "results.jsonl", "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line, default=str) + "\n")
+
+
+def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
+    """Feature tags become markers (for `-m` selection by object and field); register them as they appear."""
+    marker = getattr(pytest.mark, tag)
+    marker(function)
+    return True
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Tags are open-ended (every object and field): register the families so --strict-markers stays usable.
+    for family in ("object", "field", "critical", "blocker", "normal", "minor", "reconciliation"):
+        config.addinivalue_line("markers", f"{family}: UAT scenario tag")
+    config.addinivalue_line("filterwarnings", "ignore::pytest.PytestUnknownMarkWarning")

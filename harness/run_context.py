@@ -1,0 +1,73 @@
+"""One run's identity and folder: `reports/<run-id>/`, and `reports/latest` pointing at the newest.
+
+The folder's file names are a contract other tools and users rely on (see README, 'The run folder').
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .ledger import Ledger
+from .twin.paths import PROJECT_ROOT
+
+REPORTS_DIR = PROJECT_ROOT / "reports"
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
+
+
+@dataclass
+class RunContext:
+    run_id: str
+    run_dir: Path
+
+    @property
+    def tag(self) -> str:
+        """The run's tag in test data (e-mail plus-addresses): short, lower-case, unique per run."""
+        return "uat" + self.run_id.replace("-", "")[-10:].lower()
+
+    @property
+    def ledger(self) -> Ledger:
+        return Ledger(self.run_dir / "ledger.jsonl", self.run_id)
+
+    @property
+    def allure_results(self) -> Path:
+        return self.run_dir / "allure-results"
+
+    @property
+    def allure_report(self) -> Path:
+        return self.run_dir / "allure-report"
+
+    @property
+    def results_file(self) -> Path:
+        return self.run_dir / "results.jsonl"
+
+    @property
+    def seed_manifest(self) -> Path:
+        return self.run_dir / "seed-manifest.json"
+
+
+def create_run(reports_dir: Path = REPORTS_DIR, run_id: str | None = None) -> RunContext:
+    run_id = run_id or new_run_id()
+    run_dir = reports_dir / run_id
+    (run_dir / "allure-results").mkdir(parents=True, exist_ok=True)
+    return RunContext(run_id, run_dir)
+
+
+def open_run(run_dir: Path) -> RunContext:
+    return RunContext(run_dir.name, run_dir)
+
+
+def point_latest(context: RunContext) -> None:
+    """`reports/latest` -> this run (a relative symlink, replaced atomically)."""
+    latest = context.run_dir.parent / "latest"
+    temporary = context.run_dir.parent / f".latest-{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(context.run_dir.name)
+    os.replace(temporary, latest)

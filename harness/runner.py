@@ -1,0 +1,139 @@
+"""`uat run`: profile -> connect (twin or sandboxes) -> seed -> Gherkin suite -> reports -> cleanup.
+
+The suite runs in a pytest subprocess with the target's credentials in its environment (never on its command
+line, never in a file of the run folder), so a real-sandbox run and a twin run differ only in where those
+credentials came from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cleanup import CleanupResult, cleanup_run
+from .errors import UserError
+from .profile import Profile, load_profile, profile_mappings
+from .report import allure_html
+from .report.results import read_results
+from .report.signoff import SignOff, evaluate, write_signoff
+from .run_context import RunContext, create_run, point_latest
+from .sandboxes import Sandboxes, connect
+from .sandboxes.credentials import credentials_from_env
+from .sandboxes.twin_target import twin_credentials, twin_environment
+from .seeder import load_recipe, plan_from_recipe, seed_sandboxes
+from .seeder.seeder import write_manifest
+from .twin.paths import PROJECT_ROOT
+
+SUITE = "steps/test_uat_suite.py"
+
+
+@dataclass
+class RunOptions:
+    profile: Path
+    org: str | None = None
+    keep_data: bool = False
+    workers: str | None = None
+    marker: str | None = None
+    keyword: str | None = None
+    allure_html: bool = True
+
+
+@dataclass
+class RunOutcome:
+    context: RunContext
+    signoff: SignOff
+    cleanup: CleanupResult | None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.signoff.verdict == "GO" else 1
+
+
+@contextlib.contextmanager
+def target(profile: Profile, org: str | None) -> Iterator[tuple[dict[str, str], Sandboxes, str]]:
+    """Yield (environment for the suite, connected sandboxes, a description of the target)."""
+    if profile.target.kind == "twin":
+        from .twin import Twin
+
+        with Twin.start(org=org or profile.target.org, sync=profile.target.sync) as twin:
+            info = twin.info()
+            yield twin_environment(info), connect(twin_credentials(info)), f"the twin (org {twin.org})"
+        return
+    credentials = credentials_from_env()
+    sandboxes = connect(credentials)
+    yield {}, sandboxes, (f"Salesforce sandbox {sandboxes.organization.get('Id')} and HubSpot portal "
+                          f"{sandboxes.portal.get('portalId')}")
+
+
+def run_suite(context: RunContext, profile: Profile, environment: dict[str, str], options: RunOptions) -> int:
+    env = {**os.environ, **environment, "UAT_RUN_DIR": str(context.run_dir), "UAT_PROFILE": str(profile.source)}
+    command = [sys.executable, "-m", "pytest", SUITE, f"--alluredir={context.allure_results}", "-p", "no:cacheprovider",
+               "-q", "--no-header", "-rN", "-o", "console_output_style=classic"]
+    if options.workers:
+        command += ["-n", options.workers, "--dist", "load"]
+    if options.marker:
+        command += ["-m", options.marker]
+    if options.keyword:
+        command += ["-k", options.keyword]
+    with (context.run_dir / "pytest.log").open("w", encoding="utf-8") as log:
+        completed = subprocess.run(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return completed.returncode
+
+
+def execute(options: RunOptions, progress: Callable[[str], None] = lambda _message: None) -> RunOutcome:
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    profile = load_profile(options.profile)
+    profile_mappings(profile)  # a bad mapping CSV stops the run before anything is written
+    recipe = load_recipe(profile.resolve(profile.seed.recipe))
+    context = create_run()
+    progress(f"run {context.run_id}: {context.run_dir}")
+    infrastructure: list[str] = []
+    cleanup: CleanupResult | None = None
+    with target(profile, options.org) as (environment, sandboxes, description):
+        timings["connect"] = time.monotonic() - started
+        progress(f"connected to {description}")
+        plan = plan_from_recipe(recipe, profile.seed.seed, profile.seed.scale, context.tag)
+        seeded = seed_sandboxes(plan, sandboxes, context.ledger)
+        write_manifest(context.seed_manifest, recipe, plan, seeded, sandboxes)
+        timings["seed"] = time.monotonic() - started - timings["connect"]
+        progress(f"seeded {len(seeded.created)} records")
+        mark = time.monotonic()
+        code = run_suite(context, profile, environment, options)
+        timings["suite"] = time.monotonic() - mark
+        if code not in (0, 1, 5):
+            infrastructure.append(f"pytest exited with code {code}; see {context.run_dir / 'pytest.log'}")
+        results = read_results(context.results_file)
+        extra: dict[str, Any] = {"api_calls": sandboxes.budget.report()}
+        if sandboxes.control is not None:
+            extra["sync_health"] = sandboxes.control.health()
+        report = evaluate(context.run_id, profile, description, results, infrastructure, extra)
+        write_signoff(context.run_dir, report)
+        if not options.keep_data:
+            mark = time.monotonic()
+            cleanup = cleanup_run(sandboxes, context.ledger, context.run_dir / "cleanup.jsonl")
+            timings["cleanup"] = time.monotonic() - mark
+    if options.allure_html:
+        mark = time.monotonic()
+        try:
+            allure_html.generate(context.allure_results, context.allure_report, f"UAT: {profile.name}")
+        except allure_html.AllureUnavailable as error:
+            progress(f"Allure HTML report not generated: {error}")
+        timings["allure"] = time.monotonic() - mark
+    point_latest(context)
+    timings["total"] = time.monotonic() - started
+    return RunOutcome(context, report, cleanup, timings)
+
+
+def ensure_profile(path: Path) -> Path:
+    if not path.exists():
+        raise UserError(f"{path}: profile not found; pass --profile PATH or create fixtures/profiles/default.yaml")
+    return path

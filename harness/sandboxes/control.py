@@ -1,0 +1,40 @@
+"""The twin's control plane, as the harness sees it: the only twin-specific client, absent in real mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .credentials import TwinControlCredentials
+from .http import platform_session
+
+
+class TwinControl:
+    def __init__(self, credentials: TwinControlCredentials, ca_bundle: str | None) -> None:
+        self.url = credentials.url.rstrip("/")
+        self.session = platform_session(ca_bundle)
+        self.session.headers["Authorization"] = f"Bearer {credentials.token.reveal()}"
+
+    def _post(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        response = self.session.post(self.url + path, json=body or {}, timeout=120)
+        response.raise_for_status()
+        return response.json()
+
+    def sync_now(self, cycles: int = 1) -> list[dict[str, Any]]:
+        """Run connector cycles now: the twin's stand-in for waiting for HubSpot's next check."""
+        return self._post("/sync", {"cycles": cycles})["cycles"]
+
+    def health(self) -> dict[str, Any]:
+        response = self.session.get(self.url + "/health", timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def pause(self) -> None:
+        self._post("/pause")
+
+    def resume(self) -> None:
+        self._post("/resume")
+
+    def snapshot(self) -> dict[str, Any]:
+        response = self.session.get(self.url + "/snapshot", timeout=120)
+        response.raise_for_status()
+        return response.json()

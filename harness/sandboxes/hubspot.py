@@ -1,0 +1,121 @@
+"""The HubSpot side, through hubspot-api-client, with urllib3 retries that also cover POST and PATCH."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import hubspot
+from urllib3.util.retry import Retry
+
+from ..errors import UserError
+from .budget import ApiBudget
+from .credentials import HubSpotCredentials
+from .http import platform_session
+
+log = logging.getLogger("harness.hubspot")
+
+
+class CountingRetry(Retry):
+    """urllib3's Retry, counting each retry into the run's budget (the SDK retries below our code)."""
+
+    budget: ApiBudget | None = None
+
+    def increment(self, *args: Any, **kwargs: Any) -> Retry:
+        new = super().increment(*args, **kwargs)
+        if self.budget is not None:
+            self.budget.retried("hubspot")
+            self.budget.spend("hubspot")
+        new.budget = self.budget
+        return new
+
+
+def retry_policy(budget: ApiBudget, total: int = 6) -> Retry:
+    # allowed_methods=None: urllib3's default leaves out POST and PATCH, i.e. creates, batches and searches.
+    policy = CountingRetry(total=total, backoff_factor=0.3, backoff_max=10, status_forcelist=(429, 500, 502, 503, 504),
+                           allowed_methods=None, respect_retry_after_header=True, raise_on_status=False)
+    policy.budget = budget
+    return policy
+
+
+class HubSpotSandbox:
+    def __init__(self, client: hubspot.Client, credentials: HubSpotCredentials, ca_bundle: str | None,
+                 budget: ApiBudget) -> None:
+        self.client = client
+        self.credentials = credentials
+        self.budget = budget
+        self.raw = platform_session(ca_bundle)
+        self.raw.headers["Authorization"] = f"Bearer {credentials.token.reveal()}"
+        # The SDK builds a new connection pool on every `client.crm.<type>.<api>` access; keep one per API.
+        self._apis: dict[tuple[str, str], Any] = {}
+
+    @classmethod
+    def connect(cls, credentials: HubSpotCredentials, ca_bundle: str | None, budget: ApiBudget) -> HubSpotSandbox:
+        options: dict[str, Any] = {"access_token": credentials.token.reveal(), "host": credentials.host,
+                                   "retry": retry_policy(budget)}
+        if ca_bundle:
+            options["ssl_ca_cert"] = ca_bundle
+        return cls(hubspot.Client.create(**options), credentials, ca_bundle, budget)
+
+    def api(self, object_type: str, kind: str) -> Any:
+        key = (object_type, kind)
+        if key not in self._apis:
+            self._apis[key] = getattr(getattr(self.client.crm, object_type), kind)
+        return self._apis[key]
+
+    def _call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        self.budget.spend("hubspot")
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:  # each SDK sub-package has its own ApiException class: test by status
+            status = getattr(error, "status", None)
+            if status == 401:
+                raise UserError("environment: HubSpot refused the token (401); check UAT_HUBSPOT_TOKEN and the "
+                                "private app's scopes") from None
+            raise
+
+    # -- records --------------------------------------------------------------------------------------
+    def create(self, object_type: str, properties: dict[str, Any]) -> str:
+        created = self._call(self.api(object_type, "basic_api").create, {"properties": properties})
+        return created.id
+
+    def get(self, object_type: str, object_id: str, properties: Iterable[str] | None = None,
+            with_history: Iterable[str] | None = None) -> Any:
+        return self._call(self.api(object_type, "basic_api").get_by_id, object_id, properties=list(properties or []) or None,
+                          properties_with_history=list(with_history or []) or None)
+
+    def update(self, object_type: str, object_id: str, properties: dict[str, Any]) -> None:
+        self._call(self.api(object_type, "basic_api").update, object_id, {"properties": properties})
+
+    def archive(self, object_type: str, object_id: str) -> None:
+        self._call(self.api(object_type, "basic_api").archive, object_id)
+
+    def read_many(self, object_type: str, ids: Iterable[str], properties: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Objects by id through batch read (100 a call): by id, never by search, which lags writes."""
+        wanted = list(dict.fromkeys(ids))
+        names = list(properties)
+        out: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), 100):
+            chunk = wanted[start:start + 100]
+            response = self._call(self.api(object_type, "batch_api").read,
+                                  {"inputs": [{"id": i} for i in chunk], "properties": names})
+            for item in response.results or []:
+                out[item.id] = dict(item.properties or {})
+        return out
+
+    # -- what the SDK lacks ---------------------------------------------------------------------------
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        """A raw call for endpoints hubspot-api-client 12 does not wrap (account info, lists, workflows)."""
+        self.budget.spend("hubspot")
+        response = self.raw.request(method, self.credentials.host.rstrip("/") + path,
+                                    data=json.dumps(body) if body is not None else None,
+                                    headers={"Content-Type": "application/json"} if body is not None else None)
+        if response.status_code == 401:
+            raise UserError("environment: HubSpot refused the token (401); check UAT_HUBSPOT_TOKEN")
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def account(self) -> dict[str, Any]:
+        return self.request("GET", "/account-info/v3/details")

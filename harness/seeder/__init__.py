@@ -1,0 +1,7 @@
+"""The representative-data seeder: a recipe (data) becomes a deterministic plan, the plan becomes records."""
+
+from .plan import PlannedRecord, SeedPlan, plan_from_recipe
+from .recipe import Recipe, load_recipe
+from .seeder import seed_sandboxes
+
+__all__ = ["PlannedRecord", "Recipe", "SeedPlan", "load_recipe", "plan_from_recipe", "seed_sandboxes"]

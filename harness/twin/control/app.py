@@ -1,0 +1,65 @@
+"""Control-plane routes, behind their own token so a client of the platforms cannot drive the twin."""
+
+from __future__ import annotations
+
+import hmac
+from typing import TYPE_CHECKING
+
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request, Response
+
+from ..web import PlatformApp, json_response, read_json
+
+if TYPE_CHECKING:
+    from ..twin import Twin
+
+RULES = [
+    Rule("/sync", endpoint="sync", methods=["POST"]),
+    Rule("/health", endpoint="health", methods=["GET"]),
+    Rule("/pause", endpoint="pause", methods=["POST"]),
+    Rule("/resume", endpoint="resume", methods=["POST"]),
+    Rule("/snapshot", endpoint="snapshot", methods=["GET"]),
+    Rule("/info", endpoint="info", methods=["GET"]),
+]
+
+
+class ControlApp(PlatformApp):
+    def __init__(self, twin: Twin, token: str) -> None:
+        self.twin = twin
+        self.token = token
+        super().__init__(RULES, {
+            "sync": self.sync, "health": self.health, "pause": self.pause, "resume": self.resume,
+            "snapshot": self.snapshot, "info": self.info,
+        })
+
+    def authenticate(self, request: Request) -> Response | None:
+        header = request.headers.get("Authorization", "")
+        token = header[7:] if header[:7].lower() == "bearer " else ""
+        if not token or not hmac.compare_digest(token.encode(), self.token.encode()):
+            return json_response({"message": "control plane token required"}, 401)
+        return None
+
+    def sync(self, request: Request) -> Response:
+        body = read_json(request) or {}
+        cycles = max(1, min(20, int(body.get("cycles", 1)))) if isinstance(body, dict) else 1
+        stats = [self.twin.sync_now() for _ in range(cycles)]
+        return json_response({"cycles": stats})
+
+    def health(self, request: Request) -> Response:
+        return json_response(self.twin.health())
+
+    def pause(self, request: Request) -> Response:
+        self.twin.connector.paused = True
+        return json_response({"paused": True})
+
+    def resume(self, request: Request) -> Response:
+        self.twin.connector.paused = False
+        return json_response({"paused": False})
+
+    def snapshot(self, request: Request) -> Response:
+        return json_response(self.twin.snapshot())
+
+    def info(self, request: Request) -> Response:
+        return json_response({"org": self.twin.org, "sync": self.twin.sync_mode,
+                              "organization_id": self.twin.salesforce.organization_id,
+                              "portal_id": self.twin.hubspot.portal.portal_id})

@@ -1,0 +1,205 @@
+"""The org's actual schema, read from `fixtures/orgs/<org>/salesforce.yaml`.
+
+Describe (global and per object) is generated from this; the backend builds one SQLite table per object
+from it. Standard system fields (Id, IsDeleted, CreatedDate, ...) are added here so fixtures stay short.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TEXT_TYPES = {"id", "reference", "string", "textarea", "email", "phone", "url", "picklist", "multipicklist",
+              "combobox", "date", "datetime", "encryptedstring"}
+NUMBER_TYPES = {"double", "currency", "percent"}
+INTEGER_TYPES = {"int"}
+BOOLEAN_TYPES = {"boolean"}
+ALL_TYPES = TEXT_TYPES | NUMBER_TYPES | INTEGER_TYPES | BOOLEAN_TYPES
+
+SOAP_TYPES = {"id": "tns:ID", "reference": "tns:ID", "boolean": "xsd:boolean", "int": "xsd:int", "double": "xsd:double",
+              "currency": "xsd:double", "percent": "xsd:double", "date": "xsd:date", "datetime": "xsd:dateTime"}
+
+
+class SchemaError(ValueError):
+    """The org fixture itself is wrong: raised with the file and the field path."""
+
+
+@dataclass
+class FieldSchema:
+    name: str
+    type: str
+    label: str = ""
+    length: int = 0
+    required: bool = False
+    unique: bool = False
+    external_id: bool = False
+    indexed: bool = False
+    default: Any = None
+    values: list[str] = field(default_factory=list)
+    restricted: bool = False
+    formula: str | None = None
+    reference_to: list[str] = field(default_factory=list)
+    relationship_name: str | None = None
+    system: bool = False
+    createable: bool = True
+    updateable: bool = True
+    precision: int = 18
+    scale: int = 2
+
+    @property
+    def column_type(self) -> str:
+        if self.type in NUMBER_TYPES:
+            return "REAL"
+        if self.type in INTEGER_TYPES or self.type in BOOLEAN_TYPES:
+            return "INTEGER"
+        return "TEXT"
+
+    @property
+    def calculated(self) -> bool:
+        return self.formula is not None
+
+
+@dataclass
+class SObjectSchema:
+    name: str
+    key_prefix: str
+    label: str
+    label_plural: str
+    fields: dict[str, FieldSchema]  # keyed by lower-case API name
+    queryable: bool = True
+    createable: bool = True
+    tooling: bool = False
+    child_relationships: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def table(self) -> str:
+        return f"sf_{self.name.lower()}"
+
+    def field(self, name: str) -> FieldSchema | None:
+        return self.fields.get(name.lower())
+
+    def by_relationship(self, relationship: str) -> FieldSchema | None:
+        wanted = relationship.lower()
+        for candidate in self.fields.values():
+            if candidate.relationship_name and candidate.relationship_name.lower() == wanted:
+                return candidate
+        return None
+
+
+@dataclass
+class OrgSchema:
+    objects: dict[str, SObjectSchema]
+    organization: dict[str, Any]
+    seed_records: dict[str, list[dict[str, Any]]]
+    behaviour: dict[str, Any]
+
+    def sobject(self, name: str) -> SObjectSchema | None:
+        return self.objects.get(name.lower())
+
+    def by_prefix(self, prefix: str) -> SObjectSchema | None:
+        for candidate in self.objects.values():
+            if candidate.key_prefix == prefix:
+                return candidate
+        return None
+
+
+def _system_fields(has_owner: bool, has_master: bool) -> list[FieldSchema]:
+    ro = {"system": True, "createable": False, "updateable": False}
+    fields = [
+        FieldSchema("Id", "id", "Record ID", 18, indexed=True, **ro),
+        FieldSchema("IsDeleted", "boolean", "Deleted", **ro),
+        FieldSchema("CreatedDate", "datetime", "Created Date", **ro),
+        FieldSchema("CreatedById", "reference", "Created By ID", 18, reference_to=["User"], relationship_name="CreatedBy", **ro),
+        FieldSchema("LastModifiedDate", "datetime", "Last Modified Date", **ro),
+        FieldSchema("LastModifiedById", "reference", "Last Modified By ID", 18, reference_to=["User"],
+                    relationship_name="LastModifiedBy", **ro),
+        FieldSchema("SystemModstamp", "datetime", "System Modstamp", indexed=True, **ro),
+    ]
+    if has_owner:
+        fields.append(FieldSchema("OwnerId", "reference", "Owner ID", 18, reference_to=["User"], relationship_name="Owner",
+                                  indexed=True))
+    if has_master:
+        fields.append(FieldSchema("MasterRecordId", "reference", "Master Record ID", 18, relationship_name="MasterRecord",
+                                  **ro))
+    return fields
+
+
+_FIELD_KEYS = {"type", "label", "length", "required", "unique", "external_id", "indexed", "default", "values",
+               "restricted", "formula", "reference_to", "relationship_name", "createable", "updateable", "precision",
+               "scale"}
+
+
+def _field(source: Path, object_name: str, name: str, spec: dict[str, Any]) -> FieldSchema:
+    where = f"{source}: objects.{object_name}.fields.{name}"
+    if not isinstance(spec, dict):
+        raise SchemaError(f"{where}: expected a mapping of field properties")
+    unknown = set(spec) - _FIELD_KEYS
+    if unknown:
+        raise SchemaError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_FIELD_KEYS)}")
+    kind = spec.get("type")
+    if kind not in ALL_TYPES:
+        raise SchemaError(f"{where}.type: {kind!r} is not a Salesforce field type; use one of {sorted(ALL_TYPES)}")
+    reference_to = spec.get("reference_to") or []
+    if isinstance(reference_to, str):
+        reference_to = [reference_to]
+    values = [str(v) for v in spec.get("values") or []]
+    formula = spec.get("formula")
+    made = FieldSchema(
+        name=name, type=kind, label=spec.get("label") or name.replace("__c", "").replace("_", " "),
+        length=int(spec.get("length") or (255 if kind in {"string", "picklist", "multipicklist", "email", "url", "combobox"}
+                                          else 40 if kind == "phone" else 32768 if kind == "textarea"
+                                          else 18 if kind in {"id", "reference"} else 0)),
+        required=bool(spec.get("required", False)), unique=bool(spec.get("unique", False)),
+        external_id=bool(spec.get("external_id", False)), default=spec.get("default"), values=values,
+        restricted=bool(spec.get("restricted", False)), formula=formula, reference_to=list(reference_to),
+        relationship_name=spec.get("relationship_name"),
+        createable=bool(spec.get("createable", formula is None)), updateable=bool(spec.get("updateable", formula is None)),
+        precision=int(spec.get("precision", 18)), scale=int(spec.get("scale", 2)),
+    )
+    made.indexed = bool(spec.get("indexed", False)) or made.unique or made.external_id or kind == "reference" or name == "Email"
+    if kind == "reference" and not made.relationship_name:
+        made.relationship_name = name[:-2] if name.endswith("Id") else name.replace("__c", "__r")
+    return made
+
+
+def load_org_schema(path: Path) -> OrgSchema:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise SchemaError(f"{path}: not valid YAML ({error})") from error
+    objects: dict[str, SObjectSchema] = {}
+    for object_name, spec in (raw.get("objects") or {}).items():
+        spec = spec or {}
+        has_owner = bool(spec.get("owner", True))
+        has_master = bool(spec.get("mergeable", object_name in {"Lead", "Contact", "Account"}))
+        fields: dict[str, FieldSchema] = {}
+        if not spec.get("no_system_fields"):
+            for system_field in _system_fields(has_owner, has_master):
+                fields[system_field.name.lower()] = system_field
+        for field_name, field_spec in (spec.get("fields") or {}).items():
+            fields[field_name.lower()] = _field(path, object_name, field_name, field_spec)
+        if "key_prefix" not in spec:
+            raise SchemaError(f"{path}: objects.{object_name}.key_prefix is missing (e.g. 00Q for Lead)")
+        objects[object_name.lower()] = SObjectSchema(
+            name=object_name, key_prefix=str(spec["key_prefix"]), label=spec.get("label", object_name),
+            label_plural=spec.get("label_plural", spec.get("label", object_name) + "s"), fields=fields,
+            queryable=bool(spec.get("queryable", True)), createable=bool(spec.get("createable", True)),
+            tooling=bool(spec.get("tooling", False)))
+    # Child relationships are derived from references, as Salesforce derives them from lookups.
+    for sobject in objects.values():
+        for candidate in sobject.fields.values():
+            for target in candidate.reference_to:
+                parent = objects.get(target.lower())
+                if parent is not None and not candidate.system:
+                    plural = sobject.label_plural.replace(" ", "")
+                    relationship = (candidate.relationship_name + "s" if candidate.name.endswith("__c")
+                                    else plural)
+                    if candidate.name.endswith("__c") and candidate.relationship_name:
+                        relationship = candidate.relationship_name.replace("__r", "s__r")
+                    parent.child_relationships.append({"childSObject": sobject.name, "field": candidate.name,
+                                                       "relationshipName": relationship})
+    return OrgSchema(objects=objects, organization=raw.get("organization") or {},
+                     seed_records=raw.get("records") or {}, behaviour=raw.get("behaviour") or {})

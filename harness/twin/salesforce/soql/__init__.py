@@ -1,0 +1,22 @@
+"""SOQL for the twin: a lark grammar (`grammar.lark`), a parser to a small AST, a compiler to SQLite."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import exceptions as err
+from .compiler import Compiler, QueryResult
+from .parser import SoqlSyntaxError, parse
+
+if TYPE_CHECKING:
+    from ..models import SalesforceBackend
+
+__all__ = ["QueryResult", "run_query"]
+
+
+def run_query(backend: SalesforceBackend, soql: str, include_deleted: bool = False) -> QueryResult:
+    try:
+        query = parse(soql.strip())
+    except SoqlSyntaxError as error:
+        raise err.MalformedQuery(str(error)) from None
+    return Compiler(backend, include_deleted).run(query)

@@ -1,0 +1,67 @@
+"""The parsed shape of a SOQL query: plain data, produced by `parser.py`, consumed by `compiler.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldPath:
+    parts: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return ".".join(self.parts)
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    function: str  # lower-case: count, count_distinct, sum, min, max, avg
+    argument: FieldPath | None
+    alias: str | None = None
+
+
+@dataclass(frozen=True)
+class Literal:
+    kind: str  # string, number, null, boolean, date, datetime, date_literal
+    value: Any
+
+
+@dataclass(frozen=True)
+class Comparison:
+    operand: FieldPath | Aggregate
+    operator: str  # = != < <= > >= like in not_in includes excludes
+    values: tuple[Literal, ...]
+
+
+@dataclass(frozen=True)
+class SemiJoin:
+    operand: FieldPath
+    query: Query
+    negated: bool
+
+
+@dataclass(frozen=True)
+class Logical:
+    operator: str  # and, or, not
+    terms: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    operand: FieldPath | Aggregate
+    descending: bool = False
+    nulls_last: bool | None = None
+
+
+@dataclass
+class Query:
+    select: list[Any]  # FieldPath | Aggregate | Query (child subquery)
+    sobject: str
+    where: Any = None
+    group_by: list[FieldPath] = field(default_factory=list)
+    having: Any = None
+    order_by: list[OrderItem] = field(default_factory=list)
+    limit: int | None = None
+    offset: int | None = None

@@ -1,0 +1,155 @@
+"""The twin: a Salesforce sandbox, a HubSpot sandbox portal and the native connector, on loopback HTTPS.
+
+    with Twin.start(org="healthy") as twin:
+        twin.salesforce_url, twin.salesforce_session_id, twin.hubspot_url, twin.hubspot_token, twin.ca_bundle
+        twin.sync_now()
+
+Each start mints fresh credentials; requests without them get the platform's 401. State is one SQLite
+database: in memory by default, or `state_dir/twin.sqlite3` so it survives a restart.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import string
+import tempfile
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from .clock import now_ms
+from .connector.engine import Connector
+from .connector.settings import load_settings
+from .control.app import ControlApp
+from .hubspot.app import HubSpotApp
+from .hubspot.models import HubSpotBackend
+from .hubspot.portal import load_portal
+from .paths import org_dir
+from .salesforce.app import SalesforceApp
+from .salesforce.ids import make_id
+from .salesforce.models import SalesforceBackend
+from .salesforce.schema import load_org_schema
+from .store import Store
+from .tls import TwinCertificates
+from .web import Listener, listen
+
+_ALNUM = string.ascii_letters + string.digits
+
+
+def _session_id(organization_id: str) -> str:
+    # Shaped like a real one: the org id, '!', then an opaque token.
+    return organization_id[:15] + "!" + "".join(secrets.choice(_ALNUM + "._") for _ in range(96))
+
+
+def _private_app_token() -> str:
+    return "pat-na1-" + "-".join(secrets.token_hex(n) for n in (4, 2, 2, 2, 6))
+
+
+class Twin:
+    def __init__(self, org: str = "healthy", state_dir: Path | str | None = None, sync: str = "manual",
+                 port: int = 0, interval_seconds: float | None = None) -> None:
+        if sync not in {"manual", "interval"}:
+            raise ValueError("sync must be 'manual' or 'interval'")
+        self.org = org
+        self.org_path = org_dir(org)
+        self.sync_mode = sync
+        self._own_dir = state_dir is None
+        self.state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="uat-twin-"))
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.state_dir / "twin.sqlite3" if state_dir else None)
+        self.salesforce = SalesforceBackend(self.store, load_org_schema(self.org_path / "salesforce.yaml"))
+        self.hubspot = HubSpotBackend(self.store, load_portal(self.org_path / "hubspot.yaml"))
+        self.settings = load_settings(self.org_path / "connector.yaml")
+        self.connector = Connector(self.store, self.salesforce, self.hubspot, self.settings)
+        self.interval_seconds = interval_seconds or self.settings.interval_seconds
+        self.certificates = TwinCertificates(self.state_dir / "tls")
+        self.salesforce_session_id = _session_id(self.salesforce.organization_id)
+        self.hubspot_token = _private_app_token()
+        self.control_token = secrets.token_urlsafe(32)
+        self.salesforce_app = SalesforceApp(self.salesforce, self.salesforce_session_id)
+        self.hubspot_app = HubSpotApp(self.hubspot, self.hubspot_token)
+        self.control_app = ControlApp(self, self.control_token)
+        self._port = port
+        self._listeners: list[Listener] = []
+        self._stop = threading.Event()
+        self._interval_thread: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------------------
+    @classmethod
+    def start(cls, org: str = "healthy", state_dir: Path | str | None = None, sync: str = "manual", port: int = 0,
+              interval_seconds: float | None = None) -> Twin:
+        twin = cls(org=org, state_dir=state_dir, sync=sync, port=port, interval_seconds=interval_seconds)
+        twin._serve()
+        return twin
+
+    def _serve(self) -> None:
+        base = self._port
+        for offset, (app, name) in enumerate(((self.salesforce_app, "salesforce"), (self.hubspot_app, "hubspot"),
+                                              (self.control_app, "control"))):
+            self._listeners.append(listen(app, base + offset if base else 0, self.certificates, name))
+        if self.sync_mode == "interval":
+            self._interval_thread = threading.Thread(target=self._run_interval, name="twin-connector", daemon=True)
+            self._interval_thread.start()
+
+    def _run_interval(self) -> None:
+        while not self._stop.wait(self.interval_seconds):
+            self.connector.run_cycle()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for listener in self._listeners:
+            listener.stop()
+        self._listeners.clear()
+        if self._interval_thread:
+            self._interval_thread.join(timeout=10)
+        self.store.close()
+        if self._own_dir:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
+
+    def __enter__(self) -> Twin:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+    # -- the contract ---------------------------------------------------------------------------------
+    @property
+    def salesforce_url(self) -> str:
+        return f"https://127.0.0.1:{self._listeners[0].port}"
+
+    @property
+    def hubspot_url(self) -> str:
+        return f"https://127.0.0.1:{self._listeners[1].port}"
+
+    @property
+    def control_url(self) -> str:
+        return f"https://127.0.0.1:{self._listeners[2].port}"
+
+    @property
+    def ca_bundle(self) -> str:
+        return str(self.certificates.ca_bundle)
+
+    def info(self) -> dict[str, Any]:
+        return {"salesforce_url": self.salesforce_url, "salesforce_session_id": self.salesforce_session_id,
+                "hubspot_url": self.hubspot_url, "hubspot_token": self.hubspot_token, "ca_bundle": self.ca_bundle,
+                "control_url": self.control_url, "control_token": self.control_token, "org": self.org,
+                "sync": self.sync_mode}
+
+    def sync_now(self) -> dict[str, Any]:
+        return self.connector.run_cycle().as_dict()
+
+    def health(self) -> dict[str, Any]:
+        summary = self.connector.health.summary()
+        last = self.connector.last_success()
+        summary.update({"api_usage": {"used": self.salesforce.usage.used, "max": self.salesforce.usage.maximum},
+                        "paused": self.connector.paused, "suspended": self.connector.suspended,
+                        "last_successful_sync_ms": last, "cycles": self.connector.cycles, "now_ms": now_ms()})
+        return summary
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"salesforce": self.salesforce.snapshot(), "hubspot": self.hubspot.snapshot()}
+
+
+__all__ = ["Twin", "make_id"]

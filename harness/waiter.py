@@ -1,0 +1,84 @@
+"""Waiting out the sync window: poll records by id with backoff and jitter until an expectation holds.
+
+Never by search (HubSpot's index lags writes). On timeout the error carries the last observed difference,
+so a failed scenario says what was still wrong, not just that time ran out. In twin mode the poll nudges
+the connector through the control plane between reads; the code path is otherwise the one real mode runs.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class SyncTimeout(AssertionError):
+    """The expectation did not hold within the sync window. Its message starts with 'sync timeout'."""
+
+    def __init__(self, what: str, waited: float, last_difference: Any) -> None:
+        self.what = what
+        self.waited = waited
+        self.last_difference = last_difference
+        super().__init__(f"sync timeout: {what} did not hold within {waited:.1f}s; last observed difference:\n"
+                         f"{last_difference}")
+
+
+@dataclass
+class Observation(Generic[T]):
+    what: str
+    value: T
+    seconds: float
+    polls: int
+
+
+@dataclass
+class SyncTimings:
+    """Time-to-sync per expectation, for the report."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, what: str, seconds: float, polls: int, ok: bool) -> None:
+        self.entries.append({"expectation": what, "seconds": round(seconds, 3), "polls": polls, "ok": ok})
+
+
+@dataclass
+class Waiter:
+    timeout: float
+    first_poll: float = 0.5
+    max_poll: float = 30.0
+    nudge: Callable[[], None] | None = None
+    # With a nudge, the window is counted in connector cycles, not seconds: HubSpot checks for changes every
+    # 15 minutes, so a whole sync window holds only a cycle or two. Three nudged cycles stand for it.
+    nudged_cycles: int = 3
+    timings: SyncTimings = field(default_factory=SyncTimings)
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+
+    def until(self, what: str, read: Callable[[], T], difference: Callable[[T], Any]) -> Observation[T]:
+        """Read until `difference(value)` is empty/None, or raise SyncTimeout with the last difference."""
+        start = self.clock()
+        delay = self.first_poll
+        polls = 0
+        while True:
+            polls += 1
+            value = read()
+            diff = difference(value)
+            elapsed = self.clock() - start
+            if not diff:
+                self.timings.add(what, elapsed, polls, True)
+                return Observation(what, value, elapsed, polls)
+            out_of_cycles = self.nudge is not None and polls > self.nudged_cycles
+            if elapsed >= self.timeout or out_of_cycles:
+                self.timings.add(what, elapsed, polls, False)
+                raise SyncTimeout(what if not out_of_cycles else f"{what} (after {self.nudged_cycles} connector cycles)",
+                                  elapsed, diff)
+            if self.nudge is not None:
+                self.nudge()
+                continue  # a nudged cycle has run: read again at once
+            pause = min(delay, self.max_poll, max(0.0, self.timeout - elapsed))
+            self.sleep(pause * random.uniform(0.8, 1.2))
+            delay = min(delay * 2, self.max_poll)

@@ -1,0 +1,40 @@
+"""Shared fixtures for the project's own tests: a running twin and the two real clients pointed at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import hubspot
+import pytest
+import requests
+from simple_salesforce import Salesforce
+
+from harness.twin import Twin
+
+
+def salesforce_client(twin: Twin) -> Salesforce:
+    """Exactly as DESIGN.md §2 says a client connects."""
+    session = requests.Session()
+    session.verify = twin.ca_bundle
+    session.trust_env = False
+    return Salesforce(instance_url=twin.salesforce_url, session_id=twin.salesforce_session_id, session=session)
+
+
+def hubspot_client(twin: Twin) -> hubspot.Client:
+    return hubspot.Client.create(access_token=twin.hubspot_token, host=twin.hubspot_url, ssl_ca_cert=twin.ca_bundle)
+
+
+@pytest.fixture
+def twin() -> Iterator[Twin]:
+    with Twin.start(org="healthy") as running:
+        yield running
+
+
+@pytest.fixture
+def sf(twin: Twin) -> Salesforce:
+    return salesforce_client(twin)
+
+
+@pytest.fixture
+def hs(twin: Twin) -> hubspot.Client:
+    return hubspot_client(twin)
