@@ -1,5 +1,8 @@
-"""Reconciliation: the two sides compared field by field, per mapping and sync rule, with deepdiff."""
+"""Reconciliation: the two sides compared field by field, per mapping and sync rule, at any scale."""
 
+from .engine import ObjectReconciliation, reconcile_object
 from .fields import expected_difference, normalise
+from .spec import FieldKind, FieldSpec, KeyTotalSpec, ObjectSpec, Rule
 
-__all__ = ["expected_difference", "normalise"]
+__all__ = ["FieldKind", "FieldSpec", "KeyTotalSpec", "ObjectReconciliation", "ObjectSpec", "Rule",
+           "expected_difference", "normalise", "reconcile_object"]

@@ -1,0 +1,64 @@
+"""What to reconcile for one object pair: the mapped fields with their rule and type, how records match, and
+the tolerance. Built from the profile by `from_profile.py`; plain data so the engine has no profile coupling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class FieldKind(StrEnum):
+    STRING = "string"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    DATETIME = "datetime"
+    MULTI = "multi"  # multi-select: ';'-joined, order irrelevant
+    PICKLIST = "picklist"
+
+
+class Rule(StrEnum):
+    TWO_WAY = "Two-way"
+    PREFER_SALESFORCE_UNLESS_BLANK = "Prefer Salesforce unless blank"
+    ALWAYS_USE_SALESFORCE = "Always use Salesforce"
+    DONT_SYNC = "Don't sync"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    hubspot: str
+    salesforce: str
+    rule: Rule
+    kind: FieldKind = FieldKind.STRING
+    # Picklist normalisation: variant (either side's spelling, compared case-insensitively) -> canonical value.
+    synonyms: tuple[tuple[str, str], ...] = ()
+    system_of_record: str = "salesforce"  # which side is right when they disagree (source-of-truth map)
+
+
+@dataclass(frozen=True)
+class KeyTotalSpec:
+    """A total both sides must agree on, e.g. opportunity amount by stage or contacts by lifecycle stage."""
+
+    name: str
+    hubspot_group: str | None
+    salesforce_group: str | None
+    hubspot_value: str | None = None  # None: count records
+    salesforce_value: str | None = None
+    tolerance: float = 0.0  # absolute difference allowed per group
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    name: str  # e.g. "contacts <-> Lead"
+    hubspot_object: str
+    salesforce_object: str
+    link_property: str  # HubSpot property holding the Salesforce id (e.g. salesforceleadid)
+    fields: tuple[FieldSpec, ...]
+    hubspot_key: str | None = None  # natural key: email for contacts, domain for companies
+    salesforce_key: str | None = None
+    count_tolerance_pct: float = 0.0
+    count_tolerance_abs: int = 0
+    totals: tuple[KeyTotalSpec, ...] = field(default_factory=tuple)
+
+    def compared(self) -> tuple[FieldSpec, ...]:
+        return tuple(f for f in self.fields if f.rule is not Rule.DONT_SYNC)
