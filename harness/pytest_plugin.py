@@ -26,7 +26,7 @@ from .run_context import RunContext, create_run, open_run
 from .sandboxes import Sandboxes, connect
 from .sandboxes.credentials import credentials_from_env, has_credentials
 from .sandboxes.twin_target import twin_credentials
-from .twin.paths import PROJECT_ROOT
+from .paths import PROJECT_ROOT
 from .waiter import Waiter
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .ledger import Ledger
-from .twin.paths import PROJECT_ROOT
+from .paths import PROJECT_ROOT
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
 

@@ -29,7 +29,7 @@ from .sandboxes.credentials import credentials_from_env
 from .sandboxes.twin_target import twin_credentials, twin_environment
 from .seeder import load_recipe, plan_from_recipe, seed_sandboxes
 from .seeder.seeder import write_manifest
-from .twin.paths import PROJECT_ROOT
+from .paths import PROJECT_ROOT
 
 SUITE = "steps/test_uat_suite.py"
 

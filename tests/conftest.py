@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import hubspot
 import pytest
 import requests
 from simple_salesforce import Salesforce
 
-from harness.twin import Twin
+if TYPE_CHECKING:  # imported lazily: tests of the harness alone need not import the twin
+    from harness.twin import Twin
 
 
 def salesforce_client(twin: Twin) -> Salesforce:
@@ -26,6 +28,8 @@ def hubspot_client(twin: Twin) -> hubspot.Client:
 
 @pytest.fixture
 def twin() -> Iterator[Twin]:
+    from harness.twin import Twin
+
     with Twin.start(org="healthy") as running:
         yield running
 

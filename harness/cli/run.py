@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..errors import UserError
 from ..run_context import REPORTS_DIR
-from ..twin.paths import PROJECT_ROOT
+from ..paths import PROJECT_ROOT
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
 console = Console(stderr=True)

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..twin.paths import PROJECT_ROOT
+from ..paths import PROJECT_ROOT
 
 
 class AllureUnavailable(RuntimeError):
