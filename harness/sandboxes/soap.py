@@ -1,0 +1,121 @@
+"""Lead conversion and merges through the SOAP partner API, over simple-salesforce's own session.
+
+Neither simple-salesforce nor the REST API has convertLead or merge (simple-salesforce#185, #637), so the harness
+posts the partner WSDL's envelopes itself: the same HTTPS session, the same session id, the same retries.
+Responses are parsed with defusedxml (no entity expansion from a remote document).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from defusedxml import ElementTree
+
+from .salesforce import SalesforceSandbox
+
+PARTNER = "urn:partner.soap.sforce.com"
+SOBJECT = "urn:sobject.partner.soap.sforce.com"
+
+
+class SoapFault(AssertionError):
+    """A SOAP fault or an unsuccessful result: the message carries Salesforce's status code first."""
+
+
+@dataclass
+class ConvertResult:
+    lead_id: str
+    account_id: str | None
+    contact_id: str | None
+    opportunity_id: str | None
+
+
+@dataclass
+class MergeResult:
+    master_id: str
+    merged_ids: list[str] = field(default_factory=list)
+    updated_related_ids: list[str] = field(default_factory=list)
+
+
+def _envelope(session_id: str, body: str) -> str:
+    return (f'<?xml version="1.0" encoding="utf-8"?>'
+            f'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="{PARTNER}" '
+            f'xmlns:urn1="{SOBJECT}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<soapenv:Header><urn:SessionHeader><urn:sessionId>{escape(session_id)}</urn:sessionId></urn:SessionHeader>"
+            f"</soapenv:Header><soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _text(node: Any, name: str) -> str | None:
+    for child in node:
+        if _local(child.tag) == name:
+            nil = child.attrib.get("{http://www.w3.org/2001/XMLSchema-instance}nil") == "true"
+            return None if nil or not (child.text or "").strip() else child.text.strip()
+    return None
+
+
+def _all(node: Any, name: str) -> list[str]:
+    return [(c.text or "").strip() for c in node if _local(c.tag) == name and (c.text or "").strip()]
+
+
+class SoapClient:
+    def __init__(self, salesforce: SalesforceSandbox) -> None:
+        self.salesforce = salesforce
+
+    @property
+    def url(self) -> str:
+        return f"{self.salesforce.instance_url}/services/Soap/u/{self.salesforce.client.sf_version}"
+
+    def _post(self, operation: str, body: str) -> list[Any]:
+        session_id = self.salesforce.client.session_id
+        payload = _envelope(session_id, body).encode("utf-8")
+        response = self.salesforce.call(
+            f"soap {operation}", self.salesforce.session.post, self.url, data=payload,
+            headers={"Content-Type": "text/xml; charset=UTF-8", "SOAPAction": '""'})
+        root = ElementTree.fromstring(response.content)
+        for element in root.iter():
+            if _local(element.tag) == "Fault":
+                code = _text(element, "faultcode") or "soapenv:Server"
+                raise SoapFault(f"{code.split(':')[-1]}: {_text(element, 'faultstring')}")
+        results = [e for e in root.iter() if _local(e.tag) == "result"]
+        for result in results:
+            if _text(result, "success") != "true":
+                errors = [e for e in result if _local(e.tag) == "errors"]
+                detail = "; ".join(f"{_text(e, 'statusCode')}: {_text(e, 'message')}" for e in errors) or "unsuccessful"
+                raise SoapFault(detail)
+        return results
+
+    def convert_lead(self, lead_id: str, converted_status: str, account_id: str | None = None,
+                     contact_id: str | None = None, create_opportunity: bool = True,
+                     opportunity_name: str | None = None, owner_id: str | None = None) -> ConvertResult:
+        parts = [f"<urn:convertedStatus>{escape(converted_status)}</urn:convertedStatus>",
+                 f"<urn:doNotCreateOpportunity>{'false' if create_opportunity else 'true'}</urn:doNotCreateOpportunity>",
+                 f"<urn:leadId>{escape(lead_id)}</urn:leadId>",
+                 "<urn:overwriteLeadSource>false</urn:overwriteLeadSource>",
+                 "<urn:sendNotificationEmail>false</urn:sendNotificationEmail>"]
+        if account_id:
+            parts.insert(0, f"<urn:accountId>{escape(account_id)}</urn:accountId>")
+        if contact_id:
+            parts.insert(1, f"<urn:contactId>{escape(contact_id)}</urn:contactId>")
+        if opportunity_name and create_opportunity:
+            parts.append(f"<urn:opportunityName>{escape(opportunity_name)}</urn:opportunityName>")
+        if owner_id:
+            parts.append(f"<urn:ownerId>{escape(owner_id)}</urn:ownerId>")
+        result = self._post("convertLead", f"<urn:convertLead><urn:leadConverts>{''.join(parts)}</urn:leadConverts>"
+                                           "</urn:convertLead>")[0]
+        return ConvertResult(_text(result, "leadId") or lead_id, _text(result, "accountId"), _text(result, "contactId"),
+                             _text(result, "opportunityId"))
+
+    def merge(self, sobject: str, master_id: str, losers: list[str]) -> MergeResult:
+        if not 1 <= len(losers) <= 2:
+            raise ValueError("Salesforce merges a master with one or two other records")
+        ids = "".join(f"<urn:recordToMergeIds>{escape(i)}</urn:recordToMergeIds>" for i in losers)
+        body = (f'<urn:merge><urn:request><urn:masterRecord xsi:type="urn1:{escape(sobject)}">'
+                f"<urn1:Id>{escape(master_id)}</urn1:Id></urn:masterRecord>{ids}</urn:request></urn:merge>")
+        result = self._post("merge", body)[0]
+        return MergeResult(_text(result, "id") or master_id, _all(result, "mergedRecordIds"),
+                           _all(result, "updatedRelatedIds"))

@@ -1,0 +1,51 @@
+"""Waiting out the sync window: by id, with backoff, and a timeout that shows the last observed difference."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.waiter import SyncTimeout, Waiter
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_returns_as_soon_as_the_expectation_holds_and_records_time_to_sync():
+    clock = FakeClock()
+    values = iter([None, None, "synced"])
+    waiter = Waiter(timeout=900, first_poll=1, max_poll=30, clock=clock.time, sleep=clock.sleep)
+    observed = waiter.until("lead linked", lambda: next(values), lambda v: None if v else {"salesforceleadid": "not set"})
+    assert observed.value == "synced" and observed.polls == 3
+    assert waiter.timings.entries[-1]["ok"] is True
+    assert len(clock.sleeps) == 2 and clock.sleeps[1] > clock.sleeps[0]  # exponential backoff (with jitter)
+
+
+def test_timeout_carries_the_last_observed_difference():
+    clock = FakeClock()
+    waiter = Waiter(timeout=60, first_poll=1, max_poll=30, clock=clock.time, sleep=clock.sleep)
+    with pytest.raises(SyncTimeout) as timeout:
+        waiter.until("firstname reaches HubSpot", lambda: {"firstname": "Ada"},
+                     lambda v: {"values_changed": {"root['firstname']": {"new_value": "Ada", "old_value": "Augusta"}}})
+    assert str(timeout.value).startswith("sync timeout: firstname reaches HubSpot")
+    assert "Augusta" in str(timeout.value)
+    assert clock.now <= 60 * 1.25  # never sleeps far past the window
+    assert max(clock.sleeps) <= 30 * 1.2
+
+
+def test_with_a_nudge_the_window_is_counted_in_connector_cycles():
+    nudges = []
+    waiter = Waiter(timeout=900, nudge=lambda: nudges.append(1), nudged_cycles=3)
+    with pytest.raises(SyncTimeout) as timeout:
+        waiter.until("never", lambda: 1, lambda v: {"still": "different"})
+    assert len(nudges) == 3
+    assert "after 3 connector cycles" in str(timeout.value)
