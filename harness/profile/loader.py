@@ -18,7 +18,8 @@ def _describe(error: dict) -> str:
         return "unknown setting; remove it or check its spelling against docs/profile.md"
     if kind == "missing":
         return "required setting is missing"
-    return error.get("msg", "invalid value")
+    message = str(error.get("msg", "invalid value"))
+    return message.removeprefix("Value error, ")
 
 
 def load_profile(path: Path | str) -> Profile:
@@ -35,6 +36,7 @@ def load_profile(path: Path | str) -> Profile:
         where = ".".join(str(part) for part in loc) or "(top level)"
         raise UserError(f"{path}:{line or 1}: {where}: {_describe(first)}") from None
     profile.source = path.resolve()
+    profile._lines = lines
     for object_type, relative in profile.mappings.items():
         if not profile.resolve(relative).is_file():
             line = line_of(lines, ("mappings", object_type))
@@ -48,3 +50,8 @@ def profile_mappings(profile: Profile) -> list[FieldMapping]:
     for object_type, relative in profile.mappings.items():
         out.extend(load_mappings(profile.resolve(relative), object_type))
     return out
+
+
+def mapping_files(profile: Profile) -> dict[str, Path]:
+    """HubSpot object -> its mapping CSV, resolved."""
+    return {object_type: profile.resolve(relative) for object_type, relative in profile.mappings.items()}

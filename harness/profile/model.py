@@ -1,11 +1,23 @@
-"""The integration profile: what the team *expects* of the connected sandboxes, validated with pydantic."""
+"""The integration profile: what the team *expects* of the connected sandboxes, validated with pydantic.
+
+Sections follow the integration guide's governance vocabulary: the source-of-truth map, the lifecycle taxonomy,
+Lead Status, picklist normalisation, inclusion list and selective sync, reconciliation tolerances, deduplication
+keys, exit criteria and stakeholders. docs/profile.md documents every setting.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PrivateAttr, model_validator
+
+HubSpotObject = Literal["contacts", "companies", "deals", "tickets"]
+# The Salesforce objects each HubSpot object syncs with (HubSpot's object pairs).
+SALESFORCE_OBJECTS: dict[str, tuple[str, ...]] = {
+    "contacts": ("Lead", "Contact"), "companies": ("Account",), "deals": ("Opportunity",), "tickets": ("Case",),
+}
 
 
 class Strict(BaseModel):
@@ -36,28 +48,198 @@ class SeedSettings(Strict):
     scale: PositiveFloat = 1.0
 
 
+# -- source of truth ---------------------------------------------------------------------------------
+class SystemOfRecord(StrEnum):
+    HUBSPOT = "hubspot"
+    SALESFORCE = "salesforce"
+    GOVERNED = "governed"  # split by a rule (lifecycle: HubSpot below the boundary, Salesforce from it)
+    BOTH = "both"  # no single owner: the guide's anti-pattern for owner fields, allowed (and linted) elsewhere
+
+
+class Direction(StrEnum):
+    BOTH = "both"  # either side may change it, the most recent change wins (Two-way)
+    FROM_SALESFORCE = "from_salesforce"  # Salesforce writes, HubSpot reads
+    FROM_HUBSPOT = "from_hubspot"  # HubSpot writes, Salesforce reads
+    GOVERNED = "governed"  # both sides, under the lifecycle rules (forward only, boundary)
+    NONE = "none"  # deliberately not synced
+
+
+class Ownership(Strict):
+    """One row of the source-of-truth map: an object (all its fields) or one field of it."""
+
+    object: HubSpotObject
+    field: str | None = None  # HubSpot property internal name; omitted = the whole object
+    system_of_record: SystemOfRecord
+    direction: Direction
+    functional_owner: str = Field(min_length=1)
+    note: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.object}.{self.field}" if self.field else self.object
+
+
+# -- lifecycle ---------------------------------------------------------------------------------------
+class LifecycleTimestamp(Strict):
+    stage: str
+    hubspot: str | None = None  # e.g. hs_lifecyclestage_marketingqualifiedlead_date
+    salesforce: str | None = None  # e.g. MQL_Date__c
+    immutable: bool = False  # stamped once, on first entry; a profile must say so explicitly
+
+
+class Lifecycle(Strict):
+    hubspot_property: str = "lifecyclestage"
+    salesforce_field: str = "Lifecycle_Stage__c"
+    stages: list[str] = Field(min_length=2)  # active stages, in funnel order
+    retired: list[str] = Field(default_factory=list)  # stages that must no longer be set or tested by anything
+    salesforce_owns_from: str  # the boundary: from this stage on Salesforce owns the stage
+    forward_only: bool = True
+    timestamps: list[LifecycleTimestamp] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Lifecycle:
+        if self.salesforce_owns_from not in self.stages:
+            raise ValueError(f"salesforce_owns_from {self.salesforce_owns_from!r} is not one of the active stages "
+                             f"{self.stages}")
+        both = sorted(set(self.stages) & set(self.retired))
+        if both:
+            raise ValueError(f"stage(s) {both} are listed as active and retired; keep each stage in one list")
+        return self
+
+    def rank(self, stage: str) -> int:
+        return self.stages.index(stage) if stage in self.stages else -1
+
+
+class LeadStatus(Strict):
+    hubspot_property: str = "hs_lead_status"
+    salesforce_field: str = "Status"  # on Lead
+    values: list[str] = Field(min_length=1)  # Salesforce picklist values, in order
+    converted: list[str] = Field(default_factory=list)  # the values that mean "converted"
+
+
+# -- picklists ---------------------------------------------------------------------------------------
+class PicklistTable(Strict):
+    """Canonical values of one business picklist, where it lives on each side, and the spellings to fold in."""
+
+    hubspot: list[str] = Field(default_factory=list)  # "object.property", e.g. contacts.country
+    salesforce: list[str] = Field(default_factory=list)  # "Object.Field", e.g. Lead.Country
+    values: list[str] = Field(min_length=1)
+    variants: dict[str, str] = Field(default_factory=dict)  # spelling seen in the wild -> canonical value
+
+    def canonical(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        folded = " ".join(str(value).split()).casefold()
+        for canonical in self.values:
+            if canonical.casefold() == folded:
+                return canonical
+        for variant, canonical in self.variants.items():
+            if " ".join(variant.split()).casefold() == folded:
+                return canonical
+        return None
+
+
+# -- inclusion and selective sync --------------------------------------------------------------------
+class ListFilter(Strict):
+    property: str
+    operator: Literal["EQ", "NEQ", "HAS_PROPERTY", "NOT_HAS_PROPERTY", "IN", "NOT_IN"]
+    value: str | list[str] | None = None
+
+
+class InclusionList(Strict):
+    enabled: bool = True
+    name: str | None = None
+    filters: list[ListFilter] = Field(default_factory=list)  # all must hold (AND)
+    expect_excluded: list[str] = Field(default_factory=list)  # segments the team means to keep out, in words
+
+
+class SelectiveSync(Strict):
+    enabled: bool = False
+    integration_user: str | None = None  # the Salesforce user the connector runs as
+    hidden: list[str] = Field(default_factory=list)  # records the integration user must not see, in words
+
+
+# -- reconciliation ----------------------------------------------------------------------------------
+class ObjectTolerance(Strict):
+    salesforce: list[str] = Field(min_length=1)
+    max_count_diff: int = Field(default=0, ge=0)
+    max_count_diff_percent: float = Field(default=0.0, ge=0, le=100)
+    max_orphans: int = Field(default=0, ge=0)
+
+
+class KeyTotal(Strict):
+    name: str = Field(min_length=1)
+    hubspot: str  # object.property
+    salesforce: str  # Object.Field
+    aggregate: Literal["sum", "count"] = "sum"
+    group_by: dict[str, str] | None = None  # {hubspot: deals.dealstage, salesforce: Opportunity.StageName}
+    tolerance: float = Field(default=0.0, ge=0)  # absolute difference allowed
+
+
+class Reconciliation(Strict):
+    objects: dict[HubSpotObject, ObjectTolerance] = Field(default_factory=dict)
+    key_totals: list[KeyTotal] = Field(default_factory=list)
+
+
+class Deduplication(Strict):
+    hubspot: dict[HubSpotObject, list[str]] = Field(default_factory=dict)  # object -> properties
+    salesforce: dict[str, list[str]] = Field(default_factory=dict)  # sObject -> fields
+
+
+# -- sign-off ----------------------------------------------------------------------------------------
 class ExitCriteria(Strict):
     max_failed_scenarios: int = Field(default=0, ge=0)
     min_pass_rate: float = Field(default=1.0, ge=0, le=1)
+    max_open_critical_defects: int = Field(default=0, ge=0)
+    require_reconciliation: bool = True
+    require_clean_audit: bool = True
 
 
 class Stakeholder(Strict):
     role: str = Field(min_length=1)
     name: str = Field(min_length=1)
+    email: str | None = None
 
 
 class Profile(Strict):
     name: str = Field(min_length=1)
-    integration_owner: Person
+    integration_owner: Person | None = None  # required in practice: `uat lint` rule GOV008 says so and why
     target: Target = Target()
     sync_window: SyncWindow = SyncWindow()
-    mappings: dict[Literal["contacts", "companies", "deals", "tickets"], str] = Field(min_length=1)
+    mappings: dict[HubSpotObject, str] = Field(min_length=1)
+    source_of_truth: list[Ownership] = Field(default_factory=list)
+    lifecycle: Lifecycle | None = None
+    lead_status: LeadStatus | None = None
+    normalisation: dict[str, PicklistTable] = Field(default_factory=dict)
+    inclusion_list: InclusionList | None = None
+    selective_sync: SelectiveSync | None = None
+    reconciliation: Reconciliation | None = None
+    deduplication: Deduplication | None = None
     seed: SeedSettings = SeedSettings()
     exit_criteria: ExitCriteria = ExitCriteria()
     stakeholders: list[Stakeholder] = Field(default_factory=list)
 
     # Where the profile was read from: relative paths inside it are relative to this file.
     source: Path = Field(default=Path("."), exclude=True)
+    _lines: dict[tuple[Any, ...], int] = PrivateAttr(default_factory=dict)
 
     def resolve(self, relative: str) -> Path:
         return (self.source.parent / relative).resolve()
+
+    def line(self, *path: Any) -> int:
+        """The line a setting starts on (its nearest existing parent when it is absent); 1 when unknown."""
+        for end in range(len(path), -1, -1):
+            found = self._lines.get(tuple(path[:end]))
+            if found is not None:
+                return found
+        return 1
+
+    def ownership(self, hubspot_object: str, field: str | None = None) -> Ownership | None:
+        """The source-of-truth row for a field: its own row, else its object's row."""
+        object_row = None
+        for row in self.source_of_truth:
+            if row.object == hubspot_object and row.field == field and field is not None:
+                return row
+            if row.object == hubspot_object and row.field is None:
+                object_row = row
+        return object_row
