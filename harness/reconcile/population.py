@@ -1,0 +1,105 @@
+"""The run's population on both sides: everything the ledger lists, plus its counterparts on the other side.
+
+Reads are by id (HubSpot batch read, Salesforce SOQL on Id through queryAll so deleted and merged-away rows
+still answer). Counterparts the connector created are found through the links HubSpot stores (salesforce*id)
+and, for a Salesforce record HubSpot has no link to, by e-mail through `idProperty` (a read, not a search).
+Only companies are discovered by search (HubSpot offers no unique key for salesforceaccountid); the lag of the
+search index is why this runs only after the sync window has passed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..ledger import LedgerEntry
+from ..sandboxes import Sandboxes
+
+# HubSpot object -> (link property, Salesforce object) pairs.
+LINKS: dict[str, list[tuple[str, str]]] = {
+    "contacts": [("salesforcecontactid", "Contact"), ("salesforceleadid", "Lead")],
+    "companies": [("salesforceaccountid", "Account")],
+    "deals": [("hs_salesforceopportunityid", "Opportunity")],
+    "tickets": [("salesforcecaseid", "Case")],
+}
+HUBSPOT_FOR = {sobject: hubspot for hubspot, links in LINKS.items() for _, sobject in links}
+STATE_FIELDS = {"Lead": ["Email", "IsDeleted", "MasterRecordId", "IsConverted", "ConvertedContactId", "ConvertedAccountId"],
+                "Contact": ["Email", "IsDeleted", "MasterRecordId", "AccountId"],
+                "Account": ["IsDeleted", "MasterRecordId", "Website", "Name"],
+                "Opportunity": ["IsDeleted", "StageName", "AccountId"], "Case": ["IsDeleted"]}
+
+
+@dataclass
+class Population:
+    hubspot: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
+    salesforce: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
+
+    def link_of(self, object_type: str, props: dict[str, Any]) -> tuple[str, str] | None:
+        """The Salesforce record a HubSpot record is linked to (Contact before Lead: a converted lead's contact wins)."""
+        for prop, sobject in LINKS.get(object_type, []):
+            if props.get(prop):
+                return sobject, props[prop]
+        return None
+
+
+def _sf_fields(sandboxes: Sandboxes, sobject: str, wanted: set[str]) -> list[str]:
+    from ..catalog import FieldCatalog
+
+    catalog = FieldCatalog(sandboxes)
+    return sorted(name for name in wanted if catalog.salesforce(sobject, name) is not None)
+
+
+def gather(sandboxes: Sandboxes, entries: list[LedgerEntry], hubspot_properties: dict[str, set[str]],
+           salesforce_fields: dict[str, set[str]]) -> Population:
+    population = Population()
+    hubspot_ids: dict[str, set[str]] = defaultdict(set)
+    salesforce_ids: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        (hubspot_ids if entry.system == "hubspot" else salesforce_ids)[entry.object].add(entry.id)
+    for object_type, ids in hubspot_ids.items():
+        names = hubspot_properties.get(object_type, set()) | {p for p, _ in LINKS.get(object_type, [])}
+        population.hubspot[object_type].update(sandboxes.hubspot.read_many(object_type, ids, sorted(names)))
+        for props in population.hubspot[object_type].values():
+            for prop, sobject in LINKS.get(object_type, []):
+                if props.get(prop):
+                    salesforce_ids[sobject].add(props[prop])
+    for sobject, ids in salesforce_ids.items():
+        wanted = salesforce_fields.get(sobject, set()) | set(STATE_FIELDS.get(sobject, ["IsDeleted"]))
+        fields = _sf_fields(sandboxes, sobject, wanted)
+        columns = ", ".join(dict.fromkeys(["Id", *fields]))
+        listed = sorted(ids)
+        for start in range(0, len(listed), 200):
+            quoted = ", ".join(f"'{i}'" for i in listed[start:start + 200])
+            for record in sandboxes.salesforce.query_all(f"SELECT {columns} FROM {sobject} WHERE Id IN ({quoted})",
+                                                         include_deleted=True):
+                record.pop("attributes", None)
+                population.salesforce[sobject][record["Id"]] = record
+    _discover_hubspot_counterparts(sandboxes, population, hubspot_properties)
+    return population
+
+
+def _discover_hubspot_counterparts(sandboxes: Sandboxes, population: Population,
+                                   hubspot_properties: dict[str, set[str]]) -> None:
+    linked = {(sobject, sf_id) for object_type, records in population.hubspot.items() for props in records.values()
+              for sobject, sf_id in [population.link_of(object_type, props) or ("", "")]}
+    api = sandboxes.hubspot.api("contacts", "basic_api")
+    contact_props = sorted(hubspot_properties.get("contacts", set()) | {p for p, _ in LINKS["contacts"]})
+    for sobject in ("Lead", "Contact"):
+        for sf_id, record in population.salesforce.get(sobject, {}).items():
+            if (sobject, sf_id) in linked or record.get("IsDeleted") or not record.get("Email"):
+                continue
+            with contextlib.suppress(Exception):  # no HubSpot contact with that e-mail: it stays unmatched
+                found = sandboxes.hubspot._call(api.get_by_id, record["Email"], id_property="email",
+                                                properties=contact_props)
+                population.hubspot["contacts"][found.id] = dict(found.properties or {})
+    for sf_id, record in population.salesforce.get("Account", {}).items():
+        if ("Account", sf_id) in linked or record.get("IsDeleted"):
+            continue
+        with contextlib.suppress(Exception):
+            names = sorted(hubspot_properties.get("companies", set()) | {"salesforceaccountid"})
+            body = {"filterGroups": [{"filters": [{"propertyName": "salesforceaccountid", "operator": "EQ",
+                                                   "value": sf_id}]}], "properties": names, "limit": 10}
+            for result in sandboxes.hubspot._call(sandboxes.hubspot.api("companies", "search_api").do_search, body).results:
+                population.hubspot["companies"][result.id] = dict(result.properties or {})
