@@ -119,7 +119,7 @@ def reconcile_object(spec: ObjectSpec, hubspot: Iterable[Iterable[tuple[str, dic
                     f = spec.fields[i]
                     field_counts[f.hubspot] += 1
                     if writer:
-                        writer.writerow([hs_id, sf_id, how, f.hubspot, f.salesforce, f.rule.value, hs_values[i],
+                        writer.writerow([hs_id, sf_id, how, f.hubspot, f.salesforce_label, f.rule.value, hs_values[i],
                                          sf_values[i], f.system_of_record])
                 if len(evidence) < evidence_limit:
                     expected = {spec.fields[i].hubspot: (sf_values[i] if spec.fields[i].system_of_record == "salesforce"

@@ -52,7 +52,8 @@ def field_specs(profile: Profile, mappings: list[FieldMapping], catalog: FieldCa
         synonyms = _owner_synonyms(owners) if first.salesforce_field == "OwnerId" else \
             _synonyms(profile, hubspot_object, prop, sf_fields)
         specs.append(FieldSpec(prop, f"sf:{prop}", Rule(first.rule.value), kind, synonyms,
-                               "salesforce" if system in {"salesforce", "governed", "both"} else "hubspot"))
+                               "salesforce" if system in {"salesforce", "governed", "both"} else "hubspot",
+                               label="/".join(dict.fromkeys(sf_fields))))
     return tuple(specs)
 
 

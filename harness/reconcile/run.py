@@ -95,7 +95,7 @@ def reconcile_population(sandboxes: Sandboxes, profile: Profile, mappings: list[
         (out_dir / "report.json").write_text(json.dumps(report.as_dict(), indent=2, default=str), encoding="utf-8")
         markdown = ["# Reconciliation", "", summary_table(results), ""]
         for result in results:
-            if result.totals:
+            if any(t.groups for t in result.totals):
                 markdown += [f"## {result.name}: key totals", "", totals_table(result), ""]
         markdown += ["## Orphans", ""] + [f"- {ORPHAN_CLASSES.get(k) or NOTED_CLASSES.get(k)}: {n}"
                                           for k, n in report.orphans.by_class().items()]

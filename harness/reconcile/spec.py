@@ -33,6 +33,11 @@ class FieldSpec:
     # Picklist normalisation: variant (either side's spelling, compared case-insensitively) -> canonical value.
     synonyms: tuple[tuple[str, str], ...] = ()
     system_of_record: str = "salesforce"  # which side is right when they disagree (source-of-truth map)
+    label: str | None = None  # how reports name the Salesforce side (e.g. "Lead.Country/Contact.MailingCountry")
+
+    @property
+    def salesforce_label(self) -> str:
+        return self.label or self.salesforce
 
 
 @dataclass(frozen=True)
