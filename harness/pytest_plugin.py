@@ -20,13 +20,14 @@ import pytest
 
 from .errors import UserError
 from .ledger import Ledger
+from .paths import PROJECT_ROOT
 from .profile import FieldMapping, Profile, load_profile, profile_mappings
 from .report.categories import classify
 from .run_context import RunContext, create_run, open_run
 from .sandboxes import Sandboxes, connect
 from .sandboxes.credentials import credentials_from_env, has_credentials
 from .sandboxes.twin_target import twin_credentials
-from .paths import PROJECT_ROOT
+from .uat.world import World
 from .waiter import Waiter
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
@@ -101,6 +102,13 @@ def waiter(uat_profile: Profile, sandboxes: Sandboxes) -> Waiter:
 @pytest.fixture
 def scenario() -> ScenarioContext:
     return ScenarioContext()
+
+
+@pytest.fixture(scope="session")
+def world(sandboxes: Sandboxes, waiter: Waiter, ledger: Ledger, uat_profile: Profile, uat_mappings: list[FieldMapping],
+          uat_run: RunContext) -> World:
+    """Everything a step needs (harness.uat.world): the steps call the library with it."""
+    return World(sandboxes, waiter, ledger, uat_profile, uat_mappings, uat_run.tag)
 
 
 # -- results.jsonl ------------------------------------------------------------------------------------

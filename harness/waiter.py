@@ -82,3 +82,39 @@ class Waiter:
             pause = min(delay, self.max_poll, max(0.0, self.timeout - elapsed))
             self.sleep(pause * random.uniform(0.8, 1.2))
             delay = min(delay * 2, self.max_poll)
+
+
+class ExpectationBroken(AssertionError):
+    """Something that must not happen during the sync window happened; the message starts with its category."""
+
+
+def settle(waiter: Waiter, what: str, read: Callable[[], T], violation: Callable[[T], Any], category: str,
+           processed: Callable[[T], bool] | None = None) -> Observation[T]:
+    """Let a whole sync window pass, failing as soon as `violation(value)` is non-empty.
+
+    For "after the sync window, X still holds": with a nudge (the twin) the window is `nudged_cycles` connector
+    cycles; against real sandboxes it is the profile's window, cut short once `processed(value)` shows the
+    connector has handled the record since the action (e.g. its last-sync time moved), plus one more read.
+    """
+    start = waiter.clock()
+    polls = 0
+    delay = waiter.first_poll
+    while True:
+        polls += 1
+        value = read()
+        broken = violation(value)
+        elapsed = waiter.clock() - start
+        if broken:
+            waiter.timings.add(what, elapsed, polls, False)
+            raise ExpectationBroken(f"{category}: {what} did not hold; observed:\n{broken}")
+        if waiter.nudge is not None:
+            if polls > waiter.nudged_cycles:
+                break
+            waiter.nudge()
+            continue
+        if elapsed >= waiter.timeout or (processed is not None and processed(value) and polls > 1):
+            break
+        waiter.sleep(min(delay, waiter.max_poll, max(0.0, waiter.timeout - elapsed)) * random.uniform(0.8, 1.2))
+        delay = min(delay * 2, waiter.max_poll)
+    waiter.timings.add(what, waiter.clock() - start, polls, True)
+    return Observation(what, value, waiter.clock() - start, polls)

@@ -49,3 +49,33 @@ def test_with_a_nudge_the_window_is_counted_in_connector_cycles():
         waiter.until("never", lambda: 1, lambda v: {"still": "different"})
     assert len(nudges) == 3
     assert "after 3 connector cycles" in str(timeout.value)
+
+
+def test_settle_passes_when_nothing_breaks_for_a_whole_window_of_cycles():
+    from harness.waiter import settle
+
+    nudges = []
+    waiter = Waiter(timeout=900, nudge=lambda: nudges.append(1), nudged_cycles=3)
+    observed = settle(waiter, "title unchanged", lambda: "CTO", lambda v: None if v == "CTO" else v, "mapping mismatch")
+    assert observed.value == "CTO" and len(nudges) == 3
+
+
+def test_settle_fails_with_its_category_as_soon_as_the_expectation_breaks():
+    from harness.waiter import ExpectationBroken, settle
+
+    values = iter(["salesqualifiedlead", "lead"])
+    waiter = Waiter(timeout=900, nudge=lambda: None, nudged_cycles=3)
+    with pytest.raises(ExpectationBroken) as broken:
+        settle(waiter, "stage never moves backwards", lambda: next(values),
+               lambda v: None if v == "salesqualifiedlead" else {"lifecyclestage": v}, "platform automation")
+    assert str(broken.value).startswith("platform automation: stage never moves backwards")
+
+
+def test_settle_against_real_sandboxes_ends_once_the_connector_has_processed_the_record():
+    from harness.waiter import settle
+
+    clock = FakeClock()
+    synced = iter([False, False, True, True])
+    waiter = Waiter(timeout=900, first_poll=1, max_poll=30, clock=clock.time, sleep=clock.sleep)
+    settle(waiter, "unchanged", lambda: next(synced), lambda v: None, "mapping mismatch", processed=lambda v: v)
+    assert clock.now < 30  # did not wait the whole 15-minute window

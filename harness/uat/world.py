@@ -1,0 +1,58 @@
+"""Everything a step needs, in one object: the sandboxes, the waiter, the ledger, the profile and its mappings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..catalog import FieldCatalog
+from ..ledger import Ledger
+from ..profile import FieldMapping, Profile
+from ..sandboxes import Sandboxes
+from ..waiter import Waiter
+
+LINK_PROPERTY = {"Lead": "salesforceleadid", "Contact": "salesforcecontactid", "Account": "salesforceaccountid",
+                 "Opportunity": "hs_salesforceopportunityid", "Case": "salesforcecaseid"}
+HUBSPOT_OBJECT = {"Lead": "contacts", "Contact": "contacts", "Account": "companies", "Opportunity": "deals",
+                  "Case": "tickets"}
+
+
+@dataclass
+class World:
+    sandboxes: Sandboxes
+    waiter: Waiter
+    ledger: Ledger
+    profile: Profile
+    mappings: list[FieldMapping]
+    tag: str
+    catalog: FieldCatalog = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.catalog = FieldCatalog(self.sandboxes)
+
+    # -- mappings -------------------------------------------------------------------------------------
+    def mappings_for(self, hubspot_object: str, sobject: str | None = None, rule: str | None = None) -> list[FieldMapping]:
+        return [m for m in self.mappings if m.hubspot_object == hubspot_object
+                and (sobject is None or sobject in m.salesforce_objects) and (rule is None or m.rule.value == rule)]
+
+    # -- reads by id ----------------------------------------------------------------------------------
+    def hubspot(self, object_type: str, object_id: str, properties: list[str]) -> dict[str, Any]:
+        return self.sandboxes.hubspot.read_many(object_type, [object_id], properties).get(object_id, {})
+
+    def salesforce(self, sobject: str, record_id: str, fields: list[str]) -> dict[str, Any]:
+        return self.sandboxes.salesforce.read_many(sobject, [record_id], fields).get(record_id, {})
+
+    # -- writes, recorded -----------------------------------------------------------------------------
+    def create_hubspot(self, object_type: str, properties: dict[str, Any]) -> str:
+        object_id = self.sandboxes.hubspot.create(object_type, properties)
+        self.ledger.record("hubspot", object_type, object_id, "scenario")
+        return object_id
+
+    def create_salesforce(self, sobject: str, data: dict[str, Any]) -> str:
+        record_id = self.sandboxes.salesforce.create(sobject, data)
+        self.ledger.record("salesforce", sobject, record_id, "scenario")
+        return record_id
+
+    def observed(self, system: str, object_name: str, record_id: str) -> None:
+        """A record the connector created because of this run: it joins the ledger for cleanup."""
+        self.ledger.record(system, object_name, record_id, "sync")

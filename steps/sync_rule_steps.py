@@ -1,0 +1,56 @@
+"""Sync-rule steps: the mappings of each rule, straight from the profile's mapping CSV."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from harness.uat import rules
+
+
+@given(parsers.parse('a synced record pair whose "{rule}" mappings can be changed in {side}'), target_fixture="rule_case")
+def pair_for_rule(world, rule, side):
+    try:
+        return rules.pair_for_rule(world, rule, side.strip().lower())
+    except rules.NoMappingToExercise as nothing:
+        pytest.skip(str(nothing))
+
+
+@when(parsers.parse('every "{rule}" mapped property is changed in HubSpot'))
+def change_in_hubspot(world, rule_case, rule):
+    rules.change_in_hubspot(world, rule_case)
+
+
+@when(parsers.parse('every "{rule}" mapped property that may be blank is cleared in HubSpot'))
+def clear_in_hubspot(world, rule_case, rule):
+    rules.change_in_hubspot(world, rule_case, clear=True)
+
+
+@when(parsers.parse('every "{rule}" mapped field is changed in Salesforce'))
+def change_in_salesforce(world, rule_case, rule):
+    rules.change_in_salesforce(world, rule_case)
+
+
+@then(parsers.parse('within the sync window Salesforce holds the new values of every "{rule}" mapping'))
+def salesforce_has_new_values(world, rule_case, rule):
+    rules.expect_salesforce_has_written(world, rule_case)
+
+
+@then(parsers.parse('within the sync window HubSpot holds the new values of every "{rule}" mapping'))
+def hubspot_has_new_values(world, rule_case, rule):
+    rules.expect_hubspot_has_written(world, rule_case)
+
+
+@then(parsers.parse('within the sync window both sides hold the Salesforce values of every "{rule}" mapping'))
+def both_hold_salesforce(world, rule_case, rule):
+    rules.both_hold_salesforce_values(world, rule_case)
+
+
+@then(parsers.parse('after the sync window Salesforce still holds the earlier values of every "{rule}" mapping'))
+def salesforce_unchanged(world, rule_case, rule):
+    rules.expect_salesforce_unchanged(world, rule_case)
+
+
+@then(parsers.parse('within the sync window HubSpot holds the Salesforce values of every "{rule}" mapping'))
+def hubspot_matches_salesforce(world, rule_case, rule):
+    rules.expect_hubspot_matches_salesforce(world, rule_case)
