@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "harness.pytest_plugin",
+    "harness.report.allure_hooks",
     "steps.hubspot_steps",
     "steps.salesforce_steps",
     "steps.sync_steps",

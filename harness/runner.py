@@ -15,14 +15,13 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .cleanup import CleanupResult, cleanup_run
 from .errors import UserError
 from .profile import Profile, load_profile, profile_mappings
 from .report import allure_html
-from .report.results import read_results
-from .report.signoff import SignOff, evaluate, write_signoff
+from .report.publish import publish_allure, publish_signoff
+from .report.signoff import RunEvidence, SignOff
 from .run_context import RunContext, create_run, point_latest
 from .sandboxes import Sandboxes, connect
 from .sandboxes.credentials import credentials_from_env
@@ -43,6 +42,7 @@ class RunOptions:
     marker: str | None = None
     keyword: str | None = None
     allure_html: bool = True
+    selection: str | None = None  # how the scenarios were chosen, in words, for the report (e.g. impacted-by)
 
 
 @dataclass
@@ -111,12 +111,10 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
         timings["suite"] = time.monotonic() - mark
         if code not in (0, 1, 5):
             infrastructure.append(f"pytest exited with code {code}; see {context.run_dir / 'pytest.log'}")
-        results = read_results(context.results_file)
-        extra: dict[str, Any] = {"api_calls": sandboxes.budget.report()}
-        if sandboxes.control is not None:
-            extra["sync_health"] = sandboxes.control.health()
-        report = evaluate(context.run_id, profile, description, results, infrastructure, extra)
-        write_signoff(context.run_dir, report)
+        evidence = RunEvidence(infrastructure_errors=infrastructure, api_calls=sandboxes.budget.report(),
+                               sync_health=sandboxes.control.health() if sandboxes.control is not None else None,
+                               selection=options.selection or _selection(options))
+        report = publish_signoff(context, profile, description, evidence, sandboxes.organization, sandboxes.portal)
         if not options.keep_data:
             mark = time.monotonic()
             cleanup = cleanup_run(sandboxes, context.ledger, context.run_dir / "cleanup.jsonl")
@@ -124,13 +122,18 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
     if options.allure_html:
         mark = time.monotonic()
         try:
-            allure_html.generate(context.allure_results, context.allure_report, f"UAT: {profile.name}")
+            publish_allure(context, profile)
         except allure_html.AllureUnavailable as error:
             progress(f"Allure HTML report not generated: {error}")
         timings["allure"] = time.monotonic() - mark
     point_latest(context)
     timings["total"] = time.monotonic() - started
     return RunOutcome(context, report, cleanup, timings)
+
+
+def _selection(options: RunOptions) -> str | None:
+    parts = [f"-m {options.marker}" if options.marker else "", f"-k {options.keyword}" if options.keyword else ""]
+    return " ".join(p for p in parts if p) or None
 
 
 def ensure_profile(path: Path) -> Path:

@@ -1,13 +1,27 @@
-"""The Allure 3 HTML report, as one self-contained file, by the npm package `allure` installed by make."""
+"""The Allure 3 HTML report, as one self-contained file, by the npm package `allure` installed by make.
+
+The config carries what makes the report ours: categories matching the harness's failure kinds (by the
+`failure_kind` label the Allure hooks put on every failed scenario, so Allure and the defect log can never
+disagree), a quality gate from the profile's exit criteria, and the history file that carries trends across
+runs (`historyPath`, one JSON line per run; CI caches it between runs, see docs/regression.md).
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from ..paths import PROJECT_ROOT
+from .categories import CATEGORIES
+
+FAILURE_KIND_LABEL = "failure_kind"
+# Shared by every run of this checkout; UAT_ALLURE_HISTORY moves it (a CI cache path, a network share).
+DEFAULT_HISTORY = PROJECT_ROOT / "reports" / "allure-history.jsonl"
 
 
 class AllureUnavailable(RuntimeError):
@@ -24,13 +38,47 @@ def allure_command() -> list[str]:
     raise AllureUnavailable("the npm package 'allure' is not installed; run `make setup` (npm ci) in the project root")
 
 
-def generate(results_dir: Path, output_dir: Path, report_name: str, history_path: Path | None = None) -> Path:
-    config = {"name": report_name, "output": str(output_dir),
-              "plugins": {"awesome": {"options": {"singleFile": True, "reportName": report_name}}}}
-    if history_path is not None:
-        config["historyPath"] = str(history_path)
-    config_path = results_dir.parent / "allurerc.json"
-    config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+def history_path() -> Path:
+    configured = os.environ.get("UAT_ALLURE_HISTORY")
+    return Path(configured).resolve() if configured else DEFAULT_HISTORY
+
+
+def category_rules() -> list[dict[str, Any]]:
+    rules = [{"id": key, "name": name,
+              "matchers": {"statuses": ["failed", "broken"], "labels": {FAILURE_KIND_LABEL: f"^{re.escape(name)}$"}}}
+             for key, name in CATEGORIES.items() if key != "other"]
+    return rules
+
+
+def quality_gate(profile: Any) -> dict[str, Any]:
+    criteria = getattr(profile, "exit_criteria", None)
+    return {"rules": [{"id": "exit-criteria", "minTestsCount": 1,
+                       "maxFailures": int(getattr(criteria, "max_failed_scenarios", 0) or 0),
+                       "successRate": float(getattr(criteria, "min_pass_rate", 1.0) if criteria else 1.0)}]}
+
+
+def write_config(results_dir: Path, output_dir: Path, report_name: str, history: Path | None,
+                 profile: Any = None) -> Path:
+    config: dict[str, Any] = {
+        "name": report_name, "output": str(output_dir),
+        "plugins": {"awesome": {"options": {"singleFile": True, "reportName": report_name,
+                                            "groupBy": ["epic", "feature", "story"]}}},
+        "categories": {"rules": category_rules()},
+    }
+    if profile is not None:
+        config["qualityGate"] = quality_gate(profile)
+    if history is not None:
+        history.parent.mkdir(parents=True, exist_ok=True)
+        config["historyPath"] = str(history)
+        config["historyLimit"] = 50  # trend charts stay readable and the file stays small
+    path = results_dir.parent / "allurerc.json"
+    path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    return path
+
+
+def generate(results_dir: Path, output_dir: Path, report_name: str, history_path: Path | None = None,
+             profile: Any = None) -> Path:
+    config_path = write_config(results_dir, output_dir, report_name, history_path, profile)
     completed = subprocess.run([*allure_command(), "generate", str(results_dir), "--config", str(config_path)],
                                cwd=results_dir.parent, capture_output=True, text=True, timeout=600)
     index = output_dir / "index.html"

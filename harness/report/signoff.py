@@ -1,29 +1,46 @@
-"""The sign-off report: the verdict (GO / NO-GO) against each exit criterion, and why.
+"""The sign-off report: the verdict (GO / NO-GO) against each exit criterion, and everything a stakeholder
+needs to agree with it: results by feature, reconciliation, sync health, findings, defects, residual risks and
+who has signed.
 
-`signoff.json` is the machine-readable record; `signoff.md` the same for people (tables by tabulate).
+`signoff.json` is the machine-readable record (and what `uat signoff` re-renders from); `signoff.md` and
+`signoff.html` are the same for people.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tabulate import tabulate
-
-from ..profile import Profile
-from .categories import CATEGORIES
+from .criteria import Criterion, evaluate_criteria, verdict_of
+from .decisions import apply_decisions, read_decisions, signoff_status
+from .defects import defect_log
+from .findings import normalise_findings
+from .health import api_budget_summary, sync_health_summary, time_to_sync
+from .owners import integration_owner
+from .reconciliation_summary import summarise
 from .results import ScenarioResult
+from .risks import residual_risks
+
+SIGNOFF_JSON = "signoff.json"
 
 
 @dataclass
-class Criterion:
-    name: str
-    expected: str
-    actual: str
-    met: bool
+class RunEvidence:
+    """What the runner gathered beside the scenario results; every part may be absent (then: not measured)."""
+
+    infrastructure_errors: list[str] = field(default_factory=list)
+    sync_health: dict[str, Any] | None = None  # the twin control plane's health()
+    api_calls: dict[str, dict[str, int]] | None = None  # ApiBudget.report()
+    reconciliation: list[Any] | None = None  # ObjectReconciliation (or as_dict()) per object
+    orphans: dict[str, Any] | None = None  # named orphan class -> count, list, or {count, examples}
+    audit: Any = None  # findings (list) or an AuditReport
+    lint: Any = None
+    environment: dict[str, Any] = field(default_factory=dict)
+    selection: str | None = None  # "impacted by contacts.csv: 5 scenarios", "-m object_deal", ...
 
 
 @dataclass
@@ -39,72 +56,87 @@ class SignOff:
     defects: list[dict[str, Any]]
     stakeholders: list[dict[str, Any]]
     integration_owner: str
+    generated_at: str = ""
+    environment: dict[str, Any] = field(default_factory=dict)
+    reconciliation: dict[str, Any] | None = None
+    sync_health: dict[str, Any] | None = None
+    api_budget: list[dict[str, Any]] | None = None
+    time_to_sync: dict[str, Any] | None = None
+    audit: list[dict[str, Any]] | None = None
+    lint: list[dict[str, Any]] | None = None
+    risks: list[dict[str, str]] = field(default_factory=list)
+    signoff: dict[str, Any] = field(default_factory=dict)  # state of the sign-off table (pending, rejected...)
+    decisions: list[dict[str, Any]] = field(default_factory=list)  # the whole trail, oldest first
+    links: dict[str, str] = field(default_factory=dict)  # the run folder's other reports, relative paths
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def unsigned_roles(self) -> list[str]:
+        return [s["role"] for s in self.stakeholders if s["decision"] == "pending"]
 
-def evaluate(run_id: str, profile: Profile, target: str, results: list[ScenarioResult],
-             infrastructure_errors: list[str] | None = None, extra: dict[str, Any] | None = None) -> SignOff:
-    counts = Counter(r.outcome for r in results)
-    executed = counts["passed"] + counts["failed"]
-    pass_rate = counts["passed"] / executed if executed else 0.0
-    criteria = [
-        Criterion("Scenarios executed", "at least 1", str(executed), executed > 0),
-        Criterion("Failed scenarios", f"at most {profile.exit_criteria.max_failed_scenarios}", str(counts["failed"]),
-                  counts["failed"] <= profile.exit_criteria.max_failed_scenarios),
-        Criterion("Pass rate", f"at least {profile.exit_criteria.min_pass_rate:.0%}", f"{pass_rate:.0%}",
-                  executed > 0 and pass_rate >= profile.exit_criteria.min_pass_rate),
-    ]
-    if infrastructure_errors:
-        criteria.append(Criterion("Run completed without infrastructure failure", "no failure",
-                                  "; ".join(infrastructure_errors)[:300], False))
+
+def _by_feature(results: list[ScenarioResult]) -> list[dict[str, Any]]:
     features: dict[str, Counter] = defaultdict(Counter)
     for r in results:
         features[r.feature][r.outcome] += 1
-    by_feature = [{"feature": name, "passed": c["passed"], "failed": c["failed"], "skipped": c["skipped"]}
-                  for name, c in sorted(features.items())]
-    defects = []
-    for number, r in enumerate((r for r in results if r.outcome == "failed"), start=1):
-        defects.append({"id": f"D-{number:03d}", "category": CATEGORIES.get(r.category or "other", "Other"),
-                        "severity": next((t for t in r.tags if t in {"blocker", "critical", "normal", "minor"}), "normal"),
-                        "scenario": f"{r.feature}: {r.scenario}", "evidence": (r.message or "").strip()[:500]})
-    verdict = "GO" if all(c.met for c in criteria) else "NO-GO"
-    return SignOff(
-        run_id=run_id, profile=profile.name, target=target, verdict=verdict, criteria=criteria,
-        totals={"passed": counts["passed"], "failed": counts["failed"], "skipped": counts["skipped"], "total": len(results)},
-        by_feature=by_feature,
+    return [{"feature": name, "passed": c["passed"], "failed": c["failed"], "skipped": c["skipped"],
+             "total": sum(c.values())} for name, c in sorted(features.items())]
+
+
+def evaluate(run_id: str, profile: Any, target: str, results: list[ScenarioResult],
+             evidence: RunEvidence | None = None) -> SignOff:
+    evidence = evidence or RunEvidence()
+    counts = Counter(r.outcome for r in results)
+    totals = {"passed": counts["passed"], "failed": counts["failed"], "skipped": counts["skipped"],
+              "total": len(results)}
+    sections = {
+        "reconciliation": summarise(evidence.reconciliation, evidence.orphans),
+        "sync_health": sync_health_summary(evidence.sync_health),
+        "api_budget": api_budget_summary(evidence.api_calls),
+        "time_to_sync": time_to_sync(results),
+        "audit": normalise_findings(evidence.audit),
+        "lint": normalise_findings(evidence.lint),
+    }
+    criteria = evaluate_criteria(profile, results, evidence.infrastructure_errors, sections)
+    defects = defect_log(profile, results)
+    target_kind = getattr(getattr(profile, "target", None), "kind", None)
+    risks = residual_risks(criteria, sections, totals, defects,
+                           {"target_kind": target_kind, "selection": evidence.selection,
+                            "declared_risks": getattr(profile, "residual_risks", None)})
+    stakeholders = [{"role": s.role, "name": s.name} for s in getattr(profile, "stakeholders", None) or []]
+    report = SignOff(
+        run_id=run_id, profile=profile.name, target=target, verdict=verdict_of(criteria), criteria=criteria,
+        totals=totals, by_feature=_by_feature(results),
         scenarios=[{"feature": r.feature, "scenario": r.scenario, "outcome": r.outcome, "duration": round(r.duration, 2),
-                    "category": r.category} for r in results],
-        defects=defects,
-        stakeholders=[{"role": s.role, "name": s.name, "decision": "pending", "date": None, "comment": None}
-                      for s in profile.stakeholders],
-        integration_owner=profile.integration_owner.name, extra=extra or {})
+                    "category": r.category, "tags": r.tags,
+                    "message": (r.message or "").strip().splitlines()[0][:300] if r.message else None}
+                   for r in sorted(results, key=lambda r: (r.feature, r.scenario))],
+        defects=defects, stakeholders=stakeholders, integration_owner=integration_owner(profile),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"), environment=evidence.environment,
+        risks=risks, extra={"selection": evidence.selection} if evidence.selection else {}, **sections)
+    return report
 
 
-def render_markdown(report: SignOff) -> str:
-    lines = [f"# UAT sign-off: {report.profile}", "",
-             f"**Verdict: {report.verdict}**  ", f"Run `{report.run_id}` against {report.target}. "
-             f"Integration owner: {report.integration_owner}.", "", "## Exit criteria", "",
-             tabulate([[c.name, c.expected, c.actual, "met" if c.met else "NOT MET"] for c in report.criteria],
-                      headers=["Criterion", "Expected", "Actual", "Status"], tablefmt="github"),
-             "", "## Results by feature", "",
-             tabulate([[f["feature"], f["passed"], f["failed"], f["skipped"]] for f in report.by_feature],
-                      headers=["Feature", "Passed", "Failed", "Skipped"], tablefmt="github"),
-             "", "## Scenarios", "",
-             tabulate([[s["feature"], s["scenario"], s["outcome"], s["duration"]] for s in report.scenarios],
-                      headers=["Feature", "Scenario", "Result", "Seconds"], tablefmt="github"),
-             "", "## Defect log", ""]
-    if report.defects:
-        lines.append(tabulate([[d["id"], d["category"], d["severity"], d["scenario"],
-                                d["evidence"].splitlines()[0] if d["evidence"] else ""] for d in report.defects],
-                              headers=["Id", "Category", "Severity", "Scenario", "Evidence"], tablefmt="github"))
-    else:
-        lines.append("No defects.")
-    lines += ["", "## Stakeholder sign-off", "",
-              tabulate([[s["role"], s["name"], s["decision"], s["date"] or ""] for s in report.stakeholders],
-                       headers=["Role", "Name", "Decision", "Date"], tablefmt="github"), ""]
-    return "\n".join(lines)
+def with_decisions(report: SignOff, run_dir: Path) -> SignOff:
+    """The sign-off table as recorded in the run folder: each role's latest decision, or pending."""
+    listed = [{"role": s["role"], "name": s["name"]} for s in report.stakeholders]
+    decisions = read_decisions(run_dir)
+    report.stakeholders = apply_decisions(listed, decisions)
+    report.decisions = [asdict(d) for d in decisions]
+    report.signoff = signoff_status(report.stakeholders, report.verdict)
+    return report
 
 
-def write_signoff(run_dir: Path, report: SignOff) -> None:
-    (run_dir / "signoff.json").write_text(json.dumps(asdict(report), indent=2, default=str), encoding="utf-8")
-    (run_dir / "signoff.md").write_text(render_markdown(report), encoding="utf-8")
+def save_json(run_dir: Path, report: SignOff) -> Path:
+    path = run_dir / SIGNOFF_JSON
+    path.write_text(json.dumps(asdict(report), indent=2, default=str), encoding="utf-8")
+    return path
+
+
+def load_signoff(run_dir: Path) -> SignOff:
+    data = json.loads((run_dir / SIGNOFF_JSON).read_text(encoding="utf-8"))
+    known = {f.name for f in fields(SignOff)}
+    data = {k: v for k, v in data.items() if k in known}
+    data["criteria"] = [Criterion(**{k: c.get(k) for k in ("name", "expected", "actual", "met")},
+                                  blocking=c.get("blocking", True)) for c in data.get("criteria", [])]
+    return SignOff(**data)

@@ -1,0 +1,193 @@
+"""pytest plugin: what allure-pytest-bdd cannot know about a UAT scenario, added to its Allure result.
+
+- labels: epic / feature / story from the feature file, severity from the tags (`@blocker @critical @normal
+  @minor`), owner from the profile's source-of-truth map, `failure_kind` (our categories) on a failure;
+- links to the Salesforce objects and HubSpot properties a scenario touches (`@object_<name>`, `@field_<prop>`);
+- per step: time-to-sync of each expectation the waiter checked, and the deepdiff a failed expectation carries;
+- step parameters limited to the values the Gherkin step parsed (fixtures' reprs are noise, and long);
+- the evidence collected for `results.jsonl` (read by the sign-off report's defect log).
+
+Reporting never breaks a run: a hook that cannot label (no Allure, no open test case) does nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import allure
+import pytest
+
+from . import evidence
+from .allure_html import FAILURE_KIND_LABEL
+from .categories import CATEGORIES, classify
+from .criteria import severity_of
+from .owners import functional_owner
+
+SEVERITIES = {"blocker": allure.severity_level.BLOCKER, "critical": allure.severity_level.CRITICAL,
+              "normal": allure.severity_level.NORMAL, "minor": allure.severity_level.MINOR,
+              "trivial": allure.severity_level.TRIVIAL}
+# Tag object names -> (Salesforce sObjects, HubSpot object type ids) the links point at.
+OBJECT_LINKS = {
+    "contact": (["Contact"], ["0-1"]), "lead": (["Lead"], ["0-1"]), "account": (["Account"], []),
+    "company": ([], ["0-2"]), "opportunity": (["Opportunity"], []), "deal": ([], ["0-3"]),
+    "case": (["Case"], []), "ticket": ([], ["0-5"]), "task": (["Task"], []), "event": (["Event"], []),
+    "campaign": (["Campaign"], []), "user": (["User"], []), "territory": (["Territory2"], []),
+}
+_waiter_seen: dict[int, int] = {}  # id(waiter) -> timings already attributed to a step
+
+
+def _tags(feature: Any, scenario: Any) -> list[str]:
+    return sorted(set(getattr(scenario, "tags", set()) or set()) | set(getattr(feature, "tags", set()) or set()))
+
+
+def _safely(action: Any, *args: Any, **kwargs: Any) -> None:
+    # No open Allure test case (Allure off, or a setup failure before the scenario began): nothing to label.
+    with contextlib.suppress(AttributeError, TypeError, KeyError):
+        action(*args, **kwargs)
+
+
+def _active(request: pytest.FixtureRequest, name: str) -> Any:
+    """A fixture's value only if the scenario already uses it: reporting never starts a twin or a connection."""
+    if name in request.fixturenames:
+        try:
+            return request.getfixturevalue(name)
+        except Exception:  # noqa: BLE001 - a broken fixture is the scenario's failure to report, not ours
+            return None
+    return None
+
+
+def _epic(feature: Any, tags: list[str], profile: Any) -> str:
+    for tag in tags:
+        if tag.startswith("epic_"):
+            return tag[len("epic_"):].replace("_", " ").capitalize()
+    parts = Path(getattr(feature, "rel_filename", "") or "").parts
+    if len(parts) > 2:  # features/<family>/<file>.feature
+        return parts[-2].replace("_", " ").capitalize()
+    return getattr(profile, "name", None) or "HubSpot <-> Salesforce integration"
+
+
+@pytest.hookimpl(trylast=True)  # after allure-pytest-bdd has opened the test case
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    evidence.start_scenario()
+    tags = _tags(feature, scenario)
+    profile = _active(request, "uat_profile")
+    if profile is None:
+        try:
+            profile = request.getfixturevalue("uat_profile")
+        except pytest.FixtureLookupError:
+            profile = None
+    rule = getattr(scenario, "rule", None)
+    _safely(allure.dynamic.epic, _epic(feature, tags, profile))
+    _safely(allure.dynamic.feature, feature.name)
+    _safely(allure.dynamic.story, rule.name if rule is not None and rule.name else scenario.name)
+    _safely(allure.dynamic.severity, SEVERITIES[severity_of(tags)])
+    if profile is not None:
+        _safely(allure.dynamic.label, "owner", functional_owner(profile, tags))
+
+
+def _object_links(request: pytest.FixtureRequest, tags: list[str]) -> None:
+    sandboxes = _active(request, "sandboxes")
+    if sandboxes is None:
+        return
+    instance = getattr(getattr(getattr(sandboxes, "salesforce", None), "client", None), "sf_instance", None)
+    portal = getattr(sandboxes, "portal", None) or {}
+    ui, portal_id = portal.get("uiDomain") or "app.hubspot.com", portal.get("portalId")
+    hubspot_types: list[str] = []
+    for name in (t[len("object_"):] for t in tags if t.startswith("object_")):
+        sobjects, types = OBJECT_LINKS.get(name, ([name.capitalize()], []))
+        hubspot_types += [t for t in types if t not in hubspot_types]
+        for sobject in sobjects:
+            if instance:
+                _safely(allure.dynamic.link, f"https://{instance}/lightning/setup/ObjectManager/{sobject}/"
+                        "FieldsAndRelationships/view", link_type="salesforce object", name=f"Salesforce {sobject}")
+        for type_id in types:
+            if portal_id:
+                _safely(allure.dynamic.link, f"https://{ui}/property-settings/{portal_id}/properties?type={type_id}",
+                        link_type="hubspot object", name=f"HubSpot object {type_id} properties")
+    for field in (t[len("field_"):] for t in tags if t.startswith("field_")):
+        if portal_id:
+            type_id = hubspot_types[0] if hubspot_types else "0-1"
+            _safely(allure.dynamic.link, f"https://{ui}/property-settings/{portal_id}/properties?type={type_id}"
+                    f"&search={field}", link_type="hubspot property", name=f"HubSpot property {field}")
+
+
+def _attach_sync_timings(request: pytest.FixtureRequest) -> None:
+    waiter = _active(request, "waiter")
+    entries = getattr(getattr(waiter, "timings", None), "entries", None)
+    if entries is None:
+        return
+    seen = _waiter_seen.get(id(waiter), 0)
+    new = [dict(e) for e in entries[seen:]]
+    _waiter_seen[id(waiter)] = len(entries)
+    if not new:
+        return
+    evidence.note_time_to_sync(new)
+    lines = [f"{e.get('seconds', 0):>8.3f} s  {e.get('polls', '?'):>3} polls  {'ok' if e.get('ok') else 'TIMED OUT'}  "
+             f"{e.get('expectation', '')}" for e in new]
+    slowest = max(e.get("seconds", 0) for e in new)
+    _safely(allure.attach, "\n".join(lines), name=f"time to sync: {slowest:.3f} s",
+            attachment_type=allure.attachment_type.TEXT)
+
+
+@pytest.hookimpl(tryfirst=True)  # before allure-pytest-bdd closes the step, so attachments land inside it
+def pytest_bdd_after_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any,
+                          step_func_args: dict[str, Any]) -> None:
+    _attach_sync_timings(request)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any,
+                          step_func_args: dict[str, Any], exception: BaseException) -> None:
+    _attach_sync_timings(request)
+    difference = getattr(exception, "difference", None) or getattr(exception, "last_difference", None)
+    if difference:
+        what = str(exception).splitlines()[0][:100] if str(exception) else type(exception).__name__
+        _safely(evidence.attach_difference, what, difference)
+
+
+@pytest.hookimpl(trylast=True)  # after allure-pytest-bdd recorded every step argument
+def pytest_bdd_before_step_call(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
+                                step_func: Any, step_func_args: dict[str, Any]) -> None:
+    keep = {name for name, value in step_func_args.items() if isinstance(value, (str, int, float, bool))}
+    lifecycle = _allure_lifecycle(request.config)
+    if lifecycle is None:
+        return
+    from allure_pytest_bdd.steps import get_step_uuid
+
+    with lifecycle.update_step(uuid=get_step_uuid(step)) as step_result:
+        if step_result is not None:
+            step_result.parameters = [p for p in step_result.parameters if p.name in keep]
+
+
+def _allure_lifecycle(config: pytest.Config) -> Any:
+    for plugin in config.pluginmanager.get_plugins():
+        if type(plugin).__name__ == "PytestBDDListener":
+            return getattr(plugin, "lifecycle", None)
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    tags = _tags(feature, scenario)
+    _object_links(request, tags)
+    context = _active(request, "scenario")
+    records = dict(getattr(context, "records", {}) or {})
+    if records:
+        _safely(evidence.attach_json, "records this scenario acted on", records)
+    collected = evidence.finish_scenario()
+    if records:
+        collected["records"] = records
+    request.node.user_properties.append(("uat_evidence", collected))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or report.outcome != "failed" or "uat_feature" not in dict(item.user_properties):
+        return
+    crash = getattr(report.longrepr, "reprcrash", None)
+    message = crash.message if crash is not None else str(report.longrepr)
+    _safely(allure.dynamic.label, FAILURE_KIND_LABEL, CATEGORIES[classify(message)])

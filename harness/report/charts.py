@@ -1,0 +1,91 @@
+"""Charts of the sign-off report, as inline SVG (pygal): the HTML file stands alone, works offline, and prints
+to PDF as vectors. pygal over hand-drawn SVG: axes, scales, legends and label fitting are its job and it does
+them well; its optional tooltip JavaScript is never loaded (`js=[]`) and its inline config script is dropped,
+so the charts are static drawings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import pygal
+from pygal.style import Style
+
+PASSED, FAILED, SKIPPED, NEUTRAL, WARN = "#2e7d32", "#c62828", "#9e9e9e", "#1565c0", "#ef6c00"
+_SCRIPT = re.compile(r"<script.*?</script>", re.S)
+
+
+def _style(*colors: str) -> Style:
+    return Style(background="white", plot_background="white", foreground="#333", foreground_strong="#111",
+                 foreground_subtle="#ddd", font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+                 label_font_size=12, major_label_font_size=12, legend_font_size=12, title_font_size=14,
+                 value_font_size=11, colors=colors or (NEUTRAL,))
+
+
+def _render(chart: Any) -> str:
+    svg = chart.render(is_unicode=True)
+    return _SCRIPT.sub("", svg)
+
+
+def _common(**extra: Any) -> dict[str, Any]:
+    return {"js": [], "disable_xml_declaration": True, "explicit_size": False, "legend_at_bottom": True,
+            "show_y_guides": True, "truncate_label": 48, "margin": 12, **extra}
+
+
+def results_per_feature(by_feature: list[dict[str, Any]]) -> str | None:
+    if not by_feature:
+        return None
+    height = 110 + 34 * len(by_feature)
+    chart = pygal.HorizontalStackedBar(style=_style(PASSED, FAILED, SKIPPED), width=760, height=height,
+                                       title="Scenario results per feature", print_values=True,
+                                       **_common(show_legend=True))
+    chart.x_labels = [f["feature"] for f in by_feature]
+    for outcome in ("passed", "failed", "skipped"):
+        chart.add(outcome, [f[outcome] or None for f in by_feature])
+    return _render(chart)
+
+
+def variance_per_object(reconciliation: dict[str, Any] | None) -> str | None:
+    rows = (reconciliation or {}).get("objects") or []
+    if not rows:
+        return None
+    chart = pygal.Bar(style=_style(NEUTRAL, WARN), width=760, height=300, print_values=True,
+                      title="Reconciliation per object: count variance (%) and mismatched records",
+                      **_common(show_legend=True))
+    chart.x_labels = [str(r["object"]) for r in rows]
+    chart.add("count variance %", [float(r["variance_pct"] or 0) for r in rows])
+    chart.add("mismatched records", [int(r["mismatched"] or 0) for r in rows], secondary=True)
+    return _render(chart)
+
+
+def _bins(samples: list[float]) -> list[tuple[float, float, float]]:
+    """Equal-width bins (Sturges' rule) from 0 to the maximum: pygal's Histogram takes (count, start, end)."""
+    top = max(samples)
+    count = max(1, min(20, math.ceil(math.log2(len(samples)) + 1)))
+    width = top / count if top > 0 else 1.0
+    bins = []
+    for index in range(count):
+        start, end = index * width, (index + 1) * width
+        inside = sum(1 for s in samples if start <= s < end or (index == count - 1 and s == end))
+        bins.append((inside, round(start, 3), round(end, 3)))
+    return bins
+
+
+def time_to_sync_distribution(timing: dict[str, Any] | None) -> str | None:
+    samples = (timing or {}).get("samples") or []
+    if not samples:
+        return None
+    title = (f"Time to sync: {len(samples)} expectations, median {timing['median']} s, 95th percentile "
+             f"{timing['p95']} s, max {timing['max']} s")
+    chart = pygal.Histogram(style=_style(NEUTRAL), width=760, height=280, title=title, x_title="seconds",
+                            y_title="expectations", **_common(show_legend=False))
+    chart.add("expectations", _bins(samples))
+    return _render(chart)
+
+
+def all_charts(report: Any) -> dict[str, str | None]:
+    return {"results": results_per_feature(report.by_feature),
+            "variance": variance_per_object(report.reconciliation),
+            "time_to_sync": time_to_sync_distribution(report.time_to_sync)}
