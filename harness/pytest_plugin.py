@@ -108,7 +108,7 @@ def scenario() -> ScenarioContext:
 def world(sandboxes: Sandboxes, waiter: Waiter, ledger: Ledger, uat_profile: Profile, uat_mappings: list[FieldMapping],
           uat_run: RunContext) -> World:
     """Everything a step needs (harness.uat.world): the steps call the library with it."""
-    return World(sandboxes, waiter, ledger, uat_profile, uat_mappings, uat_run.tag)
+    return World(sandboxes, waiter, ledger, uat_profile, uat_mappings, uat_run.tag, uat_run.run_dir)
 
 
 # -- results.jsonl ------------------------------------------------------------------------------------

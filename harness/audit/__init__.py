@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..sandboxes import Sandboxes
 from .hubspot import catalogue_hubspot
 from .model import AuditPolicy, Automation, Finding, GovernedField, Touch
+from .policy import policy_from_profile
 from .read import read_hubspot_workflows, read_salesforce_automation
 from .rules import audit
 from .salesforce import catalogue_salesforce
@@ -30,4 +31,4 @@ def run_audit(sandboxes: Sandboxes, policy: AuditPolicy) -> AuditReport:
 
 
 __all__ = ["AuditPolicy", "AuditReport", "Automation", "Finding", "GovernedField", "Touch", "audit",
-           "catalogue_hubspot", "catalogue_salesforce", "run_audit"]
+           "catalogue_hubspot", "catalogue_salesforce", "policy_from_profile", "run_audit"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..catalog import FieldCatalog
@@ -25,7 +26,9 @@ class World:
     profile: Profile
     mappings: list[FieldMapping]
     tag: str
+    run_dir: Path | None = None
     catalog: FieldCatalog = field(init=False)
+    memo: dict[str, Any] = field(init=False, default_factory=dict)  # session-wide results (reconciliation, audit)
 
     def __post_init__(self) -> None:
         self.catalog = FieldCatalog(self.sandboxes)

@@ -1,0 +1,36 @@
+"""The seeded population as a whole: wait until it has synced, then reconcile it once per run."""
+
+from __future__ import annotations
+
+import contextlib
+
+from ..reconcile.run import ReconciliationReport, reconcile_run
+from ..waiter import SyncTimeout
+from .failures import TestDataProblem
+from .world import World
+
+UNSYNCED = {"never_synced", "salesforce_unsynced"}
+
+
+def seeded_population(world: World) -> ReconciliationReport:
+    """Reconcile what the seeder created (and its counterparts), after waiting for it to sync; memoised per run."""
+    if "reconciliation" in world.memo:
+        return world.memo["reconciliation"]
+    entries = [e for e in world.ledger.entries() if e.origin == "seed"]
+    if not entries:
+        raise TestDataProblem("the run's ledger lists no seeded records, so there is no population to reconcile; run "
+                              "the suite through `uat run` (which seeds first) or `uat seed` into this run folder")
+
+    def read() -> ReconciliationReport:
+        return reconcile_run(world.sandboxes, world.profile, world.mappings, entries)
+
+    def unsynced(report: ReconciliationReport) -> list[str]:
+        return [f"{o.kind}: {o.object} {o.id}" for o in report.orphans.orphans if o.kind in UNSYNCED]
+
+    # What is still unsynced when the window ends is reported by the reconciliation scenarios, with its evidence.
+    with contextlib.suppress(SyncTimeout):
+        world.waiter.until("the seeded population has synced", read, unsynced)
+    out_dir = world.run_dir / "reconciliation" if world.run_dir else None
+    report = reconcile_run(world.sandboxes, world.profile, world.mappings, entries, out_dir)
+    world.memo["reconciliation"] = report
+    return report
