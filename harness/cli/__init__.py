@@ -8,6 +8,7 @@ import typer
 
 from ..errors import UserError
 from . import run as run_commands
+from . import signoff as signoff_commands
 from . import twin as twin_commands
 
 app = typer.Typer(help="UAT harness for the HubSpot <-> Salesforce native integration.", no_args_is_help=False,
@@ -15,6 +16,7 @@ app = typer.Typer(help="UAT harness for the HubSpot <-> Salesforce native integr
 app.command("run")(run_commands.run)
 app.command("cleanup")(run_commands.cleanup)
 app.add_typer(twin_commands.app, name="twin")
+app.add_typer(signoff_commands.app, name="signoff")
 
 
 def main() -> None:

@@ -85,4 +85,18 @@ def generate(results_dir: Path, output_dir: Path, report_name: str, history_path
     if completed.returncode != 0 or not index.exists():
         raise AllureUnavailable(f"allure generate failed (exit {completed.returncode}): "
                                 f"{(completed.stderr or completed.stdout).strip()[-500:]}")
+    strip_analytics(index)
     return index
+
+
+# The awesome plugin always embeds Google Analytics (no option turns it off in 3.x). A UAT report of customer
+# sandboxes is opened on laptops and CI artifacts: it must not call anyone, and must work offline.
+_ANALYTICS = re.compile(r'<script async src="https://www\.googletagmanager\.com/[^"]*"></script>\s*'
+                        r"<script>\s*window\.dataLayer.*?</script>", re.S)
+
+
+def strip_analytics(index: Path) -> None:
+    text = index.read_text(encoding="utf-8")
+    stripped = _ANALYTICS.sub("", text, count=1)
+    if stripped != text:
+        index.write_text(stripped, encoding="utf-8")

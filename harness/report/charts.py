@@ -34,12 +34,20 @@ def _common(**extra: Any) -> dict[str, Any]:
             "show_y_guides": True, "truncate_label": 48, "margin": 12, **extra}
 
 
+def _count_axis(top: float) -> list[int]:
+    """Whole numbers on a count axis (pygal would label 0.2, 0.4 ... scenarios), at most ~10 ticks."""
+    top = max(1, math.ceil(top))
+    step = max(1, math.ceil(top / 10))
+    return list(range(0, top + step, step))
+
+
 def results_per_feature(by_feature: list[dict[str, Any]]) -> str | None:
     if not by_feature:
         return None
     height = 110 + 34 * len(by_feature)
     chart = pygal.HorizontalStackedBar(style=_style(PASSED, FAILED, SKIPPED), width=760, height=height,
                                        title="Scenario results per feature", print_values=True,
+                                       print_zeroes=False, y_labels=_count_axis(max(f["total"] for f in by_feature)),
                                        **_common(show_legend=True))
     chart.x_labels = [f["feature"] for f in by_feature]
     for outcome in ("passed", "failed", "skipped"):
@@ -79,9 +87,11 @@ def time_to_sync_distribution(timing: dict[str, Any] | None) -> str | None:
         return None
     title = (f"Time to sync: {len(samples)} expectations, median {timing['median']} s, 95th percentile "
              f"{timing['p95']} s, max {timing['max']} s")
+    bins = _bins(samples)
     chart = pygal.Histogram(style=_style(NEUTRAL), width=760, height=280, title=title, x_title="seconds",
-                            y_title="expectations", **_common(show_legend=False))
-    chart.add("expectations", _bins(samples))
+                            y_title="expectations", y_labels=_count_axis(max(b[0] for b in bins)),
+                            **_common(show_legend=False))
+    chart.add("expectations", bins)
     return _render(chart)
 
 
