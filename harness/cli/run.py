@@ -6,7 +6,6 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from ..errors import UserError
 from ..run_context import REPORTS_DIR
@@ -22,27 +21,55 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
         workers: str | None = typer.Option(None, "-n", help="parallel workers (pytest-xdist), e.g. auto or 2"),
         marker: str | None = typer.Option(None, "-m", help="only scenarios matching this tag expression"),
         keyword: str | None = typer.Option(None, "-k", help="only scenarios whose name matches"),
-        no_html: bool = typer.Option(False, "--no-html", help="skip the Allure HTML report")) -> None:
+        no_html: bool = typer.Option(False, "--no-html", help="skip the Allure HTML report"),
+        impacted_by: list[Path] = typer.Option([], "--impacted-by", metavar="OLD.csv",
+                                               help="regression run: only the scenarios the change from this mapping "
+                                                    "CSV to the profile's touches, plus reconciliation (repeatable)")
+        ) -> None:
     """Seed the sandboxes (or the twin), run every scenario, write the run folder. Exit 0 only on GO."""
+    from ..report.summary import print_summary
     from ..runner import RunOptions, ensure_profile, execute
 
+    selection = None
+    if impacted_by:
+        marker, selection = impacted_selection(ensure_profile(profile), impacted_by, marker)
     options = RunOptions(profile=ensure_profile(profile), org=org, keep_data=keep_data, workers=workers, marker=marker,
-                         keyword=keyword, allure_html=not no_html)
+                         keyword=keyword, allure_html=not no_html, selection=selection)
     outcome = execute(options, progress=lambda message: console.print(f"[dim]{message}[/dim]"))
-    report = outcome.signoff
-    table = Table(title=f"UAT {report.verdict}: {report.profile}", title_style="bold green" if report.verdict == "GO"
-                  else "bold red")
-    for column in ("Feature", "Passed", "Failed", "Skipped"):
-        table.add_column(column)
-    for feature in report.by_feature:
-        table.add_row(feature["feature"], str(feature["passed"]), str(feature["failed"]), str(feature["skipped"]))
-    console.print(table)
-    for defect in report.defects:
-        console.print(f"[red]{defect['id']}[/red] {defect['category']}: {defect['scenario']}")
-    run_dir = outcome.context.run_dir
-    console.print(f"sign-off: {run_dir / 'signoff.md'}\nAllure:   {run_dir / 'allure-report' / 'index.html'}\n"
-                  f"verdict:  [bold]{report.verdict}[/bold] ({outcome.timings.get('total', 0):.1f}s)")
+    print_summary(console, outcome.signoff, outcome.context.run_dir, outcome.timings.get("total"))
     raise typer.Exit(outcome.exit_code)
+
+
+RECONCILIATION_TAG = "reconciliation"  # the whole-population feature, run on every mapping change
+
+
+def impacted_selection(profile_path: Path, old_files: list[Path], marker: str | None) -> tuple[str, str]:
+    """The marker expression of a regression run: what `uat impact OLD NEW` selects for each changed mapping CSV
+    (NEW: the profile's CSV for the same HubSpot object), or-ed with the reconciliation feature."""
+    try:
+        from ..impact import impact, object_of
+    except ImportError:
+        raise UserError("--impacted-by needs `uat impact` (harness/impact.py), which this checkout lacks") from None
+    from ..profile import load_profile
+
+    loaded = load_profile(profile_path)
+    clauses: list[str] = []
+    described: list[str] = []
+    for old in old_files:
+        if not old.is_file():
+            raise UserError(f"--impacted-by {old}: file not found; give the mapping CSV as it was before the change")
+        hubspot_object = object_of(old, None)
+        if hubspot_object not in loaded.mappings:
+            raise UserError(f"--impacted-by {old}: the profile {profile_path} maps no {hubspot_object}; "
+                            "check `mappings` in the profile")
+        changes, expression = impact(old, loaded.resolve(loaded.mappings[hubspot_object]), hubspot_object)
+        if expression:
+            clauses.append(f"({expression})")
+        described.append(f"{old.name}: {len(changes)} mapping change(s)")
+    expression = " or ".join([*clauses, RECONCILIATION_TAG])
+    if marker:
+        expression = f"({expression}) and ({marker})"
+    return expression, f"impacted by {'; '.join(described)} (-m {expression})"
 
 
 def cleanup(run_id: str = typer.Option(..., "--run", help="run id (a folder under reports/)")) -> None:

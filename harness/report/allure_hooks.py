@@ -141,10 +141,14 @@ def pytest_bdd_after_step(request: pytest.FixtureRequest, feature: Any, scenario
 def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any,
                           step_func_args: dict[str, Any], exception: BaseException) -> None:
     _attach_sync_timings(request)
-    difference = getattr(exception, "difference", None) or getattr(exception, "last_difference", None)
-    if difference:
-        what = str(exception).splitlines()[0][:100] if str(exception) else type(exception).__name__
-        _safely(evidence.attach_difference, what, difference)
+    # The library's failures carry what they observed: a deepdiff (`difference`, `last_difference`) or a table.
+    carried = (getattr(exception, "difference", None) or getattr(exception, "last_difference", None)
+               or getattr(exception, "evidence", None))
+    what = str(exception).splitlines()[0][:100] if str(exception) else type(exception).__name__
+    if isinstance(carried, (dict, list)) and carried:
+        _safely(evidence.attach_difference, what, carried)
+    elif isinstance(carried, str) and carried.strip():
+        _safely(evidence.attach_text, f"evidence: {what}", carried)
 
 
 @pytest.hookimpl(trylast=True)  # after allure-pytest-bdd recorded every step argument

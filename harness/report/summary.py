@@ -1,0 +1,47 @@
+"""The end of every `uat run` on the terminal: the verdict, the criteria that decided it, results per feature, the
+defects, who has not signed, and where the reports are. Short enough to read in a CI log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .signoff import SignOff
+
+STATUS_STYLE = {"met": "green", "NOT MET": "bold red", "not measured": "dim", "not met (advisory)": "yellow"}
+
+
+def print_summary(console: Console, report: SignOff, run_dir: Path, seconds: float | None = None) -> None:
+    go = report.verdict == "GO"
+    t = report.totals
+    table = Table(title=f"UAT {report.verdict}: {report.profile}", title_style="bold green" if go else "bold red",
+                  caption=f"{t['passed']} passed, {t['failed']} failed, {t['skipped']} skipped · {report.target}")
+    for column, justify in (("Feature", "left"), ("Passed", "right"), ("Failed", "right"), ("Skipped", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for feature in report.by_feature:
+        table.add_row(feature["feature"], str(feature["passed"]),
+                      f"[red]{feature['failed']}[/red]" if feature["failed"] else "0", str(feature["skipped"]))
+    console.print(table)
+    decisive = [c for c in report.criteria if c.status != "met"]
+    if decisive:
+        criteria = Table(title="Exit criteria not met or not measured", title_justify="left", show_edge=False)
+        for column in ("Criterion", "Actual", "Status"):
+            criteria.add_column(column)
+        for c in decisive:
+            style = STATUS_STYLE.get(c.status, "")
+            criteria.add_row(c.name, c.actual, f"[{style}]{c.status}[/{style}]")
+        console.print(criteria)
+    for d in report.defects[:20]:
+        console.print(f"[red]{d['id']}[/red] {d['category']} · {d['severity']} · {d['owner']} · "
+                      f"{d['feature']}: {d['scenario']}")
+    if len(report.defects) > 20:
+        console.print(f"... and {len(report.defects) - 20} more defects in the sign-off report")
+    if report.unsigned_roles:
+        console.print(f"not signed yet: {', '.join(report.unsigned_roles)} "
+                      f"(uat signoff approve|reject --run {report.run_id} --role ROLE --name NAME)")
+    console.print(f"sign-off: {run_dir / 'signoff.html'}\n          {run_dir / 'signoff.md'}\n"
+                  f"Allure:   {run_dir / 'allure-report' / 'index.html'}")
+    took = f" ({seconds:.1f}s)" if seconds is not None else ""
+    console.print(f"verdict:  [bold {'green' if go else 'red'}]{report.verdict}[/]{took}")
