@@ -7,14 +7,20 @@ import sys
 import typer
 
 from ..errors import UserError
+from . import impact as impact_commands
+from . import lint as lint_commands
 from . import run as run_commands
+from . import seed as seed_commands
 from . import signoff as signoff_commands
 from . import twin as twin_commands
 
 app = typer.Typer(help="UAT harness for the HubSpot <-> Salesforce native integration.", no_args_is_help=False,
                   add_completion=False, pretty_exceptions_enable=False)
 app.command("run")(run_commands.run)
-app.command("cleanup")(run_commands.cleanup)
+app.command("cleanup")(seed_commands.cleanup)
+app.command("seed")(seed_commands.seed)
+app.command("lint")(lint_commands.lint)
+app.command("impact")(impact_commands.impact)
 app.add_typer(twin_commands.app, name="twin")
 app.add_typer(signoff_commands.app, name="signoff")
 
@@ -30,12 +36,10 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except Exception as error:  # click's usage errors
-        import click
-
-        if isinstance(error, click.exceptions.ClickException):
+    except Exception as error:  # usage errors (click's, or the copy of click that newer typer vendors)
+        if type(error).__name__ == "Abort":
+            sys.exit(130)
+        if callable(getattr(error, "show", None)) and isinstance(getattr(error, "exit_code", None), int):
             error.show()
             sys.exit(error.exit_code)
-        if isinstance(error, click.exceptions.Abort):
-            sys.exit(130)
         raise

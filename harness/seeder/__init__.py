@@ -2,6 +2,7 @@
 
 from .plan import PlannedRecord, SeedPlan, plan_from_recipe
 from .recipe import Recipe, load_recipe
-from .seeder import seed_sandboxes
+from .seeder import SeedResult, seed_sandboxes, write_manifest
 
-__all__ = ["PlannedRecord", "Recipe", "SeedPlan", "load_recipe", "plan_from_recipe", "seed_sandboxes"]
+__all__ = ["PlannedRecord", "Recipe", "SeedPlan", "SeedResult", "load_recipe", "plan_from_recipe", "seed_sandboxes",
+           "write_manifest"]

@@ -1,4 +1,9 @@
-"""Seed recipes: YAML that reads as a description of a sandbox (see docs/seeding.md)."""
+"""Seed recipes: YAML that reads as a description of a sandbox (see docs/seeding.md).
+
+Like a Snowfakery recipe it declares counts, references and friends (children per parent), not code: "twelve
+accounts split across the regions, each with three contacts and two opportunities". Counts scale with
+`--scale`; weights (`{stage: weight}`) are proportions and do not.
+"""
 
 from __future__ import annotations
 
@@ -15,39 +20,110 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ContactsSpec(_Strict):
+class Region(_Strict):
+    territory: str
+    countries: list[str] = Field(min_length=1)
+    owners: list[str] = Field(default_factory=list)  # e-mail addresses of existing users (Salesforce and HubSpot)
+    weight: float = Field(default=1.0, gt=0)
+
+
+class ContactsPerAccount(_Strict):
+    per_account: int = Field(ge=0)
+    lifecycle: dict[str, float] = Field(default_factory=lambda: {"salesqualifiedlead": 1, "opportunity": 1,
+                                                                 "customer": 1})
+
+
+class OpportunitiesPerAccount(_Strict):
+    per_account: int = Field(ge=0)
+    stages: dict[str, float] = Field(default_factory=lambda: {"Prospecting": 1})
+    amount: tuple[int, int] = (5_000, 250_000)
+    close_in_days: tuple[int, int] = (-90, 180)  # relative to the recipe's reference date, not the clock
+    contact_roles: int = Field(default=1, ge=0)  # contact roles per opportunity, from the account's contacts
+
+
+class PerAccount(_Strict):
+    per_account: int = Field(ge=0)
+
+
+class Accounts(_Strict):
     count: int = Field(ge=0)
-    lifecyclestage: str = "lead"
+    industries: list[str] = Field(min_length=1)
+    contacts: ContactsPerAccount | None = None
+    opportunities: OpportunitiesPerAccount | None = None
+    cases: PerAccount | None = None
 
 
-class LeadsSpec(_Strict):
+class Leads(_Strict):
     count: int = Field(ge=0)
+    status: dict[str, float] = Field(default_factory=lambda: {"Open - Not Contacted": 1})
+    lifecycle: dict[str, float] = Field(default_factory=lambda: {"lead": 1})
+    sources: list[str] = Field(default_factory=lambda: ["Web"])
 
 
-class HubSpotSpec(_Strict):
-    contacts: ContactsSpec | None = None
+class PrivateContacts(_Strict):
+    count: int = Field(ge=0)
+    lifecycle: dict[str, float] = Field(default_factory=lambda: {"salesqualifiedlead": 1})
 
 
-class SalesforceSpec(_Strict):
-    leads: LeadsSpec | None = None
+class HubSpotContacts(_Strict):
+    count: int = Field(ge=0)
+    lifecycle: dict[str, float] = Field(default_factory=lambda: {"lead": 1})
+
+
+class Tickets(_Strict):
+    count: int = Field(ge=0)
+    priorities: list[str] = Field(default_factory=lambda: ["LOW", "MEDIUM", "HIGH"])
+
+
+class Activities(_Strict):
+    salesforce_tasks_per_contact: int = Field(default=0, ge=0)
+    hubspot_notes: int = Field(default=0, ge=0)
+    hubspot_calls: int = Field(default=0, ge=0)
+    hubspot_tasks: int = Field(default=0, ge=0)
+
+
+class Duplicates(_Strict):
+    same_email_twice_in_salesforce: int = Field(default=0, ge=0)  # a Lead and a Contact with one address
+    case_and_whitespace_variants: int = Field(default=0, ge=0)  # "Ana.Lopez@..." in Salesforce, "ana.lopez@..." in HubSpot
+    one_on_each_side: int = Field(default=0, ge=0)  # a HubSpot contact and a Salesforce Lead with one address
+
+
+class EdgeCases(_Strict):
+    non_ascii_names: int = Field(default=0, ge=0)
+    over_long_strings: int = Field(default=0, ge=0)
+    long_string_length: int = Field(default=300, ge=1)
+    picklist_variants: dict[str, list[str]] = Field(default_factory=dict)  # field family -> spellings as typed
 
 
 class Recipe(_Strict):
-    hubspot: HubSpotSpec = HubSpotSpec()
-    salesforce: SalesforceSpec = SalesforceSpec()
+    reference_date: str = "2026-06-30"  # dates are offsets from this, so a recipe gives the same records any day
+    regions: dict[str, Region] = Field(min_length=1)
+    accounts: Accounts | None = None
+    contacts_without_account: PrivateContacts | None = None
+    salesforce_leads: Leads | None = None
+    hubspot_contacts: HubSpotContacts | None = None
+    tickets: Tickets | None = None
+    activities: Activities | None = None
+    duplicates: Duplicates | None = None
+    edge_cases: EdgeCases | None = None
     digest: str = Field(default="", exclude=True)
     source: Path = Field(default=Path("."), exclude=True)
 
 
 def load_recipe(path: Path) -> Recipe:
+    path = Path(path)
     data, lines = load_yaml_with_lines(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}:1: a seed recipe is a YAML mapping (regions, accounts, salesforce_leads, ...); see "
+                        "docs/seeding.md")
     try:
-        recipe = Recipe.model_validate(data or {})
+        recipe = Recipe.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
         loc = tuple(first.get("loc", ()))
         where = ".".join(str(p) for p in loc)
-        raise UserError(f"{path}:{line_of(lines, loc) or 1}: {where}: {first.get('msg')}") from None
+        message = "unknown setting; check docs/seeding.md" if first.get("type") == "extra_forbidden" else first.get("msg")
+        raise UserError(f"{path}:{line_of(lines, loc) or 1}: {where}: {message}") from None
     recipe.digest = hashlib.sha256(path.read_bytes()).hexdigest()
     recipe.source = path
     return recipe

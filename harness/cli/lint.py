@@ -1,0 +1,42 @@
+"""`uat lint [PROFILE] [--json] [--against]`: governance rules on the profile (and the connected sandboxes)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from ..paths import PROJECT_ROOT
+
+DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
+
+
+def lint(profile: Path = typer.Argument(DEFAULT_PROFILE, help="integration profile (YAML)"),
+         as_json: bool = typer.Option(False, "--json", help="print the findings as JSON"),
+         against: bool = typer.Option(False, "--against", help="also compare the profile with the connected sandboxes "
+                                      "(credentials from the environment: UAT_SF_*, UAT_HUBSPOT_*)")) -> None:
+    """Check the profile and its mapping CSVs against the governance rules. Exit 1 on any error-level finding."""
+    from ..lint import has_errors, lint_profile
+    from ..lint.engine import sort_findings
+    from ..lint.render import as_json as render_json
+    from ..lint.render import print_table
+    from ..profile import load_profile, profile_mappings
+
+    loaded = load_profile(profile)
+    mappings = profile_mappings(loaded)
+    findings = lint_profile(loaded, mappings)
+    target = None
+    if against:
+        from ..lint.against import lint_against
+        from ..sandboxes import connect
+
+        sandboxes = connect()
+        target = f"Salesforce {sandboxes.organization.get('Id')} / HubSpot {sandboxes.portal.get('portalId')}"
+        findings = sort_findings(findings + lint_against(loaded, mappings, sandboxes))
+    if as_json:
+        sys.stdout.write(render_json(profile, findings, target) + "\n")
+    else:
+        print_table(Console(), profile, findings, target)
+    raise typer.Exit(1 if has_errors(findings) else 0)

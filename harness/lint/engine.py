@@ -1,0 +1,23 @@
+"""Run every governance rule over a profile and its mappings."""
+
+from __future__ import annotations
+
+from ..profile.mappings import FieldMapping
+from ..profile.model import Profile
+from . import rules_data  # noqa: F401  (registers GOV007-GOV012)
+from .findings import Finding, Severity
+from .rules import RULES
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def lint_profile(profile: Profile, mappings: list[FieldMapping]) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in sorted(RULES, key=lambda r: r.id):
+        for severity, message, fix, where in rule.check(profile, mappings):
+            findings.append(Finding(rule.id, rule.title, severity, message, fix, where))
+    return sort_findings(findings)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule))

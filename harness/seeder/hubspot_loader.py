@@ -1,0 +1,152 @@
+"""Create HubSpot records through the batch endpoints (100 a call), never twice.
+
+hubspot-api-client retries 429 and 5xx itself (urllib3 Retry, POST included). A retried batch whose first
+attempt did land answers 409 for contacts (e-mail is unique); records are then looked up by their identifying
+property and adopted. A batch refused as a whole (400/409) is split in halves until the bad record stands
+alone, so one bad value costs its neighbours nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..sandboxes import Sandboxes
+from .journal import SeedJournal
+from .salesforce_loader import Item, Outcome, Sink
+
+BATCH_LIMIT = 100
+# HUBSPOT_DEFINED association type ids from <object> to contacts (HubSpot associations v4 reference).
+TO_CONTACT_TYPE = {"tickets": 16, "notes": 202, "calls": 194, "tasks": 204, "meetings": 200, "emails": 198}
+
+
+ENGAGEMENTS = {"notes", "calls", "tasks", "meetings", "emails"}
+
+
+class ObjectUnsupported(Exception):
+    """The portal has no such object type (404) or lacks the recipe's properties: the group is skipped."""
+
+
+def _api(sandboxes: Sandboxes, object_type: str, kind: str) -> Any:
+    # hubspot-api-client keeps engagements under crm.objects.<type>, the CRM objects under crm.<type>.
+    if object_type in ENGAGEMENTS:
+        return getattr(getattr(sandboxes.hubspot.client.crm.objects, object_type), kind)
+    return sandboxes.hubspot.api(object_type, kind)
+
+
+def _lacking(object_type: str, text: str) -> str:
+    missing = sorted(set(re.findall(r'Property \\?"([a-z0-9_]+)\\?" does not exist', text)))
+    return f"the portal's {object_type} lack the recipe's properties {missing or '(see the error)'}"
+
+
+def _chunks(items: list[Item], size: int) -> Iterable[list[Item]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _input(object_type: str, item: Item) -> dict[str, Any]:
+    properties = {k: v for k, v in item.data.items() if not k.startswith("assoc:") and v is not None}
+    body: dict[str, Any] = {"properties": {k: str(v) for k, v in properties.items()}}
+    target = item.data.get("assoc:contacts")
+    if target and object_type in TO_CONTACT_TYPE:
+        body["associations"] = [{"to": {"id": target}, "types": [
+            {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": TO_CONTACT_TYPE[object_type]}]}]
+    return body
+
+
+def lookup(sandboxes: Sandboxes, object_type: str, items: list[Item], taken: set[str]) -> dict[str, str]:
+    """Records of ours that exist already: contacts by e-mail (batch read), others by their tagged reference."""
+    found: dict[str, str] = {}
+    hs = sandboxes.hubspot
+    if object_type == "contacts":
+        for chunk in _chunks([i for i in items if i.data.get("email")], BATCH_LIMIT):
+            try:
+                response = hs._call(hs.api("contacts", "batch_api").read, {
+                    "inputs": [{"id": i.data["email"].strip()} for i in chunk], "idProperty": "email",
+                    "properties": ["email"]})
+            except Exception:
+                continue
+            by_email = {str((r.properties or {}).get("email", "")).strip().casefold(): r.id
+                        for r in response.results or []}
+            for item in chunk:
+                object_id = by_email.get(item.data["email"].strip().casefold())
+                if object_id and object_id not in taken:
+                    found[item.key] = object_id
+                    taken.add(object_id)
+        return found
+    for item in (i for i in items if i.lookup):
+        prop = item.lookup[0]
+        try:  # search lags writes; this path only runs for records whose create answer was lost
+            response = hs._call(_api(sandboxes, object_type, "search_api").do_search, {
+                "filterGroups": [{"filters": [{"propertyName": prop, "operator": "EQ", "value": item.data[prop]}]}],
+                "properties": [prop], "limit": 2})
+        except Exception:
+            continue
+        for result in response.results or []:
+            if result.id not in taken:
+                found[item.key] = result.id
+                taken.add(result.id)
+                break
+    return found
+
+
+def _send(sandboxes: Sandboxes, object_type: str, chunk: list[Item], outcome: Outcome, taken: set[str], sink: Sink,
+          journal: SeedJournal) -> None:
+    hs = sandboxes.hubspot
+    journal.sent([i.key for i in chunk])
+    try:
+        response = hs._call(_api(sandboxes, object_type, "batch_api").create,
+                            {"inputs": [_input(object_type, i) for i in chunk]})
+    except Exception as error:
+        status = getattr(error, "status", None)
+        if status == 404:
+            raise ObjectUnsupported(f"HubSpot has no {object_type} endpoint here (404)") from None
+        body = str(getattr(error, "body", "") or "")
+        if status == 400 and "PROPERTY_DOESNT_EXIST" in body:  # the portal's schema, not one record, is the problem
+            raise ObjectUnsupported(_lacking(object_type, body)) from None
+        adopted = lookup(sandboxes, object_type, chunk, taken)
+        if adopted:
+            outcome.created.update(adopted)
+            sink(list(adopted.items()))
+        rest = [i for i in chunk if i.key not in adopted]
+        if len(rest) > 1:
+            middle = len(rest) // 2
+            _send(sandboxes, object_type, rest[:middle], outcome, taken, sink, journal)
+            _send(sandboxes, object_type, rest[middle:], outcome, taken, sink, journal)
+        elif rest:
+            body = getattr(error, "body", None) or str(error)
+            outcome.refused[rest[0].key] = f"{status}: {str(body)[:300]}"
+            journal.refused(rest[0].key, outcome.refused[rest[0].key])
+        return
+    prop = chunk[0].lookup[0] if chunk[0].lookup else None
+    by_value = {str((r.properties or {}).get(prop, "")).strip().casefold(): r.id for r in response.results or []}
+    pairs = []
+    for item in chunk:
+        object_id = by_value.get(str(item.data.get(prop, "")).strip().casefold()) if prop else None
+        if object_id and object_id not in taken:
+            outcome.created[item.key] = object_id
+            taken.add(object_id)
+            pairs.append((item.key, object_id))
+    sink(pairs)
+    missing = [i for i in chunk if i.key not in outcome.created]
+    if missing:  # a 207 with per-record errors, or values HubSpot rewrote: find them rather than guess
+        adopted = lookup(sandboxes, object_type, missing, taken)
+        outcome.created.update(adopted)
+        sink(list(adopted.items()))
+        errors = "; ".join(str(getattr(e, "message", e)) for e in getattr(response, "errors", None) or [])
+        if not pairs and "PROPERTY_DOESNT_EXIST" in errors:  # the portal's schema, not one record, is the problem
+            raise ObjectUnsupported(_lacking(object_type, errors))
+        errors = errors[:300]
+        for item in (i for i in missing if i.key not in adopted):
+            outcome.refused[item.key] = errors or "not in the batch response"
+            journal.refused(item.key, outcome.refused[item.key])
+
+
+def create_hubspot(sandboxes: Sandboxes, object_type: str, items: list[Item], taken: set[str], sink: Sink,
+                   journal: SeedJournal, tick: Callable[[int], None]) -> Outcome:
+    outcome = Outcome(method="batch create (100 a call)")
+    for chunk in _chunks(items, BATCH_LIMIT):
+        _send(sandboxes, object_type, chunk, outcome, taken, sink, journal)
+        tick(len(chunk))
+    return outcome
