@@ -27,7 +27,9 @@ app.add_typer(signoff_commands.app, name="signoff")
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int):  # without standalone mode, click returns a command's Exit code instead of raising
+            sys.exit(code)
     except UserError as error:
         print(f"uat: {error}", file=sys.stderr)
         sys.exit(error.exit_code)

@@ -38,5 +38,5 @@ def lint(profile: Path = typer.Argument(DEFAULT_PROFILE, help="integration profi
     if as_json:
         sys.stdout.write(render_json(profile, findings, target) + "\n")
     else:
-        print_table(Console(), profile, findings, target)
+        print_table(Console(width=None if sys.stdout.isatty() else 160), profile, findings, target)
     raise typer.Exit(1 if has_errors(findings) else 0)
