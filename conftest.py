@@ -3,7 +3,14 @@
 pytest_plugins = [
     "harness.pytest_plugin",
     "harness.report.allure_hooks",
-    "steps.hubspot_steps",
-    "steps.salesforce_steps",
-    "steps.sync_steps",
+    "steps.pair_steps",
+    "steps.sync_rule_steps",
+    "steps.conversion_steps",
+    "steps.lifecycle_steps",
+    "steps.duplicate_steps",
+    "steps.company_steps",
+    "steps.picklist_steps",
+    "steps.inclusion_steps",
+    "steps.activity_steps",
+    "steps.reconciliation_steps",
 ]

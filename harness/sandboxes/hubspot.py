@@ -119,3 +119,26 @@ class HubSpotSandbox:
 
     def account(self) -> dict[str, Any]:
         return self.request("GET", "/account-info/v3/details")
+
+    # -- associations and merges ----------------------------------------------------------------------
+    def associated_ids(self, from_type: str, object_id: str, to_type: str) -> list[str]:
+        """Ids of `to_type` records associated with one record (associations v4, all pages)."""
+        api = self.client.crm.associations.v4.basic_api
+        ids: list[str] = []
+        after = None
+        while True:
+            page = self._call(api.get_page, from_type, object_id, to_type, after=after, limit=500)
+            ids += [str(r.to_object_id) for r in page.results or []]
+            after = page.paging.next.after if page.paging and page.paging.next else None
+            if not after:
+                return ids
+
+    def associate(self, from_type: str, from_id: str, to_type: str, to_id: str) -> None:
+        """The default (unlabelled, primary where HubSpot makes it so) association between two records."""
+        self._call(self.client.crm.associations.v4.basic_api.create_default, from_type, from_id, to_type, to_id)
+
+    def merge(self, object_type: str, primary_id: str, merged_id: str) -> str:
+        """HubSpot merge; returns the surviving record's id (which may be new: both old ids then resolve to it)."""
+        merged = self._call(self.api(object_type, "basic_api").merge,
+                            {"primaryObjectId": primary_id, "objectIdToMerge": merged_id})
+        return str(merged.id)

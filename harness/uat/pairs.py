@@ -88,3 +88,49 @@ def expect_hubspot_values(world: World, pair: Pair, expected: dict[str, Any], wh
                            lambda props: expected_difference(expected, props))
     except SyncTimeout as timeout:
         raise MappingMismatch(what, timeout.last_difference) from None
+
+
+# Rules under which a value crosses in each direction (HubSpot KB, "Map HubSpot properties to Salesforce fields").
+TO_SALESFORCE = {"Two-way", "Prefer Salesforce unless blank"}
+TO_HUBSPOT = {"Two-way", "Prefer Salesforce unless blank", "Always use Salesforce"}
+
+
+def expect_created_values(world: World, pair: Pair) -> None:
+    """A record the connector created from HubSpot holds every HubSpot value its mappings carry across."""
+    expected = {}
+    for mapping in world.mappings_for(pair.hubspot_object, pair.sobject):
+        value = pair.values.get(mapping.hubspot_property)
+        if mapping.rule.value in TO_SALESFORCE and value not in (None, ""):
+            expected[mapping.salesforce_field] = value
+    expect_salesforce_values(world, pair, expected, f"Salesforce {pair.sobject} {pair.salesforce_id} holds every "
+                                                    f"mapped HubSpot value ({', '.join(expected)})")
+
+
+def change_hubspot_property(world: World, pair: Pair, prop: str) -> Any:
+    from .values import fresh_value
+
+    mapping = next((m for m in world.mappings_for(pair.hubspot_object) if m.hubspot_property == prop), None)
+    if mapping is None:
+        raise MappingMismatch(f"the profile maps no HubSpot property {prop!r} on {pair.hubspot_object}")
+    current = world.hubspot(pair.hubspot_object, pair.hubspot_id, [prop]).get(prop)
+    value = fresh_value(world.catalog, mapping, pair.sobject, current, world.tag)
+    world.sandboxes.hubspot.update(pair.hubspot_object, pair.hubspot_id, {prop: value.hubspot})
+    return value
+
+
+def expect_salesforce_change_in_hubspot(world: World, pair: Pair, field: str, value: Any) -> None:
+    expected = {m.hubspot_property: value for m in world.mappings_for(pair.hubspot_object, pair.sobject)
+                if m.salesforce_field.lower() == field.lower() and m.rule.value in TO_HUBSPOT}
+    if not expected:
+        raise MappingMismatch(f"the profile maps no HubSpot property that takes {pair.sobject}.{field} from Salesforce")
+    expect_hubspot_values(world, pair, expected, f"HubSpot {pair.hubspot_object[:-1]} {pair.hubspot_id} takes "
+                                                 f"{pair.sobject}.{field} = {value!r}")
+
+
+def salesforce_contact_synced(world: World, account_id: str | None = None) -> Pair:
+    """A Salesforce Contact (with or without an Account) and the HubSpot contact the connector makes of it."""
+    values = contact_values(world)
+    data = {"FirstName": values["firstname"], "LastName": values["lastname"], "Email": values["email"]}
+    if account_id:
+        data["AccountId"] = account_id
+    return salesforce_record_synced(world, "Contact", data, "contacts")

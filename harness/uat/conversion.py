@@ -1,0 +1,80 @@
+"""Lead conversion through the SOAP partner API, and what it must leave behind on both sides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simple_salesforce.exceptions import SalesforceError
+
+from ..sandboxes.soap import ConvertResult, SoapClient
+from .failures import Duplicates, MappingMismatch
+from .pairs import Pair
+from .world import LINK_PROPERTY, World
+
+
+def converted_status(world: World) -> str:
+    """A Lead Status that means converted: the profile's, else the org's own (LeadStatus.IsConverted)."""
+    if world.profile.lead_status and world.profile.lead_status.converted:
+        return world.profile.lead_status.converted[0]
+    rows = world.sandboxes.salesforce.query_all("SELECT ApiName FROM LeadStatus WHERE IsConverted = true LIMIT 1")
+    return rows[0]["ApiName"]
+
+
+def convert(world: World, pair: Pair, with_opportunity: bool, account_id: str | None = None) -> ConvertResult:
+    result = SoapClient(world.sandboxes.salesforce).convert_lead(
+        pair.salesforce_id, converted_status(world), account_id=account_id, create_opportunity=with_opportunity,
+        opportunity_name=f"UAT {world.tag} conversion" if with_opportunity else None)
+    for sobject, record_id in (("Account", result.account_id), ("Contact", result.contact_id),
+                               ("Opportunity", result.opportunity_id)):
+        if record_id and not (sobject == "Account" and account_id):
+            world.ledger.record("salesforce", sobject, record_id, "scenario")
+    return result
+
+
+def expect_relinked(world: World, pair: Pair, result: ConvertResult) -> Pair:
+    """The HubSpot contact follows the converted Contact: salesforcecontactid = the new Contact."""
+    link = LINK_PROPERTY["Contact"]
+    world.waiter.until(f"HubSpot contact {pair.hubspot_id} linked to converted Contact {result.contact_id}",
+                       lambda: world.hubspot("contacts", pair.hubspot_id, [link]),
+                       lambda props: None if props.get(link) == result.contact_id else
+                       {link: {"expected": result.contact_id, "observed": props.get(link)}})
+    return Pair("contacts", pair.hubspot_id, "Contact", result.contact_id or "", pair.values)
+
+
+def expect_lead_read_only(world: World, pair: Pair) -> None:
+    try:
+        world.sandboxes.salesforce.update("Lead", pair.salesforce_id, {"Title": "should not save"})
+    except SalesforceError as refused:
+        if "CANNOT_UPDATE_CONVERTED_LEAD" in str(refused.content):
+            return
+        raise
+    raise MappingMismatch(f"converted Lead {pair.salesforce_id} accepted an update; Salesforce refuses updates to "
+                          "converted leads (CANNOT_UPDATE_CONVERTED_LEAD)")
+
+
+def companies_for_account(world: World, account_id: str) -> list[dict[str, Any]]:
+    body = {"filterGroups": [{"filters": [{"propertyName": "salesforceaccountid", "operator": "EQ", "value": account_id}]}],
+            "properties": ["name", "salesforceaccountid"], "limit": 10}
+    results = world.sandboxes.hubspot._call(world.sandboxes.hubspot.api("companies", "search_api").do_search, body).results
+    return [{"id": r.id, **(r.properties or {})} for r in results or []]
+
+
+def expect_one_company(world: World, account_id: str, contact_id: str) -> None:
+    """No duplicate company: the contact's companies and the companies linked to the Account are the same one."""
+    from ..waiter import settle
+
+    associated = world.sandboxes.hubspot.associated_ids("contacts", contact_id, "companies")
+
+    def read() -> dict[str, Any]:
+        return {"associated": world.sandboxes.hubspot.associated_ids("contacts", contact_id, "companies"),
+                "linked": [c["id"] for c in companies_for_account(world, account_id)]}
+
+    def duplicated(state: dict[str, Any]) -> Any:
+        companies = set(state["associated"]) | set(state["linked"])
+        return None if len(companies) <= 1 else {"companies": sorted(companies), "account": account_id}
+
+    try:
+        settle(world.waiter, f"HubSpot holds one company for Account {account_id}", read, duplicated, "duplicates")
+    except AssertionError as broken:
+        raise Duplicates(f"conversion into Account {account_id} left more than one HubSpot company "
+                         f"(associated before: {associated})", str(broken)) from None

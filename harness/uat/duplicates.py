@@ -1,0 +1,78 @@
+"""The e-mail rule on first sync and one person per side: what the connector does with duplicates."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+from .failures import Duplicates
+from .pairs import Pair, contact_values, wait_for_link
+from .world import World
+
+
+def unsynced_lead(world: World) -> dict[str, Any]:
+    values = contact_values(world)
+    data = {"FirstName": values["firstname"], "LastName": values["lastname"], "Company": values["company"],
+            "Email": values["email"]}
+    data["Id"] = world.create_salesforce("Lead", data)
+    return data
+
+
+def create_contact_with_email(world: World, email: str, **extra: Any) -> str:
+    """Create a HubSpot contact; when the connector got there first (a real sandbox syncs on its own clock),
+    HubSpot answers 409 with the existing id, which is the same person: use it."""
+    values = contact_values(world, email=email, **extra)
+    try:
+        return world.create_hubspot("contacts", values)
+    except Exception as conflict:
+        existing = re.search(r"Existing ID: (\d+)", str(getattr(conflict, "body", "")))
+        if getattr(conflict, "status", None) == 409 and existing:
+            world.observed("hubspot", "contacts", existing.group(1))
+            return existing.group(1)
+        raise
+
+
+def expect_linked_to(world: World, contact_id: str, sobject: str, record_id: str) -> None:
+    linked = wait_for_link(world, "contacts", contact_id, sobject)
+    if linked != record_id:
+        raise Duplicates(f"HubSpot contact {contact_id} synced to a new {sobject} {linked} instead of the existing "
+                         f"{record_id} with the same e-mail")
+
+
+def salesforce_count_by_email(world: World, sobject: str, email: str) -> int:
+    escaped = email.replace("\\", "\\\\").replace("'", "\\'")
+    rows = world.sandboxes.salesforce.query_all(f"SELECT Id FROM {sobject} WHERE Email = '{escaped}'")
+    return len(rows)
+
+
+def expect_one_salesforce_record(world: World, sobject: str, email: str) -> None:
+    from ..waiter import settle
+
+    settle(world.waiter, f"Salesforce holds one {sobject} with e-mail {email}",
+           lambda: salesforce_count_by_email(world, sobject, email),
+           lambda count: None if count == 1 else {f"{sobject} records with this e-mail": count}, "duplicates")
+
+
+def hubspot_count_by_email(world: World, email: str) -> int:
+    api = world.sandboxes.hubspot.api("contacts", "basic_api")
+    with contextlib.suppress(Exception):
+        world.sandboxes.hubspot._call(api.get_by_id, email, id_property="email")
+        return 1  # e-mail is unique in HubSpot: found means exactly one
+    return 0
+
+
+def second_contact_same_name(world: World, first: Pair) -> str:
+    values = dict(first.values)
+    values["email"] = contact_values(world)["email"]
+    return world.create_hubspot("contacts", values)
+
+
+def expect_email_conflict(world: World, email: str) -> None:
+    try:
+        world.create_hubspot("contacts", contact_values(world, email=email))
+    except Exception as refused:
+        if getattr(refused, "status", None) == 409:
+            return
+        raise
+    raise Duplicates(f"HubSpot accepted a second contact with e-mail {email}; e-mail must be unique")

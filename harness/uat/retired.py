@@ -1,0 +1,26 @@
+"""No record of the run's population may sit in a retired lifecycle stage, on either side."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from ..reconcile.population import gather
+from .failures import PlatformAutomation
+from .lifecycle import stage_fields
+from .world import World
+
+
+def expect_no_retired_records(world: World) -> None:
+    prop, field = stage_fields(world)
+    retired = {s.lower() for s in (world.profile.lifecycle.retired if world.profile.lifecycle else [])}
+    entries = [e for e in world.ledger.entries() if e.origin == "seed"]
+    population = gather(world.sandboxes, entries, {"contacts": {prop, "email"}}, {"Lead": {field}, "Contact": {field}})
+    found = [["HubSpot", "contacts", hs_id, props.get(prop)] for hs_id, props in population.hubspot.get("contacts", {}).items()
+             if str(props.get(prop) or "").lower() in retired]
+    for sobject in ("Lead", "Contact"):
+        found += [["Salesforce", sobject, sf_id, record.get(field)]
+                  for sf_id, record in population.salesforce.get(sobject, {}).items()
+                  if not record.get("IsDeleted") and str(record.get(field) or "").lower() in retired]
+    if found:
+        raise PlatformAutomation(f"{len(found)} record(s) in a retired lifecycle stage",
+                                 tabulate(found[:20], headers=["System", "Object", "Id", "Stage"], tablefmt="github"))
