@@ -113,7 +113,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
             infrastructure.append(f"pytest exited with code {code}; see {context.run_dir / 'pytest.log'}")
         evidence = RunEvidence(infrastructure_errors=infrastructure, api_calls=sandboxes.budget.report(),
                                sync_health=sandboxes.control.health() if sandboxes.control is not None else None,
-                               selection=options.selection or _selection(options))
+                               selection=options.selection or _selection(options), lint=_lint_findings(profile))
         report = publish_signoff(context, profile, description, evidence, sandboxes.organization, sandboxes.portal)
         if not options.keep_data:
             mark = time.monotonic()
@@ -129,6 +129,15 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
     point_latest(context)
     timings["total"] = time.monotonic() - started
     return RunOutcome(context, report, cleanup, timings)
+
+
+def _lint_findings(profile: Profile) -> list | None:
+    """The governance lint of the profile, for the sign-off report (None where `uat lint` is not available)."""
+    try:
+        from .lint import lint_profile
+    except ImportError:
+        return None
+    return lint_profile(profile, profile_mappings(profile))
 
 
 def _selection(options: RunOptions) -> str | None:
