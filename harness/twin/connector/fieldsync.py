@@ -1,0 +1,166 @@
+"""One linked pair, field by field: what crosses which way, and what each side should hold afterwards.
+
+Planning is pure (no writes): the object modules collect the plans of a whole cycle and write them in batches.
+Special fields: the owner (always two-way, matched by e-mail and name, reset on a mismatch), the lifecycle stage
+(never backwards, when the org keeps it governed), Salesforce formula fields (never written), HubSpot-calculated
+properties (never written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..clock import parse_sf_datetime
+from ..hubspot.models import HsObject
+from ..salesforce.schema import FieldSchema, SObjectSchema
+from .hubspot_side import HubSpotSide
+from .lifecycle import LIFECYCLE_PROPERTY, Funnel
+from .links import Link
+from .owners import UNKNOWN_PREFIX, OwnerDirectory
+from .rules import Direction, FieldState, decide
+from .settings import ConnectorSettings, FieldMapping, SyncRule
+from .values import canonical, hs_to_sf
+
+OWNER_FIELD = "OwnerId"
+
+
+@dataclass
+class PlannedError:
+    code: str
+    message: str
+
+
+@dataclass
+class PairPlan:
+    object_type: str
+    link: Link
+    hs: HsObject
+    sf_row: dict[str, Any]
+    to_sf: dict[str, Any] = field(default_factory=dict)
+    to_hs: dict[str, str | None] = field(default_factory=dict)
+    hs_expect: dict[str, str | None] = field(default_factory=dict)
+    sf_expect: dict[str, str | None] = field(default_factory=dict)
+    errors: list[PlannedError] = field(default_factory=list)
+    # Extra HubSpot properties the object module adds (link ids, last sync time, ...).
+    hs_extra: dict[str, str | None] = field(default_factory=dict)
+    sf_extra: dict[str, Any] = field(default_factory=dict)
+    partial: bool = False  # HubSpot refused some of the values written to it
+
+    @property
+    def crossed(self) -> bool:
+        return bool(self.to_sf or self.to_hs or self.sf_extra)
+
+
+# A translator turns (HubSpot value, Salesforce value) into canonical text and back for one mapping.
+@dataclass
+class Translator:
+    hs: Callable[[Any], str | None]
+    sf: Callable[[Any], str | None]
+    hs_out: Callable[[str | None], str | None]
+    sf_out: Callable[[str | None], Any]
+
+
+class FieldSync:
+    def __init__(self, settings: ConnectorSettings, hubspot: HubSpotSide, owners: OwnerDirectory, funnel: Funnel) -> None:
+        self.settings = settings
+        self.hubspot = hubspot
+        self.owners = owners
+        self.funnel = funnel
+        # Object modules register translators for fields with their own value spaces (deal stage, pipeline).
+        self.special: dict[tuple[str, str], Callable[[FieldSchema], Translator]] = {}
+
+    # -- translators ----------------------------------------------------------------------------------
+    def translator(self, object_type: str, mapping: FieldMapping, f: FieldSchema) -> Translator:
+        maker = self.special.get((object_type, mapping.hubspot))
+        if maker is not None:
+            return maker(f)
+        if f.name == OWNER_FIELD:
+            return Translator(hs=lambda v: canonical(v, "string"), sf=self.owners.hubspot_owner_for_user,
+                              hs_out=self._owner_to_hs, sf_out=self._owner_to_sf)
+        kind = f.type
+        return Translator(hs=lambda v: canonical(v, kind), sf=lambda v: canonical(v, kind), hs_out=lambda c: c,
+                          sf_out=lambda c: hs_to_sf(c, kind))
+
+    def _owner_to_hs(self, value: str | None) -> str | None:
+        if value is not None and value.startswith(UNKNOWN_PREFIX):
+            return None  # unknown_salesforce_owner=leave_unset; keep_hubspot is handled in plan()
+        return value
+
+    def _owner_to_sf(self, value: str | None) -> Any:
+        user = self.owners.user_for_hubspot_owner(value)
+        return user.id if user else None
+
+    # -- planning -------------------------------------------------------------------------------------
+    def plan(self, object_type: str, link: Link, hs: HsObject, sf_row: dict[str, Any], sobject: SObjectSchema,
+             mappings: list[FieldMapping]) -> PairPlan:
+        plan = PairPlan(object_type, link, hs, sf_row)
+        sf_ms = parse_sf_datetime(sf_row["LastModifiedDate"]) if sf_row.get("LastModifiedDate") else 0
+        backfill = self.settings.switches["new_mapping_backfill"] == "on_next_trigger"
+        for mapping in mappings:
+            f = sobject.field(mapping.salesforce)
+            if f is None:
+                plan.errors.append(PlannedError("INVALID_FIELD", f"No such column '{mapping.salesforce}' on sobject of "
+                                                f"type {sobject.name}"))
+                continue
+            if self.hubspot.property(object_type, mapping.hubspot) is None:
+                plan.errors.append(PlannedError("PROPERTY_DOESNT_EXIST", f'Property "{mapping.hubspot}" does not exist'))
+                continue
+            self._plan_field(plan, object_type, mapping, f, sf_ms, backfill)
+        return plan
+
+    def _plan_field(self, plan: PairPlan, object_type: str, mapping: FieldMapping, f: FieldSchema, sf_ms: int,
+                    backfill: bool) -> None:
+        link, key = plan.link, mapping.hubspot
+        tr = self.translator(object_type, mapping, f)
+        hs_value = tr.hs(plan.hs.properties.get(mapping.hubspot))
+        sf_value = tr.sf(plan.sf_row.get(f.name))
+        plan.hs_expect[key], plan.sf_expect[key] = hs_value, sf_value
+
+        def changed(snapshot: dict[str, Any], value: str | None) -> bool:
+            if key in snapshot:
+                return snapshot[key] != value
+            # Never synced: a first sync pushes what a side holds; a mapping added later waits for a trigger.
+            return value is not None and (link.new or backfill)
+
+        hs_changed, sf_changed = changed(link.hs_snapshot, hs_value), changed(link.sf_snapshot, sf_value)
+        rule = mapping.rule
+        owner = f.name == OWNER_FIELD
+        if owner and rule is not SyncRule.DONT_SYNC:
+            rule = SyncRule.TWO_WAY  # documented: the owner mapping can only be two-way, whatever the screen shows
+            if link.new and sf_value is not None:
+                hs_changed = False  # documented: an existing Salesforce owner is honoured on the first sync
+        state = FieldState(hs_value, sf_value, hs_changed, sf_changed, 0, sf_ms)
+        if hs_changed and sf_changed and rule is SyncRule.TWO_WAY:
+            state = FieldState(hs_value, sf_value, True, True,
+                               self.hubspot.last_write_ms(object_type, plan.hs.id, mapping.hubspot), sf_ms)
+        direction = decide(rule, state, self.settings.conflict_rule)
+        if direction is Direction.TO_SALESFORCE and (f.calculated or not f.createable and not f.updateable):
+            direction = None  # formula and system fields are Salesforce's alone
+        if direction is Direction.TO_HUBSPOT and not self.hubspot.writable_by_connector(object_type, mapping.hubspot):
+            direction = None  # HubSpot-calculated properties (lifecycle dates) are HubSpot's alone
+        if direction is not None and key == LIFECYCLE_PROPERTY and self.funnel.guarded():
+            current, proposed = (hs_value, sf_value) if direction is Direction.TO_HUBSPOT else (sf_value, hs_value)
+            if self.funnel.backwards(current, proposed):
+                direction = None  # documented: the connector cannot move lifecycle stages in reverse
+        if direction is Direction.TO_HUBSPOT:
+            if owner and sf_value is not None and sf_value.startswith(UNKNOWN_PREFIX) \
+                    and self.settings.switches["unknown_salesforce_owner"] == "keep_hubspot":
+                return
+            out = tr.hs_out(sf_value)
+            plan.to_hs[mapping.hubspot] = out
+            plan.hs_expect[key] = sf_value if out is not None or sf_value is None else None
+        elif direction is Direction.TO_SALESFORCE:
+            out = tr.sf_out(hs_value)
+            if owner and out is None:
+                # Documented: an owner that matches no active Salesforce user resets to Salesforce's last value.
+                plan.errors.append(PlannedError("OWNER_NOT_FOUND", f"{self.owners.describe_owner(hs_value)} does not match "
+                                                "an active Salesforce user by name and email; the owner was reset to the "
+                                                "Salesforce owner"))
+                if sf_value is not None and not sf_value.startswith(UNKNOWN_PREFIX):
+                    plan.to_hs[mapping.hubspot] = sf_value
+                    plan.hs_expect[key] = sf_value
+                return
+            plan.to_sf[f.name] = out
+            plan.sf_expect[key] = hs_value

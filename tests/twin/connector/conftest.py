@@ -1,0 +1,110 @@
+"""Fixtures for the connector's tests: org fixtures derived from `healthy`, twins started on them, and helpers
+that read both sides the way a QA engineer would (by id, through the real clients)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from harness.twin import Twin
+from tests.conftest import hubspot_client, salesforce_client
+
+ORGS = Path(__file__).resolve().parents[3] / "fixtures" / "orgs"
+
+Patch = Callable[[dict[str, Any]], None]
+
+
+def derive_org(target: Path, base: str = "healthy", connector: Patch | None = None, salesforce: Patch | None = None,
+               hubspot: Patch | None = None) -> Path:
+    """Copy an org fixture and edit its YAML files in place: an org that differs from `base` in one setting."""
+    shutil.copytree(ORGS / base, target)
+    for name, patch in (("connector.yaml", connector), ("salesforce.yaml", salesforce), ("hubspot.yaml", hubspot)):
+        if patch is None:
+            continue
+        path = target / name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        patch(data)
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return target
+
+
+class Both:
+    """One twin with both real clients, plus the small reads the tests repeat."""
+
+    def __init__(self, twin: Twin) -> None:
+        self.twin = twin
+        self.sf = salesforce_client(twin)
+        self.hs = hubspot_client(twin)
+
+    def sync(self, cycles: int = 1) -> dict[str, Any]:
+        stats = {}
+        for _ in range(cycles):
+            stats = self.twin.sync_now()
+        return stats
+
+    def contact(self, contact_id: str, *names: str) -> dict[str, Any]:
+        wanted = list(names) or ["email", "firstname", "lastname", "salesforceleadid", "salesforcecontactid"]
+        return self.hs.crm.contacts.basic_api.get_by_id(contact_id, properties=wanted).properties
+
+    def new_contact(self, **properties: str) -> str:
+        return self.hs.crm.contacts.basic_api.create({"properties": properties}).id
+
+    def update_contact(self, contact_id: str, **properties: str | None) -> None:
+        self.hs.crm.contacts.basic_api.update(contact_id, {"properties": {k: ("" if v is None else v)
+                                                                             for k, v in properties.items()}})
+
+    def lead_of(self, contact_id: str) -> str:
+        lead_id = self.contact(contact_id, "salesforceleadid")["salesforceleadid"]
+        assert lead_id, f"contact {contact_id} is not linked to a Lead"
+        return lead_id
+
+    def integration_user(self) -> str:
+        return self.sf.query("SELECT Id FROM User WHERE Alias = 'hsint'")["records"][0]["Id"]
+
+    def errors(self, category: str | None = None) -> list[dict[str, Any]]:
+        found = self.twin.health()["errors"]
+        return [e for e in found if category is None or e["category"] == category]
+
+
+@pytest.fixture
+def org(tmp_path: Path) -> Callable[..., Path]:
+    counter = iter(range(100))
+
+    def make(base: str = "healthy", connector: Patch | None = None, salesforce: Patch | None = None,
+             hubspot: Patch | None = None) -> Path:
+        return derive_org(tmp_path / f"org{next(counter)}", base, connector, salesforce, hubspot)
+
+    return make
+
+
+@pytest.fixture
+def start() -> Iterator[Callable[..., Both]]:
+    """Start twins on demand (on `healthy` or a derived org); all are stopped at the end of the test."""
+    running: list[Twin] = []
+
+    def launch(org: str | Path = "healthy", **kwargs: Any) -> Both:
+        twin = Twin.start(org=str(org), **kwargs)
+        running.append(twin)
+        return Both(twin)
+
+    yield launch
+    for twin in running:
+        twin.stop()
+
+
+@pytest.fixture
+def both(start: Callable[..., Both]) -> Both:
+    return start()
+
+
+def set_rule(prop: str, rule: str) -> Patch:
+    def patch(data: dict[str, Any]) -> None:
+        for mapping in data["mappings"]["contacts"]:
+            if mapping["hubspot"] == prop:
+                mapping["rule"] = rule
+    return patch
