@@ -30,7 +30,8 @@ def load_profile(path: Path | str) -> Profile:
     try:
         profile = Profile.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        # A misspelt key yields "unknown" and "missing" together: the unknown one is the line to fix.
+        first = next((e for e in error.errors() if e.get("type") == "extra_forbidden"), error.errors()[0])
         loc = tuple(first.get("loc", ()))
         line = line_of(lines, loc)
         where = ".".join(str(part) for part in loc) or "(top level)"

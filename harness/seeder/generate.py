@@ -145,7 +145,13 @@ class PlanBuilder:
         spec = self.recipe.accounts
         if spec is None:
             return
-        for a in range(self.n(spec.count)):
+        accounts = self.n(spec.count)
+        # Funnel mixes are spread over all accounts together, so small per-account counts still cover every stage.
+        self.contact_stages = spread(accounts * spec.contacts.per_account, spec.contacts.lifecycle, self.rng) \
+            if spec.contacts else []
+        self.opportunity_stages = spread(accounts * spec.opportunities.per_account, spec.opportunities.stages,
+                                         self.rng) if spec.opportunities else []
+        for a in range(accounts):
             region = self.region()
             name = self.company_name()
             country, varied = self.country(region, 4, a)
@@ -169,7 +175,7 @@ class PlanBuilder:
         if spec is None:
             return []
         keys = []
-        stages = spread(spec.per_account, spec.lifecycle, self.rng)
+        stages = self.contact_stages[a * spec.per_account:(a + 1) * spec.per_account]
         for j, stage in enumerate(stages):
             key = f"sf.Contact.{a:05d}.{j}"
             first, last, email = self.person(key)
@@ -194,7 +200,7 @@ class PlanBuilder:
         spec = self.recipe.accounts.opportunities if self.recipe.accounts else None
         if spec is None:
             return
-        for k, stage in enumerate(spread(spec.per_account, spec.stages, self.rng)):
+        for k, stage in enumerate(self.opportunity_stages[a * spec.per_account:(a + 1) * spec.per_account]):
             key = f"sf.Opportunity.{a:05d}.{k}"
             self.add(PlannedRecord("salesforce", "Opportunity", key, {
                 "Name": f"{account} – {self.rng.choice(PRODUCTS)} [{self.tag}-{a}.{k}]", "StageName": stage,

@@ -119,10 +119,12 @@ def load_recipe(path: Path) -> Recipe:
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        # A misspelt key yields "unknown" and "missing" together: the unknown one is the line to fix.
+        first = next((e for e in error.errors() if e.get("type") == "extra_forbidden"), error.errors()[0])
         loc = tuple(first.get("loc", ()))
         where = ".".join(str(p) for p in loc)
-        message = "unknown setting; check docs/seeding.md" if first.get("type") == "extra_forbidden" else first.get("msg")
+        message = {"extra_forbidden": "unknown setting; check its spelling against docs/seeding.md",
+                   "missing": "required setting is missing"}.get(str(first.get("type")), first.get("msg"))
         raise UserError(f"{path}:{line_of(lines, loc) or 1}: {where}: {message}") from None
     recipe.digest = hashlib.sha256(path.read_bytes()).hexdigest()
     recipe.source = path
