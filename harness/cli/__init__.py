@@ -21,6 +21,7 @@ app.command("cleanup")(seed_commands.cleanup)
 app.command("seed")(seed_commands.seed)
 app.command("lint")(lint_commands.lint)
 app.command("impact")(impact_commands.impact)
+app.command("steps")(run_commands.steps)
 app.add_typer(twin_commands.app, name="twin")
 app.add_typer(signoff_commands.app, name="signoff")
 

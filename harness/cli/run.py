@@ -8,7 +8,6 @@ import typer
 from rich.console import Console
 
 from ..errors import UserError
-from ..run_context import REPORTS_DIR
 from ..paths import PROJECT_ROOT
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
@@ -72,17 +71,26 @@ def impacted_selection(profile_path: Path, old_files: list[Path], marker: str | 
     return expression, f"impacted by {'; '.join(described)} (-m {expression})"
 
 
-def cleanup(run_id: str = typer.Option(..., "--run", help="run id (a folder under reports/)")) -> None:
-    """Delete exactly what run RUN created, from its ledger; safe to repeat and to resume."""
-    from ..cleanup import cleanup_run
-    from ..run_context import open_run
-    from ..sandboxes import connect
+def steps(markdown: bool = typer.Option(False, "--markdown", help="print the Markdown block of docs/scenarios.md"),
+          write: bool = typer.Option(False, "--write", help="rewrite the generated block of docs/scenarios.md")) -> None:
+    """List every step the scenarios can use (generated from the step definitions)."""
+    from rich.table import Table
 
-    run_dir = REPORTS_DIR / run_id
-    if not (run_dir / "ledger.jsonl").exists():
-        raise UserError(f"--run {run_id}: no ledger at {run_dir / 'ledger.jsonl'}; give a run id from reports/")
-    context = open_run(run_dir)
-    result = cleanup_run(connect(), context.ledger, run_dir / "cleanup.jsonl")
-    console.print(f"deleted: {result.deleted}; already gone: {result.already_gone}; failed: {len(result.failed)}")
-    if result.failed:
-        raise typer.Exit(1)
+    from ..step_catalog import catalogue, document_path, render_markdown, splice
+
+    docs = catalogue()
+    if write:
+        path = document_path()
+        path.write_text(splice(path.read_text(encoding="utf-8") if path.exists() else "", render_markdown(docs)),
+                        encoding="utf-8")
+        console.print(f"wrote {len(docs)} steps into {path}")
+        return
+    if markdown:
+        print(render_markdown(docs))
+        return
+    table = Table(title=f"{len(docs)} steps")
+    for column in ("Keyword", "Step", "Module"):
+        table.add_column(column)
+    for doc in docs:
+        table.add_row(doc.kind, doc.text, doc.module)
+    Console().print(table)
