@@ -41,7 +41,7 @@ def test_the_ledger_lists_what_the_run_created_and_cleanup_removed_it(healthy_ru
     entries = [json.loads(line) for line in (run_dir / "ledger.jsonl").read_text().splitlines()]
     manifest = json.loads((run_dir / "seed-manifest.json").read_text())
     seeded = [e for e in entries if e["origin"] == "seed"]
-    assert len(seeded) == sum(manifest["counts"].values())
+    assert len(seeded) == sum(manifest["created"].values()) == manifest["records"]
     assert all(e["system"] in {"salesforce", "hubspot"} for e in entries)
     cleaned = {json.loads(line)["id"] for line in (run_dir / "cleanup.jsonl").read_text().splitlines()}
     assert {e["id"] for e in entries} <= cleaned
