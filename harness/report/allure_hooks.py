@@ -35,6 +35,7 @@ OBJECT_LINKS = {
     "case": (["Case"], []), "ticket": ([], ["0-5"]), "task": (["Task"], []), "event": (["Event"], []),
     "campaign": (["Campaign"], []), "user": (["User"], []), "territory": (["Territory2"], []),
 }
+HUBSPOT_TYPES = {"0-1": "contacts", "0-2": "companies", "0-3": "deals", "0-5": "tickets"}
 _waiter_seen: dict[int, int] = {}  # id(waiter) -> timings already attributed to a step
 
 
@@ -94,23 +95,23 @@ def _object_links(request: pytest.FixtureRequest, tags: list[str]) -> None:
     instance = getattr(getattr(getattr(sandboxes, "salesforce", None), "client", None), "sf_instance", None)
     portal = getattr(sandboxes, "portal", None) or {}
     ui, portal_id = portal.get("uiDomain") or "app.hubspot.com", portal.get("portalId")
+    links: dict[str, tuple[str, str]] = {}  # url -> (type, name): a Lead and a contact share HubSpot's contacts
     hubspot_types: list[str] = []
     for name in (t[len("object_"):] for t in tags if t.startswith("object_")):
         sobjects, types = OBJECT_LINKS.get(name, ([name.capitalize()], []))
         hubspot_types += [t for t in types if t not in hubspot_types]
-        for sobject in sobjects:
-            if instance:
-                _safely(allure.dynamic.link, f"https://{instance}/lightning/setup/ObjectManager/{sobject}/"
-                        "FieldsAndRelationships/view", link_type="salesforce object", name=f"Salesforce {sobject}")
-        for type_id in types:
-            if portal_id:
-                _safely(allure.dynamic.link, f"https://{ui}/property-settings/{portal_id}/properties?type={type_id}",
-                        link_type="hubspot object", name=f"HubSpot object {type_id} properties")
-    for field in (t[len("field_"):] for t in tags if t.startswith("field_")):
-        if portal_id:
-            type_id = hubspot_types[0] if hubspot_types else "0-1"
-            _safely(allure.dynamic.link, f"https://{ui}/property-settings/{portal_id}/properties?type={type_id}"
-                    f"&search={field}", link_type="hubspot property", name=f"HubSpot property {field}")
+        for sobject in sobjects if instance else []:
+            links[f"https://{instance}/lightning/setup/ObjectManager/{sobject}/FieldsAndRelationships/view"] = (
+                "salesforce object", f"Salesforce {sobject}")
+        for type_id in types if portal_id else []:
+            links[f"https://{ui}/property-settings/{portal_id}/properties?type={type_id}"] = (
+                "hubspot object", f"HubSpot {HUBSPOT_TYPES.get(type_id, type_id)} properties")
+    for field in (t[len("field_"):] for t in tags if t.startswith("field_")) if portal_id else []:
+        type_id = hubspot_types[0] if hubspot_types else "0-1"
+        links[f"https://{ui}/property-settings/{portal_id}/properties?type={type_id}&search={field}"] = (
+            "hubspot property", f"HubSpot property {field}")
+    for url, (link_type, name) in links.items():
+        _safely(allure.dynamic.link, url, link_type=link_type, name=name)
 
 
 def _attach_sync_timings(request: pytest.FixtureRequest) -> None:

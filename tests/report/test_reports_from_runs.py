@@ -1,0 +1,188 @@
+"""The reports of real runs, read as their readers read them: the verdict, the criteria behind it, the failed
+scenarios and their categories, the defect log, who has not signed, and the Allure labels, evidence,
+environment and history. Runs come from `uat run` (see conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from report_runs import ROOT, Run, uat
+
+from harness.report.categories import CATEGORIES
+
+pytestmark = pytest.mark.slow
+
+
+def blocking(run: Run) -> list[dict]:
+    return [c for c in run.signoff["criteria"] if c.get("blocking", True)]
+
+
+# -- healthy ----------------------------------------------------------------------------------------
+def test_healthy_run_has_no_failure_and_its_verdict_follows_the_criteria(healthy_run: Run):
+    s = healthy_run.signoff
+    assert s["totals"]["failed"] == 0 and s["totals"]["passed"] >= 2, healthy_run.completed.stderr[-2000:]
+    assert s["defects"] == []
+    # Whatever the run measured, it met; GO exactly when every blocking criterion is met (exit 0 only on GO).
+    assert all(c["met"] or c["actual"].startswith("not measured") for c in blocking(healthy_run))
+    expected = "GO" if all(c["met"] for c in blocking(healthy_run)) else "NO-GO"
+    assert s["verdict"] == expected
+    assert healthy_run.completed.returncode == (0 if expected == "GO" else 1)
+    assert f"Verdict: {expected}" in healthy_run.text("signoff.md")
+    assert f'data-verdict="{expected}"' in healthy_run.text("signoff.html")
+
+
+def test_healthy_run_reports_sync_health_budget_and_time_to_sync(healthy_run: Run):
+    s = healthy_run.signoff
+    timing = s["time_to_sync"]
+    assert timing["expectations"] >= 2 and timing["timeouts"] == 0
+    assert 0 <= timing["median"] <= timing["p95"] <= timing["max"]
+    assert {row["system"] for row in s["api_budget"]} >= {"salesforce", "hubspot"}
+    assert all(row["used"] > 0 for row in s["api_budget"])
+    assert s["sync_health"]["categories"] and "open_errors" in s["sync_health"]
+    assert s["environment"]["target"]["twin_org"] == "healthy"
+    assert s["environment"]["salesforce"]["IsSandbox"] is True
+
+
+def test_every_stakeholder_is_unsigned_after_a_run(healthy_run: Run):
+    s = healthy_run.signoff
+    assert [x["decision"] for x in s["stakeholders"]] == ["pending"] * len(s["stakeholders"]) != []
+    assert s["signoff"]["pending"] == [x["role"] for x in s["stakeholders"]]
+    assert "not signed yet: " + ", ".join(s["signoff"]["pending"]) in healthy_run.completed.stderr
+
+
+def test_the_terminal_ends_with_a_summary_and_the_report_paths(healthy_run: Run):
+    tail = healthy_run.completed.stderr.strip().splitlines()
+    assert tail[-1].startswith("verdict:  " + healthy_run.signoff["verdict"])
+    stderr = healthy_run.completed.stderr
+    for name in ("signoff.html", "signoff.md", "allure-report/index.html"):
+        assert str(healthy_run.folder / name) in stderr
+    assert "Contact sync" in stderr  # the results-per-feature table
+
+
+def test_allure_results_carry_labels_owner_links_and_time_to_sync(healthy_run: Run):
+    assert healthy_run.allure_results
+    for result in healthy_run.allure_results:
+        labels = {}
+        for label in result["labels"]:
+            labels.setdefault(label["name"], []).append(label["value"])
+        assert {"epic", "feature", "story", "severity", "owner"} <= set(labels), result["name"]
+        assert labels["story"] == [result["name"]]
+        assert labels["severity"][0] in {"blocker", "critical", "normal", "minor", "trivial"}
+        assert any(link["name"].startswith("Salesforce ") for link in result.get("links", []))
+        steps = result["steps"]
+        assert any(a["name"].startswith("time to sync") for step in steps for a in step.get("attachments", []))
+        # Step parameters are the values the Gherkin step parsed, never a fixture's repr.
+        assert not any("Sandboxes(" in p["value"] for step in steps for p in step.get("parameters", []))
+
+
+def test_allure_environment_config_and_history(healthy_run: Run, mismatch_run: Run, allure_history):
+    properties = (healthy_run.folder / "allure-results" / "environment.properties").read_text()
+    for key in ("profile.sha256", "mappings.contacts", "target.kind", "salesforce.Id", "hubspot.portalId",
+                "seed.seed", "versions.allure-pytest-bdd"):
+        assert re.search(rf"^{re.escape(key)}=", properties, re.M), key
+    config = json.loads((healthy_run.folder / "allurerc.json").read_text())
+    assert {r["name"] for r in config["categories"]["rules"]} >= {"Sync timeout", "Mapping mismatch", "Duplicates"}
+    assert config["qualityGate"]["rules"][0]["maxFailures"] == 0
+    assert config["historyPath"] == str(allure_history)
+    runs = [json.loads(line) for line in allure_history.read_text().splitlines() if line.strip()]
+    assert len(runs) >= 2  # healthy, then the mapping drift: trends across runs
+    assert "googletagmanager" not in (healthy_run.folder / "allure-report" / "index.html").read_text()
+
+
+# -- a run that must fail: the profile's mapping CSV disagrees with the connector ----------------------
+def test_mapping_drift_is_no_go_with_exit_code_1(mismatch_run: Run):
+    s = mismatch_run.signoff
+    assert mismatch_run.completed.returncode == 1
+    assert s["verdict"] == "NO-GO"
+    failed = next(c for c in s["criteria"] if c["name"] == "Failed scenarios")
+    assert failed["met"] is False and int(failed["actual"]) == s["totals"]["failed"] > 0
+    assert "Verdict: NO-GO" in mismatch_run.text("signoff.md")
+
+
+def test_defect_log_lists_exactly_the_failed_scenarios_with_their_categories(mismatch_run: Run):
+    failed = {r["scenario"]: r for r in mismatch_run.results if r["outcome"] == "failed"}
+    defects = {d["scenario"]: d for d in mismatch_run.signoff["defects"]}
+    assert set(defects) == set(failed) != set()
+    for name, defect in defects.items():
+        assert defect["category"] == CATEGORIES[failed[name]["category"]]
+        assert defect["owner"] and defect["summary"]
+    company = [d for d in defects.values() if "company" in d["fields"]]
+    assert company and all(d["category"] == "Mapping mismatch" for d in company)
+    # No row of the source-of-truth map names `company`: the contacts object's owner answers.
+    assert {d["owner"] for d in company} == {"Marketing Ops"}
+
+
+def test_the_html_shows_each_defect_and_the_unsigned_roles(mismatch_run: Run):
+    html = mismatch_run.text("signoff.html")
+    for defect in mismatch_run.signoff["defects"]:
+        assert f"<td>{defect['id']}</td><td>{defect['category']}</td>" in html
+        assert f'data-category="{defect["category_key"]}"' in html
+    assert "Not signed yet: Marketing Ops, Sales Ops, Business owner." in html
+    assert html.count('data-decision="pending"') == 3
+
+
+def test_allure_categorises_the_failure_and_attaches_the_difference(mismatch_run: Run):
+    failed = [r for r in mismatch_run.allure_results if r["status"] == "failed"]
+    assert failed
+    for result in failed:
+        kinds = [label["value"] for label in result["labels"] if label["name"] == "failure_kind"]
+        assert kinds == ["Mapping mismatch"], result["name"]
+        attachments = [a["name"] for step in result["steps"] for a in step.get("attachments", [])]
+        assert any(name.startswith("difference: mapping mismatch") for name in attachments)
+    drifted_hash = mismatch_run.signoff["environment"]["mappings"]["contacts"]["sha256"]
+    assert drifted_hash in (mismatch_run.folder / "allure-results" / "environment.properties").read_text()
+
+
+# -- stakeholder sign-off ---------------------------------------------------------------------------------
+@pytest.fixture
+def signable(mismatch_run: Run):
+    """A copy of the drift run's folder to sign, so the other tests read the run as it was written."""
+    copy = ROOT / "reports" / f"{mismatch_run.folder.name}-sig"
+    shutil.copytree(mismatch_run.folder, copy)
+    yield copy
+    shutil.rmtree(copy, ignore_errors=True)
+
+
+def test_a_rejection_is_recorded_and_the_reports_re_rendered(signable):
+    done = uat("signoff", "reject", "--run", signable.name, "--role", "Sales Ops", "--name", "Marcus Lee",
+               "--comment", "company lands in Title")
+    assert done.returncode == 0, done.stderr
+    data = json.loads((signable / "signoff.json").read_text())
+    row = next(s for s in data["stakeholders"] if s["role"] == "Sales Ops")
+    assert (row["decision"], row["signed_by"], row["comment"]) == ("rejected", "Marcus Lee", "company lands in Title")
+    assert data["signoff"]["pending"] == ["Marketing Ops", "Business owner"]
+    assert data["signoff"]["state"].startswith("rejected by Sales Ops")
+    assert 'data-decision="rejected"' in (signable / "signoff.html").read_text()
+    assert "| Sales Ops" in (signable / "signoff.md").read_text()
+    assert len((signable / "decisions.jsonl").read_text().splitlines()) == 1
+
+
+def test_approving_a_no_go_run_needs_a_comment_and_a_known_role(signable):
+    bare = uat("signoff", "approve", "--run", signable.name, "--role", "Marketing Ops", "--name", "Dana Whitfield")
+    assert bare.returncode == 2 and bare.stderr.startswith("uat: ") and "--comment" in bare.stderr
+    assert "Traceback" not in bare.stderr and len(bare.stderr.strip().splitlines()) == 1
+    unknown = uat("signoff", "approve", "--run", signable.name, "--role", "CFO", "--name", "X", "--comment", "ok")
+    assert unknown.returncode == 2 and "'Marketing Ops'" in unknown.stderr
+    missing = uat("signoff", "approve", "--run", "19990101-000000-dead", "--role", "CFO", "--name", "X")
+    assert missing.returncode == 2 and "no sign-off report" in missing.stderr
+    assert not (signable / "decisions.jsonl").exists()
+    accepted = uat("signoff", "approve", "--run", signable.name, "--role", "marketing ops", "--name", "Dana Whitfield",
+                   "--comment", "accepting D-001 until the CSV is fixed")
+    assert accepted.returncode == 0, accepted.stderr
+    shown = uat("signoff", "show", "--run", signable.name)
+    assert shown.returncode == 1  # NO-GO, and two roles still to sign
+    assert "approved" in shown.stderr and "awaiting Sales Ops, Business owner" in shown.stderr
+
+
+# -- drifted org (when it exists) ----------------------------------------------------------------------
+def test_drifted_org_is_no_go_and_every_failure_is_in_the_defect_log(drifted_run: Run):
+    s = drifted_run.signoff
+    assert drifted_run.completed.returncode == 1 and s["verdict"] == "NO-GO"
+    failed = {r["scenario"]: r["category"] for r in drifted_run.results if r["outcome"] == "failed"}
+    assert failed
+    assert {d["scenario"]: d["category_key"] for d in s["defects"]} == failed
+    html = drifted_run.text("signoff.html")
+    assert all(d["id"] in html for d in s["defects"])
