@@ -63,7 +63,7 @@ def impacted_selection(profile_path: Path, old_files: list[Path], marker: str | 
                             "check `mappings` in the profile")
         changes, expression = impact(old, loaded.resolve(loaded.mappings[hubspot_object]), hubspot_object)
         if expression:
-            clauses.append(f"({expression})")
+            clauses.append(expression)
         described.append(f"{old.name}: {len(changes)} mapping change(s)")
     expression = " or ".join([*clauses, RECONCILIATION_TAG])
     if marker:

@@ -9,7 +9,7 @@ import re
 import shutil
 
 import pytest
-from report_runs import ROOT, Run, uat
+from report_runs import ROOT, Run, uat, uat_run
 
 from harness.report.categories import CATEGORIES
 
@@ -186,3 +186,32 @@ def test_drifted_org_is_no_go_and_every_failure_is_in_the_defect_log(drifted_run
     assert {d["scenario"]: d["category_key"] for d in s["defects"]} == failed
     html = drifted_run.text("signoff.html")
     assert all(d["id"] in html for d in s["defects"])
+
+
+# -- regression run on a mapping change ------------------------------------------------------------------
+def test_impacted_by_runs_only_the_scenarios_the_mapping_change_touches(tmp_path, allure_history, healthy_run: Run):
+    shipped = ROOT / "fixtures" / "mappings" / "contacts.csv"
+    old = tmp_path / "contacts.csv"  # the CSV as it was before a change to `company`'s sync rule
+    lines = shipped.read_text(encoding="utf-8").splitlines()
+    changed = [line.replace(",Two-way", ",Prefer Salesforce unless blank") if ",company," in line else line
+               for line in lines]
+    assert changed != lines, "the shipped contacts.csv maps `company` Two-way"
+    old.write_text("\n".join(changed) + "\n", encoding="utf-8")
+    run = uat_run("--impacted-by", str(old), history=allure_history)
+    selection = run.signoff["extra"]["selection"]
+    assert selection.startswith("impacted by contacts.csv: 1 mapping change(s)")
+    assert "(object_contact and field_company) or reconciliation" in selection
+    assert run.results, run.completed.stderr[-2000:]
+    for result in run.results:
+        tags = set(result["tags"])
+        assert {"object_contact", "field_company"} <= tags or "reconciliation" in tags, result["scenario"]
+    every = {r["scenario"] for r in healthy_run.results}
+    assert {r["scenario"] for r in run.results} < every  # a subset: scenarios not touching `company` did not run
+    assert any(r["area"] == "Coverage" and "impacted by" in r["risk"] for r in run.signoff["risks"])
+
+
+def test_impacted_by_a_missing_file_is_one_line_and_exit_2():
+    done = uat("run", "--impacted-by", "no/such/contacts.csv")
+    assert done.returncode == 2 and done.stderr.startswith("uat: --impacted-by no/such/contacts.csv: file not found")
+    assert "Traceback" not in done.stderr
+
