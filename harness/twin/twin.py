@@ -62,7 +62,8 @@ class Twin:
         self.salesforce = SalesforceBackend(self.store, load_org_schema(self.org_path / "salesforce.yaml"))
         self.hubspot = HubSpotBackend(self.store, load_portal(self.org_path / "hubspot.yaml"))
         self.settings = load_settings(self.org_path / "connector.yaml")
-        self.connector = Connector(self.store, self.salesforce, self.hubspot, self.settings)
+        self.connector = Connector(self.store, self.salesforce, self.hubspot, self.settings,
+                                   source=str(self.org_path / "connector.yaml"))
         self.interval_seconds = interval_seconds or self.settings.interval_seconds
         self.certificates = TwinCertificates(self.state_dir / "tls")
         self.salesforce_session_id = _session_id(self.salesforce.organization_id)
@@ -75,6 +76,7 @@ class Twin:
         self._listeners: list[Listener] = []
         self._stop = threading.Event()
         self._interval_thread: threading.Thread | None = None
+        self._interval_stop = threading.Event()
 
     # -- lifecycle ------------------------------------------------------------------------------------
     @classmethod
@@ -90,15 +92,38 @@ class Twin:
                                               (self.control_app, "control"))):
             self._listeners.append(listen(app, base + offset if base else 0, self.certificates, name))
         if self.sync_mode == "interval":
-            self._interval_thread = threading.Thread(target=self._run_interval, name="twin-connector", daemon=True)
-            self._interval_thread.start()
+            self._start_interval()
 
-    def _run_interval(self) -> None:
-        while not self._stop.wait(self.interval_seconds):
+    def _start_interval(self) -> None:
+        self._interval_stop = threading.Event()
+        self._interval_thread = threading.Thread(target=self._run_interval, args=(self._interval_stop,),
+                                                 name="twin-connector", daemon=True)
+        self._interval_thread.start()
+
+    def _run_interval(self, stop: threading.Event) -> None:
+        while not stop.wait(self.interval_seconds) and not self._stop.is_set():
             self.connector.run_cycle()
+
+    def set_sync_mode(self, mode: str, seconds: float | None = None) -> None:
+        """Switch between manual cycles and background cycles every `seconds` (control plane: /connector/interval)."""
+        if mode not in {"manual", "interval"}:
+            raise ValueError(f"mode {mode!r}: use manual or interval")
+        if seconds is not None:
+            if float(seconds) <= 0:
+                raise ValueError("seconds must be positive")
+            self.interval_seconds = float(seconds)
+        if self._interval_thread is not None:
+            self._interval_stop.set()
+            self._interval_thread.join(timeout=30)
+            self._interval_thread = None
+        self.sync_mode = mode
+        if mode == "interval":
+            self._start_interval()
 
     def stop(self) -> None:
         self._stop.set()
+        if self._interval_thread:
+            self._interval_stop.set()
         for listener in self._listeners:
             listener.stop()
         self._listeners.clear()
@@ -141,11 +166,9 @@ class Twin:
         return self.connector.run_cycle().as_dict()
 
     def health(self) -> dict[str, Any]:
-        summary = self.connector.health.summary()
-        last = self.connector.last_success()
-        summary.update({"api_usage": {"used": self.salesforce.usage.used, "max": self.salesforce.usage.maximum},
-                        "paused": self.connector.paused, "suspended": self.connector.suspended,
-                        "last_successful_sync_ms": last, "cycles": self.connector.cycles, "now_ms": now_ms()})
+        """Sync Health: errors by category and record, API usage and allocation, suspension, last successful sync."""
+        summary = self.connector.sync_health()
+        summary.update({"now_ms": now_ms(), "sync": self.sync_mode, "interval_seconds": self.interval_seconds})
         return summary
 
     def snapshot(self) -> dict[str, Any]:

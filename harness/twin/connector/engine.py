@@ -35,35 +35,58 @@ from .objects import ObjectSync
 from .owners import OwnerDirectory
 from .retries import Retries
 from .salesforce_side import SalesforceSide
-from .settings import ConnectorSettings
+from .settings import ConnectorSettings, parse_settings
 from .tickets import TicketSync
 
 
 class Connector:
     def __init__(self, store: Store, salesforce: SalesforceBackend, hubspot: HubSpotBackend,
                  settings: ConnectorSettings, source: str = "connector.yaml") -> None:
-        check_mappings(settings, salesforce.schema, hubspot.portal, source)
         self.store = store
         self.sf = salesforce
         self.hs = hubspot
-        self.settings = settings
+        self.source = source
         self._cycle_lock = threading.Lock()
         self.health = SyncHealth(store)
-        self.budget = ApiBudget(store, salesforce, settings.api)
-        sf_side = SalesforceSide(store, salesforce, self.budget, settings.integration_user)
-        hs_side = HubSpotSide(store, hubspot)
-        owners = OwnerDirectory(hubspot, sf_side)
-        funnel = Funnel(settings.lifecycle, hubspot)
-        self.ctx = Context(settings=settings, salesforce=sf_side, hubspot=hs_side, links=Links(store), health=self.health,
-                           retries=Retries(store), budget=self.budget, owners=owners, funnel=funnel,
-                           fields=FieldSync(settings, hs_side, owners, funnel))
-        self.inclusion = InclusionList(settings.objects.contacts.inclusion_list, hubspot)
+        self._build(settings)
+
+    def _build(self, settings: ConnectorSettings) -> None:
+        """Wire every part to one settings object (again, when the settings change at run time)."""
+        check_mappings(settings, self.sf.schema, self.hs.portal, self.source)
+        self.settings = settings
+        self.budget = ApiBudget(self.store, self.sf, settings.api)
+        sf_side = SalesforceSide(self.store, self.sf, self.budget, settings.integration_user)
+        hs_side = HubSpotSide(self.store, self.hs)
+        owners = OwnerDirectory(self.hs, sf_side)
+        funnel = Funnel(settings.lifecycle, self.hs)
+        self.ctx = Context(settings=settings, salesforce=sf_side, hubspot=hs_side, links=Links(self.store),
+                           health=self.health, retries=Retries(self.store), budget=self.budget, owners=owners,
+                           funnel=funnel, fields=FieldSync(settings, hs_side, owners, funnel))
+        self.inclusion = InclusionList(settings.objects.contacts.inclusion_list, self.hs)
         self.companies = CompanySync(self.ctx)
         self.contacts = ContactSync(self.ctx, self.inclusion)
         self.deals = DealSync(self.ctx)
         self.activities = ActivitySync(self.ctx)
         self.tickets = TicketSync(self.ctx)
         self.modules: list[ObjectSync] = [self.companies, self.contacts, self.deals, self.activities, self.tickets]
+
+    def apply_settings(self, changes: dict[str, Any]) -> ConnectorSettings:
+        """Change settings as an admin would on HubSpot's settings screens: `changes` is merged into the current
+        settings (mappings and other lists are replaced whole). Links, snapshots and health are kept, so a new
+        mapping does not backfill: existing values wait for their records to sync again."""
+        with self._cycle_lock:
+            merged = _merge(self.settings.model_dump(mode="json"), changes)
+            settings = parse_settings(merged, f"{self.source} (changed at run time)")
+            self._build(settings)
+            return settings
+
+    def resync(self, object_type: str, ids: list[str]) -> int:
+        """A manual sync ("Sync" on the record, a list, a view): the records sync on the next cycle."""
+        due = 0
+        for record_id in ids:
+            self.ctx.retries.later("hs", object_type, str(record_id), 0)
+            due += 1
+        return due
 
     # -- state kept across restarts -------------------------------------------------------------------
     @property
@@ -159,3 +182,10 @@ class Connector:
                         for m in self.modules},
         })
         return summary
+
+
+def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in changes.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out

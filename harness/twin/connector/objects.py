@@ -129,14 +129,13 @@ class ObjectSync:
     def _hubspot_changes(self) -> dict[str, HsObject]:
         ctx = self.ctx
         changed: dict[str, HsObject] = {}
-        if ctx.budget.retries_allowed():
-            for hs_id in ctx.retries.due("hs", self.object_type, ctx.cycle):
-                obj = ctx.hubspot.get_any(self.object_type, hs_id)
-                if obj is None:
-                    ctx.retries.done("hs", self.object_type, hs_id)
-                else:
-                    changed[obj.id] = obj
-                    ctx.stats.bump(self.object_type, "retried")
+        # A record picked up for a retry leaves the queue; failing again puts it back.
+        for hs_id in ctx.retries.due("hs", self.object_type, ctx.cycle, ctx.budget.retries_allowed()):
+            ctx.retries.done("hs", self.object_type, hs_id)
+            obj = ctx.hubspot.get_any(self.object_type, hs_id)
+            if obj is not None:
+                changed[obj.id] = obj
+                ctx.stats.bump(self.object_type, "retried")
         for obj in ctx.hubspot.changed(self.object_type, ctx.since_ms):
             changed[obj.id] = obj
         ctx.stats.bump(self.object_type, "hubspot_changes", len(changed))
@@ -147,7 +146,9 @@ class ObjectSync:
         out: list[tuple[str, dict[str, Any]]] = []
         seen: set[str] = set()
         for sobject_name in objects:
-            due = ctx.retries.due("sf", sobject_name, ctx.cycle) if ctx.budget.retries_allowed() else []
+            due = ctx.retries.due("sf", sobject_name, ctx.cycle, ctx.budget.retries_allowed())
+            for record_id in due:
+                ctx.retries.done("sf", sobject_name, record_id)
             for row in ctx.salesforce.rows(sobject_name, due).values() if due else []:
                 out.append((sobject_name, row))
                 seen.add(row["Id"])

@@ -17,8 +17,9 @@ class Retries:
         self._count = store.db.execute("SELECT COUNT(*) FROM connector_retries").fetchone()[0]
 
     def later(self, side: str, object_name: str, record_id: str, due_cycle: int) -> None:
+        """Retry on `due_cycle` (0: a manual resync, due on the next cycle whatever the allocation)."""
         self.store.db.execute("INSERT INTO connector_retries (side, object, id, due_cycle) VALUES (?, ?, ?, ?) "
-                              "ON CONFLICT(side, object, id) DO UPDATE SET due_cycle = excluded.due_cycle, "
+                              "ON CONFLICT(side, object, id) DO UPDATE SET due_cycle = MIN(due_cycle, excluded.due_cycle), "
                               "attempts = attempts + 1", (side, object_name, record_id, due_cycle))
         self._count = -1
 
@@ -29,11 +30,13 @@ class Retries:
                               (side, object_name, record_id))
         self._count = -1
 
-    def due(self, side: str, object_name: str, cycle: int) -> list[str]:
+    def due(self, side: str, object_name: str, cycle: int, automatic: bool = True) -> list[str]:
+        """Ids due by this cycle. Manual resyncs (due_cycle 0) are always due; automatic retries only when
+        `automatic` (the API allocation still allows them)."""
         if self._count == 0:
             return []
         rows = self.store.db.execute("SELECT id FROM connector_retries WHERE side = ? AND object = ? AND due_cycle <= ?",
-                                     (side, object_name, cycle)).fetchall()
+                                     (side, object_name, cycle if automatic else 0)).fetchall()
         return [r["id"] for r in rows]
 
     def pending(self) -> int:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from ..connector.control import RULES as CONNECTOR_RULES
+from ..connector.control import handlers as connector_handlers
 from ..web import PlatformApp, json_response, read_json
 
 if TYPE_CHECKING:
@@ -31,6 +33,9 @@ class ControlApp(PlatformApp):
             "sync": self.sync, "health": self.health, "pause": self.pause, "resume": self.resume,
             "snapshot": self.snapshot, "info": self.info,
         })
+        for rule in CONNECTOR_RULES:  # the connector's own routes (settings, interval, resync...): connector/control.py
+            self.url_map.add(rule.empty())
+        self.handlers.update(connector_handlers(twin))
 
     def authenticate(self, request: Request) -> Response | None:
         header = request.headers.get("Authorization", "")
