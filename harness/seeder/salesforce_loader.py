@@ -180,42 +180,42 @@ def via_bulk(sandboxes: Sandboxes, sobject: str, items: list[Item], outcome: Out
 
     sf.session.hooks["response"].append(count)  # one budget entry per HTTP request a bulk job makes
     try:
-        try:
-            _todo, jobs = _attempts(sandboxes, sobject, items, outcome, taken, sink, journal, send,
-                                    f"bulk2 insert {sobject}")
-        except SalesforceResourceNotFound:
-            outcome.notes.append("Bulk API 2.0 not available here (404): sObject Collections used instead")
-            outcome.method = "sObject Collections"
-            via_collections(sandboxes, sobject, [i for i in items if i.key not in outcome.created], outcome, taken,
-                            sink, journal, tick)
-            return
-        unmatched: list[Item] = []
-        for job in jobs or []:
-            successes = getattr(sf.client.bulk2, sobject).get_successful_records(job["job_id"])
-            pairs = []
-            for row in csv.DictReader(io.StringIO(successes)):
-                item = signature.get(tuple(row.get(c, "") for c in columns))
-                if item is None or item.key in outcome.created:
-                    continue
-                outcome.created[item.key] = row["sf__Id"]
-                taken.add(row["sf__Id"])
-                pairs.append((item.key, row["sf__Id"]))
-            sink(pairs)
-            failures = getattr(sf.client.bulk2, sobject).get_failed_records(job["job_id"])
-            for row in csv.DictReader(io.StringIO(failures)):
-                item = signature.get(tuple(row.get(c, "") for c in columns))
-                if item is not None:
-                    outcome.refused[item.key] = row.get("sf__Error", "refused")
-                    journal.refused(item.key, outcome.refused[item.key])
-        unmatched = [i for i in items if i.key not in outcome.created and i.key not in outcome.refused]
-        if unmatched:  # a result row we could not match back: find those records rather than guess
-            adopted = lookup(sandboxes, sobject, unmatched, taken)
-            outcome.created.update(adopted)
-            sink(list(adopted.items()))
-        tick(len(items))
+        _todo, jobs = _attempts(sandboxes, sobject, items, outcome, taken, sink, journal, send,
+                                f"bulk2 insert {sobject}")
+        results = [(getattr(sf.client.bulk2, sobject).get_successful_records(job["job_id"]),
+                    getattr(sf.client.bulk2, sobject).get_failed_records(job["job_id"])) for job in jobs or []]
+    except SalesforceResourceNotFound:
+        results = None
     finally:
         sf.session.hooks["response"].remove(count)
         sf.budget.spend("salesforce", max(0, counted["n"] - 1))
+    if results is None:
+        outcome.notes.append("Bulk API 2.0 not available here (404): sObject Collections used instead")
+        outcome.method = "sObject Collections"
+        via_collections(sandboxes, sobject, [i for i in items if i.key not in outcome.created], outcome, taken,
+                        sink, journal, tick)
+        return
+    for successes, failures in results:
+        pairs = []
+        for row in csv.DictReader(io.StringIO(successes)):
+            item = signature.get(tuple(row.get(c, "") for c in columns))
+            if item is None or item.key in outcome.created:
+                continue
+            outcome.created[item.key] = row["sf__Id"]
+            taken.add(row["sf__Id"])
+            pairs.append((item.key, row["sf__Id"]))
+        sink(pairs)
+        for row in csv.DictReader(io.StringIO(failures)):
+            item = signature.get(tuple(row.get(c, "") for c in columns))
+            if item is not None:
+                outcome.refused[item.key] = row.get("sf__Error", "refused")
+                journal.refused(item.key, outcome.refused[item.key])
+    unmatched = [i for i in items if i.key not in outcome.created and i.key not in outcome.refused]
+    if unmatched:  # a result row we could not match back: find those records rather than guess
+        adopted = lookup(sandboxes, sobject, unmatched, taken)
+        outcome.created.update(adopted)
+        sink(list(adopted.items()))
+    tick(len(items))
 
 
 def create_salesforce(sandboxes: Sandboxes, sobject: str, items: list[Item], taken: set[str], sink: Sink,
