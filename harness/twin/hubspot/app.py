@@ -1,15 +1,20 @@
-"""The HubSpot portal as a WSGI app: private-app token check and routing."""
+"""The HubSpot portal as a WSGI app: private-app token check, limits and faults, routing."""
 
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
 from ..web import PlatformApp
 from . import exceptions as err
 from .models import HubSpotBackend
+from .ratelimit import Traffic
 from .responses import HubSpotResponses
+from .responses_automation import AutomationResponses
+from .responses_crm import CrmResponses
+from .responses_schema import SchemaResponses
 from .urls import RULES
 
 
@@ -17,9 +22,46 @@ class HubSpotApp(PlatformApp):
     def __init__(self, backend: HubSpotBackend, token: str) -> None:
         self.backend = backend
         self.token = token
-        self.responses = HubSpotResponses(backend)
-        handlers = {rule.endpoint: getattr(self.responses, rule.endpoint) for rule in RULES}
+        self.traffic = Traffic(backend.portal.limits, backend.portal.time_zone)
+        responders = [HubSpotResponses(backend), CrmResponses(backend, self._usage), SchemaResponses(backend, backend.schema),
+                      AutomationResponses(backend)]
+        handlers = {}
+        for rule in RULES:
+            owner = next(r for r in responders if hasattr(r, str(rule.endpoint)))
+            handlers[str(rule.endpoint)] = getattr(owner, str(rule.endpoint))
         super().__init__(RULES, handlers)
+        self.gates.append(self.traffic.gate)
+        self.after.append(self.traffic.after)
+
+    def _usage(self) -> tuple[int, int]:
+        state = self.traffic.state()["rate_limits"]
+        return state["used_today"], state["daily"]
+
+    def configure(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The control plane's `POST /faults/hubspot`: faults, rate limits, search-index lag; returns the state."""
+        if not isinstance(body, dict):
+            raise ValueError("the body is a JSON object with faults, rate_limits, search_index_lag_ms, ...")
+        known = {"faults", "rate_limits", "search_index_lag_ms", "settle_search_index", "reset"}
+        unknown = sorted(set(body) - known)
+        if unknown:
+            raise ValueError(f"unknown key(s) {', '.join(unknown)}; use {', '.join(sorted(known))}")
+        if "faults" in body:
+            self.traffic.configure_faults(body["faults"])
+        if body.get("rate_limits"):
+            self.traffic.configure_limits(body["rate_limits"])
+        if "search_index_lag_ms" in body:
+            lag = int(body["search_index_lag_ms"])
+            if lag < 0:
+                raise ValueError("search_index_lag_ms: a whole number >= 0")
+            self.backend.search.lag_ms = lag
+        if body.get("settle_search_index"):
+            self.backend.search.settle()
+        if body.get("reset"):
+            self.traffic.reset()
+        return self.state()
+
+    def state(self) -> dict[str, Any]:
+        return {**self.traffic.state(), "search_index_lag_ms": self.backend.search.lag_ms}
 
     def authenticate(self, request: Request) -> Response | None:
         header = request.headers.get("Authorization", "")

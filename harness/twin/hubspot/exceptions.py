@@ -26,6 +26,7 @@ class HubSpotError(TwinHttpError):
         self.errors = errors
         self.context = context
         self.extra = extra or {}
+        self.index: int | None = None  # position in a batch input, when the error belongs to one item
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"status": "error", "message": self.message, "correlationId": str(uuid.uuid4()),
@@ -38,9 +39,12 @@ class HubSpotError(TwinHttpError):
         return body
 
     def as_batch_error(self) -> dict[str, Any]:
-        """The per-item error inside a 207 batch response."""
-        return {"status": "error", "category": self.category, "message": self.message,
-                "context": self.context or {}, "errors": self.errors or []}
+        """The per-item error inside a 207 batch response: context lists are strings (StandardError model)."""
+        context = dict(self.context or {})
+        if self.index is not None:
+            context.setdefault("index", [str(self.index)])
+        return {"status": "error", "category": self.category, "message": self.message, "context": context,
+                "errors": self.errors or []}
 
     def to_response(self) -> Response:
         return json_response(self.body(), self.status)
@@ -69,12 +73,15 @@ class Conflict(HubSpotError):
 
 
 class RateLimited(HubSpotError):
+    """429: HubSpot's body adds errorType RATE_LIMIT, policyName (TEN_SECONDLY_ROLLING, SECONDLY, DAILY), requestId."""
+
     status = 429
     category = "RATE_LIMITS"
 
     def __init__(self, policy: str, message: str) -> None:
         super().__init__(message, extra={"errorType": "RATE_LIMIT", "policyName": policy,
                                          "requestId": str(uuid.uuid4())})
+        self.policy = policy
 
 
 def invalid_properties(problems: list[dict[str, Any]]) -> HubSpotError:

@@ -1,29 +1,39 @@
-"""The HubSpot portal's state and behaviour, no HTTP: CRM objects, property history, validation.
+"""The HubSpot portal's state and behaviour, no HTTP: CRM objects, property history, validation, and the parts
+around them (search index, associations, lists, workflows) that every write feeds.
 
 Objects live in one table (`hs_objects`), properties as a JSON document per object, every property write in
-`hs_history` with its timestamp and source (API, CRM_UI, SALESFORCE...), which is what propertiesWithHistory
-returns and what the connector reads to decide which side changed last.
+`hs_history` with its timestamp and source (API, CRM_UI, SALESFORCE, AUTOMATION_PLATFORM...), which is what
+propertiesWithHistory returns and what the connector reads to decide which side changed last. Contact e-mail
+addresses (primary and additional) are kept in `hs_contact_emails`, HubSpot's unique key for contacts.
+
+Writes go through one pipeline (`_persist`): row, history, search index, e-mail index, then enabled workflows
+whose enrollment criteria the written record now meets. Batches are written in one transaction.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..clock import hs_datetime, now_ms
 from ..store import Store
 from . import exceptions as err
-from .portal import DEFAULT_READ, Portal
+from .associations import Associations
+from .lists import Lists
+from .portal import DEFAULT_READ, Owner, Portal
+from .schema import Schema
+from .search import SearchIndex
+from .validation import MAINTAINED, Validator
+from .workflows import WorkflowEngine
 
-# Values HubSpot computes; clients may read them but any write is refused.
-MAINTAINED = {"hs_object_id", "createdate", "lastmodifieddate", "hs_lastmodifieddate", "hs_merged_object_ids"}
+__all__ = ["API", "AUTOMATION", "CONNECTOR", "CRM_UI", "MAINTAINED", "HsObject", "HubSpotBackend", "Source", "Write"]
 
 
 @dataclass(frozen=True)
 class Source:
-    """Who wrote a property value: recorded in history as sourceType / sourceId."""
+    """Who wrote a property value: recorded in history as sourceType / sourceId / sourceLabel."""
 
     type: str = "API"
     id: str | None = None
@@ -31,7 +41,9 @@ class Source:
 
 
 API = Source("API")
+CRM_UI = Source("CRM_UI")
 CONNECTOR = Source("SALESFORCE", "Salesforce Connector", "Salesforce")
+AUTOMATION = Source("AUTOMATION_PLATFORM")
 
 
 @dataclass
@@ -45,6 +57,33 @@ class HsObject:
     archived_ms: int | None = None
 
 
+@dataclass
+class Write:
+    """One object's write inside a batch: what changed (None = cleared) and whether it was created."""
+
+    obj: HsObject
+    changes: dict[str, str | None]
+    created: bool
+
+
+def _object(object_type: str, row: Any) -> HsObject:
+    return HsObject(object_type, str(row["id"]), json.loads(row["properties"]), row["created_ms"], row["updated_ms"],
+                    bool(row["archived"]), row["archived_ms"])
+
+
+def raise_first(results: Sequence[Any]) -> Any:
+    if isinstance(results[0], err.HubSpotError):
+        raise results[0]
+    return results[0]
+
+
+def _raise_any(results: Sequence[Any]) -> None:
+    """The 'atomic' batch switch: the first failed item fails the whole batch, as a plain error (no index)."""
+    for result in results:
+        if isinstance(result, err.HubSpotError):
+            raise result
+
+
 class HubSpotBackend:
     def __init__(self, store: Store, portal: Portal) -> None:
         self.store = store
@@ -55,92 +94,82 @@ class HubSpotBackend:
                 created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, archived INTEGER NOT NULL DEFAULT 0,
                 archived_ms INTEGER, merged_into INTEGER, PRIMARY KEY (object_type, id))""")
             db.execute("CREATE INDEX IF NOT EXISTS ix_hs_updated ON hs_objects (object_type, updated_ms)")
-            # E-mail is the contact's unique key: lookups by it must not scan.
-            db.execute("CREATE INDEX IF NOT EXISTS ix_hs_email ON hs_objects (lower(json_extract(properties, '$.email'))) "
-                       "WHERE object_type = 'contacts'")
             db.execute("""CREATE TABLE IF NOT EXISTS hs_history (
                 object_type TEXT NOT NULL, id INTEGER NOT NULL, property TEXT NOT NULL, value TEXT,
                 timestamp_ms INTEGER NOT NULL, source_type TEXT NOT NULL, source_id TEXT, source_label TEXT)""")
             db.execute("CREATE INDEX IF NOT EXISTS ix_hs_history ON hs_history (object_type, id, property)")
+            db.execute("CREATE TABLE IF NOT EXISTS hs_contact_emails (email TEXT PRIMARY KEY COLLATE NOCASE, "
+                       "id INTEGER NOT NULL, kind TEXT NOT NULL)")
+            db.execute("CREATE INDEX IF NOT EXISTS ix_hs_contact_emails ON hs_contact_emails (id)")
+            db.execute("CREATE TABLE IF NOT EXISTS hs_owners (id TEXT PRIMARY KEY, owner TEXT NOT NULL)")
+        self.schema = Schema(self)  # API-made schema changes, re-applied over the fixture on restart
+        self._owners: dict[str, Owner] = {o.id: o for o in portal.owners}
+        for row in store.db.execute("SELECT owner FROM hs_owners"):
+            extra = Owner(**json.loads(row["owner"]))
+            self._owners[extra.id] = extra
+        self.validator = Validator(portal, {o.id for o in self._owners.values() if not o.archived})
+        self.search = SearchIndex(self)
+        self.associations = Associations(self)
+        self.lists = Lists(self)
+        self.workflows = WorkflowEngine(self)
+        # The connector may refuse merges it forbids (e.g. companies while the integration is on): guards raise.
+        self.merge_guards: list[Callable[[str, HsObject, HsObject], None]] = []
+        self._rebuild_email_index()
 
-    # -- ids ------------------------------------------------------------------------------------------
-    def _next_id(self) -> int:
-        counter = int(self.store.meta("hs.counter", "0")) + 1
-        self.store.set_meta("hs.counter", str(counter))
-        return 100_000_000 + self.portal.portal_id % 1000 * 1_000_000 + counter
+    # -- ids and owners -------------------------------------------------------------------------------
+    def _next_ids(self, count: int) -> list[str]:
+        counter = int(self.store.meta("hs.counter", "0"))
+        self.store.set_meta("hs.counter", str(counter + count))
+        base = 100_000_000 + self.portal.portal_id % 1000 * 1_000_000
+        return [str(base + counter + n) for n in range(1, count + 1)]
 
-    # -- validation -----------------------------------------------------------------------------------
-    def _validate(self, object_type: str, properties: dict[str, Any], trusted: bool) -> dict[str, str | None]:
-        problems: list[dict[str, Any]] = []
-        clean: dict[str, str | None] = {}
-        for name, value in properties.items():
-            definition = self.portal.property(object_type, name)
-            if definition is None:
-                problems.append({"isValid": False, "message": f'Property "{name}" does not exist',
-                                 "error": "PROPERTY_DOESNT_EXIST", "name": name, "localizedErrorMessage":
-                                 f'Property "{name}" does not exist'})
-                continue
-            if not trusted and (name in MAINTAINED or definition.read_only or definition.calculated):
-                problems.append({"isValid": False, "message": f"{name} is a read only property; its value cannot be set.",
-                                 "error": "READ_ONLY_VALUE", "name": name})
-                continue
-            text = None if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
-            if text == "":
-                text = None
-            if text is not None and definition.type == "enumeration":
-                allowed = definition.option_values()
-                parts = text.split(";") if definition.field_type == "checkbox" else [text]
-                bad = [p for p in parts if p not in allowed]
-                if bad:
-                    problems.append({"isValid": False, "message": f"{bad[0]} was not one of the allowed options: "
-                                     + ", ".join(f"[label: {o['label']}, value: {o['value']}]" for o in definition.options),
-                                     "error": "INVALID_OPTION", "name": name})
-                    continue
-            if text is not None and definition.type == "number":
-                try:
-                    float(text)
-                except ValueError:
-                    problems.append({"isValid": False, "message": f"{text} is not a valid number", "error": "INVALID_INTEGER",
-                                     "name": name})
-                    continue
-            if text is not None and definition.type == "bool" and text not in {"true", "false"}:
-                problems.append({"isValid": False, "message": f"{text} is not a valid boolean", "error": "INVALID_BOOLEAN",
-                                 "name": name})
-                continue
-            clean[name] = text
-        if problems:
-            raise err.invalid_properties(problems)
-        return clean
+    def add_owner(self, owner: Owner) -> Owner:
+        """Add an owner (e.g. a Salesforce user the connector imports as a 'Salesforce owner'); persisted."""
+        with self.store.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO hs_owners (id, owner) VALUES (?, ?)", (owner.id, json.dumps(owner.__dict__)))
+        self._owners[owner.id] = owner
+        self.validator.owner_ids = {o.id for o in self._owners.values() if not o.archived}
+        return owner
+
+    def owners(self, archived: bool | None = None) -> list[Owner]:
+        """Every owner (fixture and added), by id; `archived` filters. Owners also read like the API's dicts."""
+        return sorted((o for o in self._owners.values() if archived is None or o.archived == archived),
+                      key=lambda o: int(o.id))
+
+    def owner(self, owner_id: str) -> Owner | None:
+        return self._owners.get(str(owner_id))
+
+    def owner_by_email(self, email: str, archived: bool = False) -> Owner | None:
+        return next((o for o in self._owners.values() if o.email.lower() == email.lower() and o.archived == archived), None)
 
     # -- reads ----------------------------------------------------------------------------------------
+    def _row(self, object_type: str, key: int) -> Any:
+        return self.store.db.execute("SELECT * FROM hs_objects WHERE object_type = ? AND id = ?", (object_type, key)).fetchone()
+
     def _load(self, object_type: str, object_id: str | int) -> HsObject | None:
         try:
             key = int(object_id)
         except (TypeError, ValueError):
             return None
         with self.store.lock:
-            row = self.store.db.execute("SELECT * FROM hs_objects WHERE object_type = ? AND id = ?",
-                                        (object_type, key)).fetchone()
-        if row is None:
-            return None
-        if row["merged_into"]:
-            # Both ids of a merge resolve to the surviving record.
-            return self._load(object_type, row["merged_into"])
-        return HsObject(object_type, str(row["id"]), json.loads(row["properties"]), row["created_ms"], row["updated_ms"],
-                        bool(row["archived"]), row["archived_ms"])
+            row = self._row(object_type, key)
+            hops = 0
+            while row is not None and row["merged_into"] and hops < 50:  # every id of a merge resolves to the survivor
+                row, hops = self._row(object_type, row["merged_into"]), hops + 1
+        return _object(object_type, row) if row is not None else None
 
     def find_by_property(self, object_type: str, name: str, value: str) -> HsObject | None:
+        """The live (unarchived) object whose `name` equals `value`; contacts by e-mail include additional e-mails."""
+        if name == "hs_object_id":
+            found = self._load(object_type, value)
+            return found if found is not None and not found.archived else None
         with self.store.lock:
             if object_type == "contacts" and name == "email":
-                row = self.store.db.execute(
-                    "SELECT id FROM hs_objects WHERE object_type = 'contacts' AND archived = 0 "
-                    "AND lower(json_extract(properties, '$.email')) = lower(?)", (value,)).fetchone()
-            elif name == "hs_object_id":
-                return self.get(object_type, value)
+                row = self.store.db.execute("SELECT id FROM hs_contact_emails WHERE email = ?", (str(value),)).fetchone()
             else:
                 row = self.store.db.execute(
-                    "SELECT id FROM hs_objects WHERE object_type = ? AND archived = 0 AND json_extract(properties, ?) = ?",
-                    (object_type, f"$.{name}", value)).fetchone()
+                    "SELECT id FROM hs_objects WHERE object_type = ? AND archived = 0 AND merged_into IS NULL "
+                    "AND json_extract(properties, ?) = ?", (object_type, f"$.{name}", str(value))).fetchone()
         return self._load(object_type, row["id"]) if row else None
 
     def get(self, object_type: str, object_id: str, archived: bool = False, id_property: str | None = None) -> HsObject:
@@ -149,6 +178,13 @@ class HubSpotBackend:
         if found is None or found.archived != archived:
             raise err.ObjectNotFound()
         return found
+
+    def page(self, object_type: str, after: int, limit: int, archived: bool) -> tuple[list[HsObject], bool]:
+        with self.store.lock:
+            rows = self.store.db.execute(
+                "SELECT * FROM hs_objects WHERE object_type = ? AND archived = ? AND merged_into IS NULL AND id > ? "
+                "ORDER BY id LIMIT ?", (object_type, int(archived), after, limit + 1)).fetchall()
+        return [_object(object_type, r) for r in rows[:limit]], len(rows) > limit
 
     def history(self, object_type: str, object_id: str, names: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         wanted = list(names)
@@ -181,83 +217,248 @@ class HubSpotBackend:
     def changed_since(self, object_type: str, since_ms: int) -> list[HsObject]:
         with self.store.lock:
             rows = self.store.db.execute(
-                "SELECT id FROM hs_objects WHERE object_type = ? AND updated_ms > ? AND merged_into IS NULL "
+                "SELECT * FROM hs_objects WHERE object_type = ? AND updated_ms > ? AND merged_into IS NULL "
                 "ORDER BY updated_ms", (object_type, since_ms)).fetchall()
-        return [o for o in (self._load(object_type, r["id"]) for r in rows) if o is not None]
+        return [_object(object_type, r) for r in rows]
 
-    # -- rendering ------------------------------------------------------------------------------------
     def view(self, obj: HsObject, names: Iterable[str] | None) -> dict[str, str | None]:
         """The `properties` a read returns: the named ones (existing, even if empty) or the object's defaults."""
-        wanted = list(names) if names else DEFAULT_READ.get(obj.object_type, ["hs_object_id", "createdate"])
+        wanted = list(names) if names else DEFAULT_READ.get(obj.object_type, ["hs_object_id", "createdate",
+                                                                              "hs_lastmodifieddate"])
         out: dict[str, str | None] = {}
         for name in wanted:
             if name in obj.properties or self.portal.property(obj.object_type, name) is not None:
                 out[name] = obj.properties.get(name)
         return out
 
-    # -- writes ---------------------------------------------------------------------------------------
-    def _write_history(self, obj: HsObject, changes: dict[str, str | None], stamp: int, source: Source) -> None:
-        self.store.db.executemany(
-            "INSERT INTO hs_history (object_type, id, property, value, timestamp_ms, source_type, source_id, source_label) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(obj.object_type, int(obj.id), name, value, stamp, source.type, source.id, source.label)
-             for name, value in changes.items()])
+    def is_member(self, list_id: str, object_id: str) -> bool:
+        """In-process list membership (the connector's inclusion list): see `lists.Lists.is_member`."""
+        return self.lists.is_member(list_id, object_id)
 
-    def _save(self, obj: HsObject) -> None:
-        self.store.db.execute(
+    def associated_ids(self, object_type: str, object_id: str, to_type: str) -> list[str]:
+        """Ids of the live `to_type` records associated with one record (see `associations.Associations`)."""
+        return self.associations.associated_ids(object_type, object_id, to_type)
+
+    def primary_company(self, object_type: str, object_id: str) -> str | None:
+        """The primary company of a contact, deal or ticket, or None."""
+        return self.associations.primary_of(object_type, object_id, "companies")
+
+    # -- the write pipeline ---------------------------------------------------------------------------
+    def _persist(self, writes: list[Write], stamp: int, source: Source) -> None:
+        if not writes:
+            return
+        db = self.store.db
+        db.executemany(
             "INSERT OR REPLACE INTO hs_objects (object_type, id, properties, created_ms, updated_ms, archived, archived_ms) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (obj.object_type, int(obj.id), json.dumps(obj.properties), obj.created_ms, obj.updated_ms, int(obj.archived),
-             obj.archived_ms))
+            [(w.obj.object_type, int(w.obj.id), json.dumps(w.obj.properties), w.obj.created_ms, w.obj.updated_ms,
+              int(w.obj.archived), w.obj.archived_ms) for w in writes])
+        db.executemany(
+            "INSERT INTO hs_history (object_type, id, property, value, timestamp_ms, source_type, source_id, source_label) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(w.obj.object_type, int(w.obj.id), name, value, stamp, source.type, source.id, source.label)
+             for w in writes for name, value in w.changes.items()])
+        self.search.index([(w.obj, w.changes, w.created) for w in writes], stamp)
+        self._index_emails([w for w in writes if w.obj.object_type == "contacts"
+                            and ("email" in w.changes or "hs_additional_emails" in w.changes)])
+        self.workflows.after_writes(writes, source)
 
-    def _check_unique_email(self, object_type: str, properties: dict[str, str | None], own_id: str | None) -> None:
-        email = properties.get("email")
-        if object_type != "contacts" or not email:
-            return
-        existing = self.find_by_property("contacts", "email", email)
-        if existing is not None and existing.id != own_id:
-            raise err.Conflict(f"Contact already exists. Existing ID: {existing.id}", category="CONFLICT")
+    def _index_emails(self, writes: list[Write]) -> None:
+        db = self.store.db
+        for w in writes:
+            ident = int(w.obj.id)
+            db.execute("DELETE FROM hs_contact_emails WHERE id = ?", (ident,))
+            if w.obj.archived:
+                continue
+            if w.obj.properties.get("email"):
+                db.execute("INSERT OR REPLACE INTO hs_contact_emails (email, id, kind) VALUES (?, ?, 'primary')",
+                           (w.obj.properties["email"], ident))
+            for extra in (w.obj.properties.get("hs_additional_emails") or "").split(";"):
+                if extra:
+                    db.execute("INSERT OR IGNORE INTO hs_contact_emails (email, id, kind) VALUES (?, ?, 'additional')",
+                               (extra, ident))
 
-    def create(self, object_type: str, properties: dict[str, Any], source: Source = API, trusted: bool = False) -> HsObject:
-        clean = self._validate(object_type, properties, trusted)
+    def _rebuild_email_index(self) -> None:
+        """State written before the e-mail index existed (or by hand) gets one, so uniqueness holds after a restart."""
+        with self.store.transaction() as db:
+            if db.execute("SELECT 1 FROM hs_contact_emails LIMIT 1").fetchone():
+                return
+            rows = db.execute("SELECT * FROM hs_objects WHERE object_type = 'contacts' AND archived = 0 "
+                              "AND merged_into IS NULL").fetchall()
+            self._index_emails([Write(_object("contacts", r), {"email": None}, False) for r in rows])
+
+    def _check_unique(self, object_type: str, values: dict[str, str | None], own_id: str | None,
+                      batch: dict[tuple[str, str], str]) -> None:
+        """409 CONFLICT with the existing id: contacts by e-mail, any object by a property declared unique."""
+        names = ["email"] if object_type == "contacts" else []
+        names += [d.name for d in self.portal.properties.get(object_type, {}).values() if d.has_unique_value]
+        for name in names:
+            value = values.get(name)
+            if not value:
+                continue
+            existing = self.find_by_property(object_type, name, value)
+            holder = existing.id if existing is not None else batch.get((name, value.lower()))
+            if holder is not None and holder != own_id:
+                label = "Contact" if object_type == "contacts" else object_type[:-1].capitalize()
+                raise err.Conflict(f"{label} already exists. Existing ID: {holder}", context={"id": [holder]})
+            batch[(name, value.lower())] = own_id or "(this batch)"
+
+    # -- writes ---------------------------------------------------------------------------------------
+    def create(self, object_type: str, properties: dict[str, Any], source: Source = API, trusted: bool = False,
+               associations: list[dict[str, Any]] | None = None) -> HsObject:
+        return raise_first(self.create_many(object_type, [properties], source, trusted,
+                                            [associations] if associations else None))
+
+    def create_many(self, object_type: str, items: Sequence[dict[str, Any]], source: Source = API, trusted: bool = False,
+                    associations: Sequence[list[dict[str, Any]] | None] | None = None,
+                    atomic: bool = False) -> list[HsObject | err.HubSpotError]:
+        """Create each item; a failed item is returned as its error, the others are written (HubSpot's 207).
+
+        atomic: any failed item fails the call (raises) and nothing is written.
+        """
+        results: list[HsObject | err.HubSpotError] = []
         with self.store.transaction():
-            self._check_unique_email(object_type, clean, None)
             stamp = now_ms()
-            new_id = str(self._next_id())
-            values = {k: v for k, v in clean.items() if v is not None}
-            values.update({"hs_object_id": new_id, "createdate": hs_datetime(stamp), "lastmodifieddate": hs_datetime(stamp),
-                           "hs_lastmodifieddate": hs_datetime(stamp)})
-            obj = HsObject(object_type, new_id, values, stamp, stamp, False)
-            self._save(obj)
-            self._write_history(obj, {k: v for k, v in values.items()}, stamp, source)
-        return obj
+            seen: dict[tuple[str, str], str] = {}
+            ready: list[tuple[int, dict[str, str | None]]] = []
+            for index, properties in enumerate(items):
+                try:
+                    values = {k: v for k, v in self.validator.clean(object_type, properties, trusted).items() if v is not None}
+                    self.validator.pipeline_defaults(object_type, values)
+                    self.validator.required(object_type, values)
+                    self.validator.check_stage(object_type, {}, values)
+                    self.validator.lifecycle(object_type, {}, values, source.type, stamp)
+                    self._check_unique(object_type, values, None, seen)
+                    if associations and associations[index]:
+                        self.associations.check_inputs(object_type, associations[index])
+                except err.HubSpotError as error:
+                    error.index = index
+                    results.append(error)
+                    continue
+                ready.append((index, values))
+                results.append(None)  # type: ignore[arg-type]
+            if atomic:
+                _raise_any(results)
+            writes: list[Write] = []
+            for (index, values), new_id in zip(ready, self._next_ids(len(ready)), strict=True):
+                values.update({"hs_object_id": new_id, "createdate": hs_datetime(stamp),
+                               "lastmodifieddate": hs_datetime(stamp), "hs_lastmodifieddate": hs_datetime(stamp)})
+                obj = HsObject(object_type, new_id, values, stamp, stamp, False)
+                writes.append(Write(obj, dict(values), True))
+                results[index] = obj
+            self._persist(writes, stamp, source)
+            for index, _ in ready:
+                if associations and associations[index]:
+                    self.associations.create_from_inputs(object_type, results[index].id, associations[index])  # type: ignore[union-attr]
+        return results
 
     def update(self, object_type: str, object_id: str, properties: dict[str, Any], source: Source = API,
                trusted: bool = False, id_property: str | None = None) -> HsObject:
-        clean = self._validate(object_type, properties, trusted)
-        with self.store.transaction():
-            obj = self.get(object_type, object_id, id_property=id_property)
-            self._check_unique_email(object_type, clean, obj.id)
-            changes = {k: v for k, v in clean.items() if obj.properties.get(k) != v}
-            if changes:
-                stamp = now_ms()
-                for name, value in changes.items():
-                    if value is None:
-                        obj.properties.pop(name, None)
-                    else:
-                        obj.properties[name] = value
-                obj.properties["lastmodifieddate"] = obj.properties["hs_lastmodifieddate"] = hs_datetime(stamp)
-                obj.updated_ms = stamp
-                self._save(obj)
-                self._write_history(obj, changes, stamp, source)
-        return obj
+        return raise_first(self.update_many(object_type, [(object_id, properties, id_property)], source, trusted))
 
-    def archive(self, object_type: str, object_id: str) -> None:
+    def update_many(self, object_type: str, items: Sequence[tuple[str, dict[str, Any], str | None]], source: Source = API,
+                    trusted: bool = False, atomic: bool = False) -> list[HsObject | err.HubSpotError]:
+        results: list[HsObject | err.HubSpotError] = []
+        with self.store.transaction():
+            stamp = now_ms()
+            seen: dict[tuple[str, str], str] = {}
+            writes: list[Write] = []
+            for index, (object_id, properties, id_property) in enumerate(items):
+                try:
+                    clean = self.validator.clean(object_type, properties, trusted)
+                    obj = self.get(object_type, str(object_id), id_property=id_property)
+                    changes = {k: v for k, v in clean.items() if obj.properties.get(k) != v}
+                    self.validator.check_stage(object_type, obj.properties, changes)
+                    self.validator.lifecycle(object_type, obj.properties, changes, source.type, stamp)
+                    self._check_unique(object_type, changes, obj.id, seen)
+                except err.HubSpotError as error:
+                    error.index = index
+                    error.context = error.context or {"id": [str(object_id)]}
+                    results.append(error)
+                    continue
+                if changes:
+                    for name, value in changes.items():
+                        if value is None:
+                            obj.properties.pop(name, None)
+                        else:
+                            obj.properties[name] = value
+                    obj.properties["lastmodifieddate"] = obj.properties["hs_lastmodifieddate"] = hs_datetime(stamp)
+                    obj.updated_ms = stamp
+                    writes.append(Write(obj, changes, False))
+                results.append(obj)
+            if atomic:
+                _raise_any(results)
+            self._persist(writes, stamp, source)
+        return results
+
+    def upsert_many(self, object_type: str, items: Sequence[dict[str, Any]], source: Source = API,
+                    trusted: bool = False, atomic: bool = False) -> list[tuple[HsObject, bool] | err.HubSpotError]:
+        """Create or update by a unique property (`idProperty`): e-mail for contacts, or any property declared unique."""
+        results: list[Any] = [None] * len(items)
+        creates: list[tuple[int, dict[str, Any]]] = []
+        updates: list[tuple[int, tuple[str, dict[str, Any], str | None]]] = []
+        with self.store.transaction():
+            for index, item in enumerate(items):
+                id_property, value = item.get("idProperty"), item.get("id")
+                properties = dict(item.get("properties") or {})
+                definition = self.portal.property(object_type, str(id_property)) if id_property else None
+                unique = definition is not None and (definition.has_unique_value or (object_type, definition.name) in
+                                                     {("contacts", "email")} or definition.name == "hs_object_id")
+                if not id_property or value in (None, "") or not unique:
+                    results[index] = err.HubSpotError(
+                        f"Upsert needs an idProperty naming a unique property and an id value; {id_property!r} is not "
+                        f"a unique property of {object_type}", category="VALIDATION_ERROR", context={"index": [str(index)]})
+                    continue
+                existing = self.find_by_property(object_type, str(id_property), str(value))
+                if existing is not None:
+                    updates.append((index, (existing.id, properties, None)))
+                elif id_property == "hs_object_id":
+                    results[index] = err.ObjectNotFound(f"No {object_type} with hs_object_id {value}",
+                                                        context={"id": [str(value)]})
+                else:
+                    properties.setdefault(str(id_property), value)
+                    creates.append((index, properties))
+            if atomic:
+                _raise_any(results)
+            for (index, _), result in zip(updates, self.update_many(object_type, [u for _, u in updates], source, trusted,
+                                                                    atomic), strict=True):
+                results[index] = result if isinstance(result, err.HubSpotError) else (result, False)
+            for (index, _), result in zip(creates, self.create_many(object_type, [c for _, c in creates], source, trusted,
+                                                                    atomic=atomic), strict=True):
+                results[index] = result if isinstance(result, err.HubSpotError) else (result, True)
+        return results
+
+    def archive(self, object_type: str, object_id: str, source: Source = API) -> None:
         with self.store.transaction():
             obj = self.get(object_type, object_id)
             stamp = now_ms()
             obj.archived, obj.archived_ms, obj.updated_ms = True, stamp, stamp
-            self._save(obj)
+            self.store.db.execute("UPDATE hs_objects SET archived = 1, archived_ms = ?, updated_ms = ? "
+                                  "WHERE object_type = ? AND id = ?", (stamp, stamp, object_type, int(obj.id)))
+            self.store.db.execute("DELETE FROM hs_contact_emails WHERE id = ?", (int(obj.id),))
+            self.search.remove(obj, stamp)
+
+    def gdpr_delete(self, object_type: str, object_id: str, id_property: str | None = None) -> None:
+        """Permanent deletion: the object, its history, associations, list memberships and index entries go."""
+        with self.store.transaction() as db:
+            obj = self.find_by_property(object_type, id_property, object_id) if id_property and id_property != \
+                "hs_object_id" else self._load(object_type, object_id)
+            if obj is None:
+                raise err.ObjectNotFound()
+            ids = [r["id"] for r in db.execute("SELECT id FROM hs_objects WHERE object_type = ? AND (id = ? OR "
+                                               "merged_into = ?)", (object_type, int(obj.id), int(obj.id)))]
+            for ident in ids:
+                db.execute("DELETE FROM hs_objects WHERE object_type = ? AND id = ?", (object_type, ident))
+                db.execute("DELETE FROM hs_history WHERE object_type = ? AND id = ?", (object_type, ident))
+                db.execute("DELETE FROM hs_contact_emails WHERE id = ?", (ident,))
+                self.search.purge(str(ident))
+                self.associations.drop_object(object_type, str(ident))
+                self.lists.drop_object(str(ident))
+
+    def merge(self, object_type: str, primary_id: str, secondary_id: str, source: Source = API) -> HsObject:
+        from .merge import merge_objects
+
+        return merge_objects(self, object_type, primary_id, secondary_id, source)
 
     def snapshot(self) -> list[dict[str, Any]]:
         with self.store.lock:

@@ -1,7 +1,8 @@
-"""HubSpot CRM API on the wire: handlers render exactly the models hubspot-api-client deserialises.
+"""HubSpot CRM objects on the wire: handlers render exactly the models hubspot-api-client deserialises.
 
 Status codes matter more than usual here: the client picks its response model by status, so a create must
-answer 201 and a partially failed batch 207, or the caller silently gets None.
+answer 201, a batch create 201 (207 with errors), batch read/update/upsert 200 (207), archive 204, merge 200,
+or the caller silently gets None.
 """
 
 from __future__ import annotations
@@ -16,46 +17,70 @@ from ..clock import hs_datetime, now_ms
 from ..web import empty_response, json_response
 from . import exceptions as err
 from .models import HsObject, HubSpotBackend
-from .portal import OBJECT_TYPES
+from .properties import OBJECT_TYPES, SINGULAR
 
 MAX_BATCH = 100
-_BY_ID = {v: k for k, v in OBJECT_TYPES.items()}
+MAX_PAGE = 100
+_ALIASES = {**{v: k for k, v in OBJECT_TYPES.items()}, **{v: k for k, v in SINGULAR.items()}}
 
 
 def object_type_of(name: str) -> str:
+    """contacts, contact and 0-1 all name the contacts object, as in HubSpot's paths."""
     if name in OBJECT_TYPES:
         return name
-    if name in _BY_ID:
-        return _BY_ID[name]
+    if name.lower() in _ALIASES:
+        return _ALIASES[name.lower()]
     raise err.HubSpotError(f"Unable to infer object type from: {name}", status=400, category="VALIDATION_ERROR")
+
+
+def body_of(request: Request) -> Any:
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw) if raw else {}
+    except (ValueError, UnicodeDecodeError):
+        raise err.HubSpotError("Invalid input JSON on line 1, column 1: Cannot build input, the body is not valid "
+                               "JSON", category="VALIDATION_ERROR") from None
+
+
+def multi(request: Request, name: str) -> list[str]:
+    """Repeated query parameters (the SDK's 'multi' format) and comma-separated ones, both."""
+    values: list[str] = []
+    for raw in request.args.getlist(name):
+        values.extend(v for v in raw.split(",") if v)
+    return values
+
+
+def flag(request: Request, name: str) -> bool:
+    return request.args.get(name, "false").lower() == "true"
+
+
+def inputs_of(body: Any, limit: int = MAX_BATCH) -> list[dict[str, Any]]:
+    inputs = body.get("inputs") if isinstance(body, dict) else None
+    if not isinstance(inputs, list):
+        raise err.HubSpotError("Invalid input JSON: 'inputs' must be a list", category="VALIDATION_ERROR")
+    if len(inputs) > limit:
+        raise err.HubSpotError(f"Batch input cannot contain more than {limit} inputs.", category="VALIDATION_ERROR",
+                               context={"limit": [str(limit)]})
+    if not all(isinstance(item, dict) for item in inputs):
+        raise err.HubSpotError("Invalid input JSON: each input must be an object", category="VALIDATION_ERROR")
+    return inputs
+
+
+def batch_response(results: list[dict[str, Any]], errors: list[dict[str, Any]], started: int, ok_status: int) -> Response:
+    body: dict[str, Any] = {"status": "COMPLETE", "results": results, "requestedAt": hs_datetime(started),
+                            "startedAt": hs_datetime(started), "completedAt": hs_datetime(now_ms())}
+    if errors:
+        body.update({"numErrors": len(errors), "errors": errors})
+        return json_response(body, 207)
+    return json_response(body, ok_status)
 
 
 class HubSpotResponses:
     def __init__(self, backend: HubSpotBackend) -> None:
         self.backend = backend
 
-    # -- helpers --------------------------------------------------------------------------------------
-    @staticmethod
-    def body(request: Request) -> Any:
-        raw = request.get_data(cache=True)
-        try:
-            return json.loads(raw) if raw else {}
-        except (ValueError, UnicodeDecodeError):
-            raise err.HubSpotError("Invalid input JSON on line 1, column 1: Cannot build input, the body is not valid "
-                                   "JSON", category="VALIDATION_ERROR") from None
-
-    @staticmethod
-    def multi(request: Request, name: str) -> list[str]:
-        values: list[str] = []
-        for raw in request.args.getlist(name):
-            values.extend(v for v in raw.split(",") if v)
-        return values
-
-    @staticmethod
-    def flag(request: Request, name: str) -> bool:
-        return request.args.get(name, "false").lower() == "true"
-
-    def render(self, obj: HsObject, names: list[str] | None = None, with_history: list[str] | None = None) -> dict[str, Any]:
+    def render(self, obj: HsObject, names: list[str] | None = None, with_history: list[str] | None = None,
+               associations: list[str] | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {"id": obj.id, "properties": self.backend.view(obj, names),
                                "createdAt": hs_datetime(obj.created_ms), "updatedAt": hs_datetime(obj.updated_ms),
                                "archived": obj.archived}
@@ -63,57 +88,39 @@ class HubSpotResponses:
             out["archivedAt"] = hs_datetime(obj.archived_ms)
         if with_history:
             out["propertiesWithHistory"] = self.backend.history(obj.object_type, obj.id, with_history)
+        if associations:
+            view = self.backend.associations.v3_view(obj.object_type, obj.id, [object_type_of(a) for a in associations])
+            if view:
+                out["associations"] = view
         return out
 
     @staticmethod
-    def inputs(body: Any) -> list[dict[str, Any]]:
-        inputs = body.get("inputs") if isinstance(body, dict) else None
-        if not isinstance(inputs, list):
-            raise err.HubSpotError("Invalid input JSON: 'inputs' must be a list", category="VALIDATION_ERROR")
-        if len(inputs) > MAX_BATCH:
-            raise err.HubSpotError(f"Batch input cannot contain more than {MAX_BATCH} inputs.", category="VALIDATION_ERROR",
-                                   context={"limit": [str(MAX_BATCH)]})
-        return inputs
+    def _properties(body: Any) -> dict[str, Any]:
+        properties = body.get("properties") if isinstance(body, dict) else None
+        if not isinstance(properties, dict):
+            raise err.HubSpotError("Invalid input JSON: 'properties' is required", category="VALIDATION_ERROR")
+        return properties
 
-    @staticmethod
-    def batch(results: list[dict[str, Any]], errors: list[dict[str, Any]], started: int, ok_status: int) -> Response:
-        body: dict[str, Any] = {"status": "COMPLETE", "results": results, "startedAt": hs_datetime(started),
-                                "completedAt": hs_datetime(now_ms())}
-        if errors:
-            body.update({"numErrors": len(errors), "errors": errors})
-            return json_response(body, 207)
-        return json_response(body, ok_status)
-
-    # -- account --------------------------------------------------------------------------------------
-    def account_details(self, request: Request) -> Response:
-        portal = self.backend.portal
-        return json_response({"portalId": portal.portal_id, "accountType": portal.account_type, "timeZone": portal.time_zone,
-                              "companyCurrency": portal.currency, "additionalCurrencies": [], "utcOffset": "-05:00",
-                              "utcOffsetMilliseconds": -18000000, "uiDomain": "app.hubspot.com",
-                              "dataHostingLocation": "na1"})
+    def _atomic(self) -> bool:
+        return self.backend.portal.switches.batch_errors == "atomic"
 
     # -- basic ----------------------------------------------------------------------------------------
     def create(self, request: Request, object_type: str) -> Response:
         kind = object_type_of(object_type)
-        body = self.body(request)
-        properties = body.get("properties") if isinstance(body, dict) else None
-        if not isinstance(properties, dict):
-            raise err.HubSpotError("Invalid input JSON: 'properties' is required", category="VALIDATION_ERROR")
-        obj = self.backend.create(kind, properties)
+        body = body_of(request)
+        properties = self._properties(body)
+        obj = self.backend.create(kind, properties, associations=body.get("associations") or None)
         return json_response(self.render(obj, list(properties) or None), 201)
 
     def read(self, request: Request, object_type: str, object_id: str) -> Response:
         kind = object_type_of(object_type)
-        obj = self.backend.get(kind, object_id, archived=self.flag(request, "archived"),
-                               id_property=request.args.get("idProperty"))
-        return json_response(self.render(obj, self.multi(request, "properties"), self.multi(request, "propertiesWithHistory")))
+        obj = self.backend.get(kind, object_id, archived=flag(request, "archived"), id_property=request.args.get("idProperty"))
+        return json_response(self.render(obj, multi(request, "properties"), multi(request, "propertiesWithHistory"),
+                                         multi(request, "associations")))
 
     def update(self, request: Request, object_type: str, object_id: str) -> Response:
         kind = object_type_of(object_type)
-        body = self.body(request)
-        properties = body.get("properties") if isinstance(body, dict) else None
-        if not isinstance(properties, dict):
-            raise err.HubSpotError("Invalid input JSON: 'properties' is required", category="VALIDATION_ERROR")
+        properties = self._properties(body_of(request))
         obj = self.backend.update(kind, object_id, properties, id_property=request.args.get("idProperty"))
         return json_response(self.render(obj, list(properties) or None))
 
@@ -125,18 +132,19 @@ class HubSpotResponses:
 
     def list_page(self, request: Request, object_type: str) -> Response:
         kind = object_type_of(object_type)
-        limit = max(1, min(100, int(request.args.get("limit", "10") or 10)))
-        after = int(request.args.get("after", "0") or 0)
-        archived = self.flag(request, "archived")
-        with self.backend.store.lock:
-            rows = self.backend.store.db.execute(
-                "SELECT id FROM hs_objects WHERE object_type = ? AND archived = ? AND merged_into IS NULL AND id > ? "
-                "ORDER BY id LIMIT ?", (kind, int(archived), after, limit + 1)).fetchall()
-        objects = [self.backend.get(kind, str(r["id"]), archived=archived) for r in rows[:limit]]
-        names = self.multi(request, "properties")
-        body: dict[str, Any] = {"results": [self.render(o, names) for o in objects]}
-        if len(rows) > limit:
-            next_after = str(objects[-1].id)
+        try:
+            limit = max(1, min(MAX_PAGE, int(request.args.get("limit") or 10)))
+            after = int(request.args.get("after") or 0)
+        except ValueError:
+            raise err.HubSpotError("limit and after must be whole numbers", category="VALIDATION_ERROR") from None
+        history = multi(request, "propertiesWithHistory")
+        if history:
+            limit = min(limit, 50)  # HubSpot caps pages that carry property history at 50
+        objects, more = self.backend.page(kind, after, limit, flag(request, "archived"))
+        names, associations = multi(request, "properties"), multi(request, "associations")
+        body: dict[str, Any] = {"results": [self.render(o, names, history, associations) for o in objects]}
+        if more and objects:
+            next_after = objects[-1].id
             body["paging"] = {"next": {"after": next_after,
                                        "link": f"{request.host_url.rstrip('/')}{request.path}?after={next_after}"}}
         return json_response(body)
@@ -145,58 +153,112 @@ class HubSpotResponses:
     def batch_read(self, request: Request, object_type: str) -> Response:
         kind = object_type_of(object_type)
         started = now_ms()
-        body = self.body(request)
-        names = body.get("properties") or None
-        history = body.get("propertiesWithHistory") or None
-        id_property = body.get("idProperty")
-        results, missing = [], []
-        for item in self.inputs(body):
+        body = body_of(request)
+        names, history = body.get("properties") or None, body.get("propertiesWithHistory") or None
+        id_property, archived = body.get("idProperty"), flag(request, "archived")
+        results, missing, seen = [], [], set()
+        for item in inputs_of(body):
             try:
-                obj = self.backend.get(kind, str(item.get("id")), archived=self.flag(request, "archived"),
-                                       id_property=id_property)
+                obj = self.backend.get(kind, str(item.get("id")), archived=archived, id_property=id_property)
             except err.ObjectNotFound:
                 missing.append(str(item.get("id")))
                 continue
-            results.append(self.render(obj, names, history))
+            if obj.id not in seen:  # two ids of one merged record read as one result
+                seen.add(obj.id)
+                results.append(self.render(obj, names, history))
         errors = []
         if missing:
             errors.append({"status": "error", "category": "OBJECT_NOT_FOUND", "message": "Could not get some "
                            f"{kind.upper()} objects, they may be deleted or not exist. Check that ids are valid.",
                            "context": {"ids": missing}, "errors": []})
-        return self.batch(results, errors, started, 200)
+        return batch_response(results, errors, started, 200)
 
     def batch_create(self, request: Request, object_type: str) -> Response:
         kind = object_type_of(object_type)
         started = now_ms()
-        results, errors = [], []
-        for item in self.inputs(self.body(request)):
-            try:
-                obj = self.backend.create(kind, item.get("properties") or {})
-            except err.HubSpotError as error:
-                errors.append(error.as_batch_error())
-                continue
-            results.append(self.render(obj, list(item.get("properties") or {}) or None))
-        return self.batch(results, errors, started, 201)
+        inputs = inputs_of(body_of(request))
+        outcome = self.backend.create_many(kind, [item.get("properties") or {} for item in inputs],
+                                           associations=[item.get("associations") for item in inputs], atomic=self._atomic())
+        results = [self.render(o, list(inputs[i].get("properties") or {}) or None) for i, o in enumerate(outcome)
+                   if isinstance(o, HsObject)]
+        errors = [e.as_batch_error() for e in outcome if isinstance(e, err.HubSpotError)]
+        return batch_response(results, errors, started, 201)
 
     def batch_update(self, request: Request, object_type: str) -> Response:
         kind = object_type_of(object_type)
         started = now_ms()
+        inputs = inputs_of(body_of(request))
+        ids = [str(item.get("id")) for item in inputs]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise err.HubSpotError(f"Duplicate IDs found in batch input: {duplicates}. IDs must be unique",
+                                   category="VALIDATION_ERROR", context={"ids": duplicates})
+        outcome = self.backend.update_many(kind, [(str(item.get("id")), item.get("properties") or {}, item.get("idProperty"))
+                                                  for item in inputs], atomic=self._atomic())
+        results = [self.render(o, list(inputs[i].get("properties") or {}) or None) for i, o in enumerate(outcome)
+                   if isinstance(o, HsObject)]
+        errors = [e.as_batch_error() for e in outcome if isinstance(e, err.HubSpotError)]
+        return batch_response(results, errors, started, 200)
+
+    def batch_upsert(self, request: Request, object_type: str) -> Response:
+        kind = object_type_of(object_type)
+        started = now_ms()
+        inputs = inputs_of(body_of(request))
         results, errors = [], []
-        for item in self.inputs(self.body(request)):
-            try:
-                obj = self.backend.update(kind, str(item.get("id")), item.get("properties") or {},
-                                          id_property=item.get("idProperty"))
-            except err.HubSpotError as error:
-                errors.append(error.as_batch_error())
+        for index, outcome in enumerate(self.backend.upsert_many(kind, inputs, atomic=self._atomic())):
+            if isinstance(outcome, err.HubSpotError):
+                errors.append(outcome.as_batch_error())
                 continue
-            results.append(self.render(obj, list(item.get("properties") or {}) or None))
-        return self.batch(results, errors, started, 200)
+            obj, new = outcome
+            rendered = self.render(obj, list(inputs[index].get("properties") or {}) or None)
+            rendered["new"] = new
+            results.append(rendered)
+        return batch_response(results, errors, started, 200)
 
     def batch_archive(self, request: Request, object_type: str) -> Response:
         kind = object_type_of(object_type)
-        for item in self.inputs(self.body(request)):
-            try:
+        for item in inputs_of(body_of(request)):
+            with contextlib.suppress(err.ObjectNotFound):
                 self.backend.archive(kind, str(item.get("id")))
-            except err.ObjectNotFound:
+        return empty_response(204)
+
+    # -- search, merge, gdpr --------------------------------------------------------------------------
+    def search(self, request: Request, object_type: str) -> Response:
+        kind = object_type_of(object_type)
+        body = body_of(request)
+        if not isinstance(body, dict):
+            raise err.HubSpotError("Invalid input JSON: the search body must be an object", category="VALIDATION_ERROR")
+        page = self.backend.search.search(kind, body)
+        names = body.get("properties") or None
+        results, seen = [], set()
+        for object_id in page.ids:
+            obj = self.backend._load(kind, object_id)
+            if obj is None or obj.id in seen:
                 continue
+            seen.add(obj.id)
+            rendered = self.render(obj, names)
+            rendered["archived"] = False  # the index's copy: archived records still show, as live, until it catches up
+            rendered.pop("archivedAt", None)
+            results.append(rendered)
+        out: dict[str, Any] = {"total": page.total, "results": results}
+        if page.next_after is not None:
+            out["paging"] = {"next": {"after": page.next_after}}
+        return json_response(out)
+
+    def merge(self, request: Request, object_type: str) -> Response:
+        kind = object_type_of(object_type)
+        body = body_of(request)
+        primary, secondary = body.get("primaryObjectId"), body.get("objectIdToMerge")
+        if not primary or not secondary:
+            raise err.HubSpotError("primaryObjectId and objectIdToMerge are required", category="VALIDATION_ERROR")
+        return json_response(self.render(self.backend.merge(kind, str(primary), str(secondary))))
+
+    def gdpr_delete(self, request: Request, object_type: str) -> Response:
+        kind = object_type_of(object_type)
+        if kind != "contacts":
+            raise err.HubSpotError("GDPR delete is available for contacts", category="VALIDATION_ERROR")
+        body = body_of(request)
+        if not body.get("objectId"):
+            raise err.HubSpotError("objectId is required", category="VALIDATION_ERROR")
+        self.backend.gdpr_delete(kind, str(body["objectId"]), body.get("idProperty"))
         return empty_response(204)
