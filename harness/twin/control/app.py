@@ -22,6 +22,7 @@ RULES = [
     Rule("/resume", endpoint="resume", methods=["POST"]),
     Rule("/snapshot", endpoint="snapshot", methods=["GET"]),
     Rule("/info", endpoint="info", methods=["GET"]),
+    Rule("/faults/hubspot", endpoint="hubspot_faults", methods=["GET", "POST"]),
 ]
 
 
@@ -31,7 +32,7 @@ class ControlApp(PlatformApp):
         self.token = token
         super().__init__(RULES, {
             "sync": self.sync, "health": self.health, "pause": self.pause, "resume": self.resume,
-            "snapshot": self.snapshot, "info": self.info,
+            "snapshot": self.snapshot, "info": self.info, "hubspot_faults": self.hubspot_faults,
         })
         for rule in CONNECTOR_RULES:  # the connector's own routes (settings, interval, resync...): connector/control.py
             self.url_map.add(rule.empty())
@@ -68,3 +69,13 @@ class ControlApp(PlatformApp):
         return json_response({"org": self.twin.org, "sync": self.twin.sync_mode,
                               "organization_id": self.twin.salesforce.organization_id,
                               "portal_id": self.twin.hubspot.portal.portal_id})
+
+    def hubspot_faults(self, request: Request) -> Response:
+        """HubSpot faults, rate limits and search-index lag on demand: see docs/twin-hubspot.md ("Control plane")."""
+        if request.method == "GET":
+            return json_response(self.twin.hubspot_app.state())
+        body = read_json(request) or {}
+        try:
+            return json_response(self.twin.hubspot_app.configure(body))
+        except (TypeError, ValueError) as error:
+            return json_response({"message": str(error)}, 400)
