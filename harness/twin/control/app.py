@@ -23,6 +23,7 @@ RULES = [
     Rule("/snapshot", endpoint="snapshot", methods=["GET"]),
     Rule("/info", endpoint="info", methods=["GET"]),
     Rule("/faults/hubspot", endpoint="hubspot_faults", methods=["GET", "POST"]),
+    Rule("/faults/salesforce", endpoint="salesforce_faults", methods=["GET", "POST"]),
 ]
 
 
@@ -32,7 +33,7 @@ class ControlApp(PlatformApp):
         self.token = token
         super().__init__(RULES, {
             "sync": self.sync, "health": self.health, "pause": self.pause, "resume": self.resume,
-            "snapshot": self.snapshot, "info": self.info, "hubspot_faults": self.hubspot_faults,
+            "snapshot": self.snapshot, "info": self.info, "hubspot_faults": self.hubspot_faults, "salesforce_faults": self.salesforce_faults,
         })
         for rule in CONNECTOR_RULES:  # the connector's own routes (settings, interval, resync...): connector/control.py
             self.url_map.add(rule.empty())
@@ -69,6 +70,17 @@ class ControlApp(PlatformApp):
         return json_response({"org": self.twin.org, "sync": self.twin.sync_mode,
                               "organization_id": self.twin.salesforce.organization_id,
                               "portal_id": self.twin.hubspot.portal.portal_id})
+
+    def salesforce_faults(self, request: Request) -> Response:
+        """Salesforce faults on demand: see docs/twin-salesforce.md ("Faults")."""
+        faults = self.twin.salesforce.faults
+        if request.method == "GET":
+            return json_response(faults.state())
+        body = read_json(request) or {}
+        try:
+            return json_response(faults.configure(body if isinstance(body, dict) else {}))
+        except (TypeError, ValueError) as error:
+            return json_response({"message": str(error)}, 400)
 
     def hubspot_faults(self, request: Request) -> Response:
         """HubSpot faults, rate limits and search-index lag on demand: see docs/twin-hubspot.md ("Control plane")."""

@@ -23,12 +23,21 @@ def global_entry(sobject: SObjectSchema, api_version: str) -> dict[str, Any]:
     }
 
 
-def describe_global(schema: OrgSchema, api_version: str) -> dict[str, Any]:
-    return {"encoding": "UTF-8", "maxBatchSize": 200,
-            "sobjects": [global_entry(s, api_version) for s in schema.objects.values() if not s.tooling]}
+def describe_global(schema: OrgSchema, api_version: str, access: Any = None, user_id: str | None = None,
+                    tooling: bool = False) -> dict[str, Any]:
+    visible = [s for s in schema.objects.values() if s.tooling == tooling
+               and not (access and user_id and access.object_level(user_id, s) == "none")]
+    return {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [global_entry(s, api_version) for s in visible]}
 
 
-def field_entry(f: FieldSchema) -> dict[str, Any]:
+def field_entry(f: FieldSchema, level: str = "edit") -> dict[str, Any]:
+    entry = _field_entry(f)
+    if level == "read":
+        entry["createable"] = entry["updateable"] = False
+    return entry
+
+
+def _field_entry(f: FieldSchema) -> dict[str, Any]:
     return {
         "name": f.name, "label": f.label, "type": f.type, "length": f.length if f.column_type == "TEXT" else 0,
         "precision": f.precision if f.type in {"double", "currency", "percent"} else 0,
@@ -47,14 +56,18 @@ def field_entry(f: FieldSchema) -> dict[str, Any]:
         "restrictedPicklist": f.restricted, "referenceTo": f.reference_to,
         "relationshipName": f.relationship_name if f.type == "reference" else None,
         "soapType": SOAP_TYPES.get(f.type, "xsd:string"), "autoNumber": False, "caseSensitive": False,
-        "dependentPicklist": False, "htmlFormatted": False, "nameField": f.name in {"Name", "LastName"} and False,
+        "dependentPicklist": False, "htmlFormatted": False, "nameField": f.name == "Name",
     }
 
 
-def describe_sobject(sobject: SObjectSchema, api_version: str) -> dict[str, Any]:
+def describe_sobject(sobject: SObjectSchema, api_version: str, access: Any = None,
+                     user_id: str | None = None) -> dict[str, Any]:
+    """Fields the user cannot see are left out; read-only ones are neither createable nor updateable."""
     entry = global_entry(sobject, api_version)
+    levels = {f.name: (access.field_access(user_id, sobject, f.name) if access and user_id else "edit")
+              for f in sobject.fields.values()}
     entry.update({
-        "fields": [field_entry(f) for f in sobject.fields.values()],
+        "fields": [field_entry(f, levels[f.name]) for f in sobject.fields.values() if levels[f.name] != "none"],
         "childRelationships": [{**c, "cascadeDelete": False, "deprecatedAndHidden": False} for c in sobject.child_relationships],
         "recordTypeInfos": [],
     })

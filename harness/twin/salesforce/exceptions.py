@@ -152,3 +152,76 @@ class MethodNotAllowedError(SalesforceError):
 
     def __init__(self, method: str) -> None:
         super().__init__(f"HTTP Method '{method}' not allowed. Allowed are GET,PATCH,DELETE")
+
+
+class MultipleChoices(SalesforceError):
+    """Several records share the external id: HTTP 300 with the candidates' URLs, as Salesforce answers."""
+
+    status = 300
+    error_code = "MULTIPLE_CHOICES"
+
+    def __init__(self, urls: list[str]) -> None:
+        super().__init__("More than one record found for external id field")
+        self.urls = urls
+
+    def to_response(self) -> Response:
+        return json_response(self.urls, 300)
+
+
+class InsufficientAccess(SalesforceError):
+    error_code = "INSUFFICIENT_ACCESS_OR_READONLY"
+
+    def __init__(self, message: str = "insufficient access rights on object id") -> None:
+        super().__init__(message)
+
+
+class EntityNotAccessible(SalesforceError):
+    """The object itself is hidden from the user's profile: Salesforce says the type does not exist."""
+
+    status = 400
+    error_code = "INVALID_TYPE"
+
+    def __init__(self, name: str, operation: str = "read") -> None:
+        if operation == "read":
+            super().__init__(f"sObject type '{name}' is not supported. If you are attempting to use a custom object, be "
+                             "sure to append the '__c' after the entity name. Please reference your WSDL or the describe "
+                             "call for the appropriate names.")
+        else:
+            super().__init__(f"insufficient access rights on entity: {name}", error_code="INSUFFICIENT_ACCESS_OR_READONLY")
+
+
+class CustomValidation(SalesforceError):
+    error_code = "FIELD_CUSTOM_VALIDATION_EXCEPTION"
+
+
+class DuplicatesDetected(SalesforceError):
+    error_code = "DUPLICATES_DETECTED"
+
+    def __init__(self, message: str, duplicate_result: dict[str, Any]) -> None:
+        super().__init__(message, extra={"duplicateResult": duplicate_result})
+
+    def to_response(self) -> Response:
+        # Salesforce puts duplicateResult first, then errorCode and message, and no fields list.
+        return json_response([{"duplicateResult": self.extra["duplicateResult"], "errorCode": self.error_code,
+                               "message": self.message}], self.status)
+
+
+class ConvertedLead(SalesforceError):
+    error_code = "CANNOT_UPDATE_CONVERTED_LEAD"
+
+    def __init__(self) -> None:
+        super().__init__("cannot reference converted lead")
+
+
+class InvalidCrossReference(SalesforceError):
+    error_code = "INVALID_CROSS_REFERENCE_KEY"
+
+    def __init__(self, message: str, fields: list[str] | None = None) -> None:
+        super().__init__(message, fields)
+
+
+class ExceededIdLimit(SalesforceError):
+    error_code = "EXCEEDED_ID_LIMIT"
+
+    def __init__(self, message: str = "record limit reached. cannot submit more than 200 records into this call") -> None:
+        super().__init__(message)

@@ -1,27 +1,31 @@
-"""The Salesforce org's state and behaviour, no HTTP: records, validation, DML, queries, API usage.
+"""The Salesforce org's state and behaviour, no HTTP: records, DML, queries, API usage.
 
-One SQLite table per sObject, one column per field, built from the org schema. Values are stored in
-Salesforce's own text forms (ISO dates, `...+0000` datetimes, `;`-joined multi-picklists) so that what SOQL
-compares is what a client sends and reads back.
+One SQLite table per sObject, one column per field, built from the org schema (`schema.py`). The save order
+(field checks, before-save flows, validation and duplicate rules, write, after-save flows) lives in `save.py`;
+what users may see and write in `access.py`; automation in `automation/`; lead conversion and merge in
+`convert.py` / `merge.py`; Enterprise Territory Management in `territories.py`.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import secrets
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..clock import now_ms, sf_datetime
 from ..store import Store
 from . import exceptions as err
+from . import values
 from .ids import make_id, to18
-from .schema import BOOLEAN_TYPES, INTEGER_TYPES, NUMBER_TYPES, FieldSchema, OrgSchema, SObjectSchema
+from .schema import FieldSchema, OrgSchema, SObjectSchema
 
 # A save hook sees (backend, sobject, record-as-stored, previous-or-None, acting-user) and may change the record
-# or raise a SalesforceError: validation rules, duplicate rules and record-triggered flows plug in here.
+# or raise a SalesforceError. The twin's own validation rules, duplicate rules and flows run in `save.py`;
+# these lists stay open for other in-process behaviour.
 SaveHook = Callable[["SalesforceBackend", SObjectSchema, dict[str, Any], dict[str, Any] | None, str], None]
 
 
@@ -47,6 +51,14 @@ class SaveContext:
 
 class SalesforceBackend:
     def __init__(self, store: Store, schema: OrgSchema) -> None:
+        from .access import Access
+        from .automation import Automation
+        from .faults import Faults
+        from .save import Saver
+        from .sessions import Sessions
+        from .territories import Territories
+        from .tooling import ToolingCatalogue
+
         self.store = store
         self.schema = schema
         org = schema.organization
@@ -54,24 +66,40 @@ class SalesforceBackend:
         self.usage = ApiUsage(maximum=int(org.get("daily_api_requests", 100_000)))
         self.before_save: list[SaveHook] = []
         self.after_save: list[SaveHook] = []
-        self._create_tables()
+        self._counters: dict[str, int] = {}
+        self._counter_lock = threading.Lock()
+        self._savepoints = 0
+        self.automation = Automation(schema)
+        self.tooling = ToolingCatalogue(self)
+        self._create_tables(schema.objects.values())
+        self._create_tables(self.tooling.schema.objects.values())
         self.organization_id = self._ensure_organization()
+        self.saver = Saver(self)
         self._seed_records()
         self.integration_user_id = self.user_id_by_alias(org.get("integration_user", "integration"))
         self.api_user_id = self.user_id_by_alias(org.get("api_user", "uat"))
+        self.access = Access(self, schema.access)
+        self.sessions = Sessions(self.organization_id)
+        self.faults = Faults(self)
+        self.territories = Territories(self, schema.territories)
+        self.territories.ensure_rows()
+        self.tooling.refresh()
 
     # -- schema to tables -----------------------------------------------------------------------------
-    def _create_tables(self) -> None:
+    def _create_tables(self, sobjects: Iterable[SObjectSchema]) -> None:
         with self.store.transaction() as db:
-            for sobject in self.schema.objects.values():
+            for sobject in sobjects:
                 columns = ", ".join(
                     f'"{f.name}" {f.column_type}' + (" PRIMARY KEY" if f.name == "Id" else "")
                     for f in sobject.fields.values())
                 db.execute(f'CREATE TABLE IF NOT EXISTS "{sobject.table}" ({columns})')
+                existing = {r[1].lower() for r in db.execute(f'PRAGMA table_info("{sobject.table}")')}
                 for f in sobject.fields.values():
+                    if f.name.lower() not in existing:  # a field added to the fixture since the state was made
+                        db.execute(f'ALTER TABLE "{sobject.table}" ADD COLUMN "{f.name}" {f.column_type}')
                     if f.indexed and f.name != "Id":
                         # NOCASE: Salesforce text comparison is case-insensitive, and the index must serve it.
-                        collate = " COLLATE NOCASE" if f.column_type == "TEXT" else ""
+                        collate = " COLLATE NOCASE" if f.column_type == "TEXT" and f.type not in {"id", "reference"} else ""
                         db.execute(f'CREATE INDEX IF NOT EXISTS "ix_{sobject.table}_{f.name}" '
                                    f'ON "{sobject.table}" ("{f.name}"{collate})')
 
@@ -89,26 +117,46 @@ class SalesforceBackend:
             return
         ctx = SaveContext(user_id="")
         aliases: dict[str, str] = {}
+        secrets_by_user: dict[str, dict[str, str]] = {}
         with self.store.transaction():
             for object_name, records in self.schema.seed_records.items():
-                sobject = self.sobject(object_name)
-                for record in records:
+                sobject = self.schema.sobject(object_name)
+                if sobject is None:
+                    raise err.SalesforceError(f"{self.schema.source}: records.{object_name}: no such object in objects:")
+                for record in records or []:
                     record = dict(record)
                     alias = record.pop("_alias", None)
+                    password = record.pop("_password", None)
+                    token = record.pop("_security_token", "")
                     fixed_id = self.organization_id if sobject.name == "Organization" else None
-                    resolved = {k: (aliases.get(v[1:], v) if isinstance(v, str) and v.startswith("@") else v)
-                                for k, v in record.items()}
-                    new_id = self._insert(sobject, resolved, ctx, trusted=True, fixed_id=fixed_id)
+                    resolved = {k: self.resolve_alias(v, aliases) for k, v in record.items()}
+                    new_id = self.saver.insert(sobject, resolved, ctx, trusted=True, fixed_id=fixed_id)
                     if alias:
                         aliases[alias] = new_id
                         self.store.set_meta(f"sf.alias.{alias}", new_id)
+                    if password is not None:
+                        secrets_by_user[new_id] = {"password": str(password), "token": str(token or "")}
+            self.store.set_meta("sf.user_secrets", json.dumps(secrets_by_user))
             self.store.set_meta("sf.seeded", "1")
+
+    def resolve_alias(self, value: Any, aliases: dict[str, str] | None = None) -> Any:
+        """'@alias' in fixture data means that record's id."""
+        if isinstance(value, str) and value.startswith("@") and len(value) > 1:
+            name = value[1:]
+            found = (aliases or {}).get(name) or self.store.meta(f"sf.alias.{name}")
+            if found is None:
+                raise KeyError(f"{self.schema.source}: no record with _alias: {name} (used as {value})")
+            return found
+        return value
 
     def user_id_by_alias(self, alias: str) -> str:
         found = self.store.meta(f"sf.alias.{alias}")
         if not found:
             raise KeyError(f"org fixture has no User with _alias: {alias}")
         return found
+
+    def user_secrets(self) -> dict[str, dict[str, str]]:
+        return json.loads(self.store.meta("sf.user_secrets", "{}") or "{}")
 
     # -- lookups --------------------------------------------------------------------------------------
     def sobject(self, name: str) -> SObjectSchema:
@@ -121,77 +169,29 @@ class SalesforceBackend:
         return self.schema.by_prefix(record_id[:3])
 
     def normalise_id(self, sobject: SObjectSchema, value: str, field_name: str = "Id") -> str:
-        full = to18(value) if isinstance(value, str) else None
-        if full is None:
-            raise err.MalformedId(sobject.label, str(value), field_name)
-        return full
+        return values.normalise_id(sobject, value, field_name)
 
-    def _next_id(self, sobject: SObjectSchema) -> str:
-        key = f"sf.counter.{sobject.key_prefix}"
-        counter = int(self.store.meta(key, "0")) + 1
-        self.store.set_meta(key, str(counter))
-        return make_id(sobject.key_prefix, counter)
+    def next_id(self, sobject: SObjectSchema) -> str:
+        prefix = sobject.key_prefix
+        with self._counter_lock:
+            if prefix not in self._counters:
+                self._counters[prefix] = int(self.store.meta(f"sf.counter.{prefix}", "0") or 0)
+            self._counters[prefix] += 1
+            counter = self._counters[prefix]
+        self.store.db.execute("INSERT OR REPLACE INTO twin_meta (key, value) VALUES (?, ?)",
+                              (f"sf.counter.{prefix}", str(counter)))
+        return make_id(prefix, counter)
 
-    # -- value conversion -----------------------------------------------------------------------------
+    # -- value conversion (kept as methods: the connector and older callers use them) -----------------
     def to_storage(self, sobject: SObjectSchema, f: FieldSchema, value: Any) -> Any:
-        """Check one incoming JSON value against its field and return the stored form."""
-        if value is None or value == "" and f.type not in BOOLEAN_TYPES:
-            return None
-        if f.type in BOOLEAN_TYPES:
-            if isinstance(value, bool):
-                return int(value)
-            if isinstance(value, str) and value.lower() in {"true", "false"}:
-                return int(value.lower() == "true")
-            raise err.JsonParserError(f"Cannot deserialize instance of boolean from VALUE_STRING value {value} or "
-                                      f"request may be missing a required field", [f.name])
-        if f.type in NUMBER_TYPES or f.type in INTEGER_TYPES:
-            try:
-                number = float(value) if not isinstance(value, bool) else math.nan
-            except (TypeError, ValueError):
-                number = math.nan
-            if math.isnan(number):
-                raise err.JsonParserError(f"Cannot deserialize instance of {f.type} from VALUE_STRING value "
-                                          f"{value} or request may be missing a required field", [f.name])
-            return int(number) if f.type in INTEGER_TYPES else number
-        if f.type == "multipicklist" and isinstance(value, list):
-            value = ";".join(str(v) for v in value)
-        text = str(value) if not isinstance(value, str) else value
-        if f.type in {"id", "reference"}:
-            return self.normalise_id(sobject, text, f.name)
-        if f.type in {"string", "textarea", "email", "phone", "url", "encryptedstring", "combobox"} and f.length \
-                and len(text) > f.length:
-            raise err.StringTooLong(f.label, text, f.length, f.name)
-        if f.type == "picklist" and f.restricted and text not in f.values:
-            raise err.RestrictedPicklist(f.label, text, f.name)
-        if f.type == "multipicklist" and f.restricted:
-            for part in text.split(";"):
-                if part and part not in f.values:
-                    raise err.RestrictedPicklist(f.label, part, f.name)
-        if f.type == "date" and len(text) >= 10:
-            text = text[:10]
-        return text
+        return values.to_storage(sobject, f, value)
 
     @staticmethod
     def to_wire(f: FieldSchema, stored: Any) -> Any:
-        if stored is None:
-            return None
-        if f.type in BOOLEAN_TYPES:
-            return bool(stored)
-        if f.type in INTEGER_TYPES:
-            return int(stored)
-        if f.type in NUMBER_TYPES:
-            return float(stored)
-        return stored
+        return values.to_wire(f, stored)
 
     def record_to_wire(self, sobject: SObjectSchema, row: dict[str, Any], fields: Iterable[str] | None = None) -> dict:
-        out: dict[str, Any] = {"attributes": {"type": sobject.name,
-                                              "url": f"/services/data/v{self.api_version}/sobjects/{sobject.name}/{row['Id']}"}}
-        names = fields if fields is not None else [f.name for f in sobject.fields.values()]
-        for name in names:
-            f = sobject.field(name)
-            if f is not None:
-                out[f.name] = self.to_wire(f, row.get(f.name))
-        return out
+        return values.record_to_wire(sobject, row, self.api_version, list(fields) if fields is not None else None)
 
     # -- reads ----------------------------------------------------------------------------------------
     def row(self, sobject: SObjectSchema, record_id: str, include_deleted: bool = False) -> dict[str, Any] | None:
@@ -204,141 +204,125 @@ class SalesforceBackend:
             raise err.EntityIsDeleted()
         return record
 
-    def get(self, object_name: str, record_id: str, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    def get(self, object_name: str, record_id: str, fields: Iterable[str] | None = None,
+            user_id: str | None = None) -> dict[str, Any]:
         sobject = self.sobject(object_name)
+        user_id = user_id or self.api_user_id
+        self.access.require_object(user_id, sobject, "read")
         full = to18(record_id)
-        if full is None:
+        if full is None or full[:3] != sobject.key_prefix:
             raise err.NotFound()
         found = self.row(sobject, full)
-        if found is None:
+        if found is None or not self.access.can_read(user_id, sobject, found):
             raise err.NotFound()
+        readable = [f.name for f in sobject.fields.values() if self.access.field_access(user_id, sobject, f.name) != "none"]
         if fields is not None:
             fields = list(fields)
             for name in fields:
-                if sobject.field(name) is None:
+                if sobject.field(name) is None or sobject.field(name).name not in readable:
                     raise err.InvalidField(f"No such column '{name}' on entity '{sobject.name}'. If you are attempting to "
                                            "use a custom field, be sure to append the '__c' after the custom field name. "
                                            "Please reference your WSDL or the describe call for the appropriate names.")
-        return self.record_to_wire(sobject, found, fields)
+        return self.record_to_wire(sobject, found, fields if fields is not None else readable)
+
+    def find_by_field(self, sobject: SObjectSchema, f: FieldSchema, value: Any) -> list[str]:
+        collate = " COLLATE NOCASE" if f.column_type == "TEXT" and f.type not in {"id", "reference"} else ""
+        with self.store.lock:
+            rows = self.store.db.execute(f'SELECT "Id" FROM "{sobject.table}" WHERE "{f.name}"{collate} = ? '
+                                         'AND "IsDeleted" = 0', (value,)).fetchall()
+        return [r["Id"] for r in rows]
 
     # -- writes ---------------------------------------------------------------------------------------
-    def _check_fields(self, sobject: SObjectSchema, data: dict[str, Any], creating: bool, trusted: bool) -> dict[str, Any]:
-        stored: dict[str, Any] = {}
-        unwritable = []
-        for name, value in data.items():
-            if name == "attributes":
-                continue
-            f = sobject.field(name)
-            if f is None:
-                raise err.InvalidField(f"No such column '{name}' on sobject of type {sobject.name}", [name])
-            if not trusted and ((creating and not f.createable) or (not creating and not f.updateable)):
-                unwritable.append(f.name)
-                continue
-            stored[f.name] = self.to_storage(sobject, f, value)
-        if unwritable:
-            raise err.NotWriteable(unwritable)
-        return stored
-
-    def _insert(self, sobject: SObjectSchema, data: dict[str, Any], ctx: SaveContext, trusted: bool = False,
-                fixed_id: str | None = None) -> str:
-        values = self._check_fields(sobject, data, creating=True, trusted=trusted)
-        for f in sobject.fields.values():
-            if f.name not in values and f.default is not None and not f.system:
-                values[f.name] = self.to_storage(sobject, f, f.default)
-        stamp = sf_datetime(now_ms())
-        record_id = fixed_id or self._next_id(sobject)
-        values.update({"Id": record_id, "IsDeleted": 0, "CreatedDate": stamp, "LastModifiedDate": stamp,
-                       "SystemModstamp": stamp})
-        if ctx.user_id:
-            values.update({"CreatedById": ctx.user_id, "LastModifiedById": ctx.user_id})
-            if sobject.field("OwnerId") is not None and not values.get("OwnerId"):
-                values["OwnerId"] = ctx.user_id
-        if not trusted:
-            for hook in self.before_save:
-                hook(self, sobject, values, None, ctx.user_id)
-            missing = [f.name for f in sobject.fields.values()
-                       if f.required and not f.system and values.get(f.name) in (None, "")]
-            if missing:
-                raise err.RequiredFieldMissing(missing)
-        self._check_unique(sobject, values, record_id)
-        columns = list(values)
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """One record's changes inside a larger transaction: a failure undoes that record only."""
         with self.store.transaction() as db:
-            quoted = ", ".join(f'"{c}"' for c in columns)
-            db.execute(f'INSERT INTO "{sobject.table}" ({quoted}) VALUES ({", ".join("?" for _ in columns)})',
-                       [values[c] for c in columns])
-            if not trusted:
-                for hook in self.after_save:
-                    hook(self, sobject, values, None, ctx.user_id)
-        return record_id
-
-    def _check_unique(self, sobject: SObjectSchema, values: dict[str, Any], record_id: str) -> None:
-        for f in sobject.fields.values():
-            if f.unique and values.get(f.name) is not None:
-                with self.store.lock:
-                    clash = self.store.db.execute(
-                        f'SELECT "Id" FROM "{sobject.table}" WHERE "{f.name}" = ? COLLATE NOCASE AND "Id" != ? '
-                        f'AND "IsDeleted" = 0', (values[f.name], record_id)).fetchone()
-                if clash:
-                    raise err.DuplicateValue(f"duplicate value found: {f.name} duplicates value on record with id: "
-                                             f"{clash['Id']}", [f.name])
+            self._savepoints += 1
+            name = f"twin_record_{self._savepoints}"
+            db.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                db.execute(f"ROLLBACK TO {name}")
+                db.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._savepoints -= 1
+            db.execute(f"RELEASE {name}")
 
     def create(self, object_name: str, data: dict[str, Any], ctx: SaveContext | None = None) -> str:
         sobject = self.sobject(object_name)
         if not sobject.createable:
             raise err.SalesforceError(f"entity type {sobject.name} does not support insert", error_code="INVALID_TYPE")
-        return self._insert(sobject, data, ctx or SaveContext(self.api_user_id))
+        with self.savepoint():
+            return self.saver.insert(sobject, data, ctx or SaveContext(self.api_user_id))
 
     def update(self, object_name: str, record_id: str, data: dict[str, Any], ctx: SaveContext | None = None,
                trusted: bool = False) -> None:
-        ctx = ctx or SaveContext(self.api_user_id)
         sobject = self.sobject(object_name)
-        full = self.normalise_id(sobject, record_id)
-        with self.store.transaction() as db:
-            previous = self.row(sobject, full)
-            if previous is None:
-                raise err.NotFound()
-            if sobject.name == "Lead" and previous.get("IsConverted") and not trusted:
-                raise err.SalesforceError("cannot reference converted lead", error_code="CANNOT_UPDATE_CONVERTED_LEAD")
-            values = self._check_fields(sobject, data, creating=False, trusted=trusted)
-            merged = {**previous, **values}
-            stamp = sf_datetime(now_ms())
-            merged.update({"LastModifiedDate": stamp, "SystemModstamp": stamp, "LastModifiedById": ctx.user_id})
-            if not trusted:
-                for hook in self.before_save:
-                    hook(self, sobject, merged, previous, ctx.user_id)
-                missing = [f.name for f in sobject.fields.values()
-                           if f.required and not f.system and merged.get(f.name) in (None, "")]
-                if missing:
-                    raise err.RequiredFieldMissing(missing)
-            self._check_unique(sobject, merged, full)
-            changed = [c for c in merged if merged[c] != previous.get(c)]
-            if changed:
-                assignments = ", ".join(f'"{c}" = ?' for c in changed)
-                db.execute(f'UPDATE "{sobject.table}" SET {assignments} WHERE "Id" = ?', [merged[c] for c in changed] + [full])
-            if not trusted:
-                for hook in self.after_save:
-                    hook(self, sobject, merged, previous, ctx.user_id)
+        with self.savepoint():
+            self.saver.update(sobject, self.normalise_id(sobject, record_id), data, ctx or SaveContext(self.api_user_id),
+                              trusted=trusted)
+
+    def upsert(self, object_name: str, field_name: str, value: str, data: dict[str, Any],
+               ctx: SaveContext | None = None) -> tuple[str, bool]:
+        """Upsert by external id: (id, created). Several matches raise MultipleChoices (HTTP 300)."""
+        sobject = self.sobject(object_name)
+        f = sobject.field(field_name)
+        if f is None:
+            raise err.NotFound(f"Provided external ID field does not exist or is not accessible: {field_name}")
+        if f.name != "Id" and not f.external_id:
+            raise err.InvalidField(f"Field {f.name} is not an external id field or indexed field", [f.name],
+                                   error_code="INVALID_FIELD_FOR_INSERT_UPDATE")
+        ctx = ctx or SaveContext(self.api_user_id)
+        body = {k: v for k, v in data.items() if k.lower() != f.name.lower()}
+        with self.savepoint():
+            if f.name == "Id":
+                full = self.normalise_id(sobject, value)
+                self.saver.update(sobject, full, body, ctx)
+                return full, False
+            stored = values.to_storage(sobject, f, value)
+            matches = self.find_by_field(sobject, f, stored)
+            if len(matches) > 1:
+                raise err.MultipleChoices([f"/services/data/v{self.api_version}/sobjects/{sobject.name}/{m}" for m in matches])
+            if matches:
+                self.saver.update(sobject, matches[0], body, ctx)
+                return matches[0], False
+            return self.saver.insert(sobject, {**body, f.name: value}, ctx), True
 
     def delete(self, object_name: str, record_id: str, ctx: SaveContext | None = None) -> None:
-        """Soft delete: the row stays for queryAll with IsDeleted = true, as in the recycle bin."""
-        ctx = ctx or SaveContext(self.api_user_id)
         sobject = self.sobject(object_name)
         full = to18(record_id)
-        if full is None:
-            raise err.NotFound()
-        with self.store.transaction() as db:
-            previous = self.row(sobject, full)
-            if previous is None:
-                raise err.NotFound()
-            stamp = sf_datetime(now_ms())
-            db.execute(f'UPDATE "{sobject.table}" SET "IsDeleted" = 1, "SystemModstamp" = ?, "LastModifiedDate" = ?, '
-                       f'"LastModifiedById" = ? WHERE "Id" = ?', (stamp, stamp, ctx.user_id, full))
+        if full is None or full[:3] != sobject.key_prefix:
+            raise err.MalformedId(sobject.label, record_id) if full is None else err.NotFound()
+        with self.savepoint():
+            self.saver.delete(sobject, full, ctx or SaveContext(self.api_user_id))
+
+    def hard_delete(self, object_name: str, record_id: str, ctx: SaveContext | None = None) -> None:
+        sobject = self.sobject(object_name)
+        full = self.normalise_id(sobject, record_id)
+        with self.savepoint():
+            self.saver.delete(sobject, full, ctx or SaveContext(self.api_user_id), hard=True)
+
+    # -- lead conversion, merge -----------------------------------------------------------------------
+    def convert_lead(self, request: dict[str, Any], ctx: SaveContext | None = None) -> dict[str, Any]:
+        from .convert import convert_lead
+
+        return convert_lead(self, request, ctx or SaveContext(self.api_user_id))
+
+    def merge(self, object_name: str, master_id: str, loser_ids: list[str], master_fields: dict[str, Any] | None = None,
+              ctx: SaveContext | None = None) -> dict[str, Any]:
+        from .merge import merge_records
+
+        return merge_records(self, object_name, master_id, loser_ids, master_fields or {},
+                             ctx or SaveContext(self.api_user_id))
 
     # -- queries --------------------------------------------------------------------------------------
-    def query(self, soql: str, include_deleted: bool = False) -> Any:
-        from .soql import run_query  # the SOQL engine is a sibling module with its own grammar
+    def query(self, soql: str, include_deleted: bool = False, user_id: str | None = None, tooling: bool = False) -> Any:
+        from .soql import run_query  # the SOQL engine is a sibling package with its own grammar
 
-        return run_query(self, soql, include_deleted=include_deleted)
+        return run_query(self, soql, include_deleted=include_deleted, user_id=user_id or self.api_user_id,
+                         tooling=tooling)
 
     # -- usage ----------------------------------------------------------------------------------------
     def count_api_call(self, calls: int = 1) -> None:
@@ -355,3 +339,6 @@ class SalesforceBackend:
                 rows = self.store.db.execute(f'SELECT * FROM "{sobject.table}" ORDER BY "Id"').fetchall()
                 out[sobject.name] = [dict(r) for r in rows]
         return json.loads(json.dumps(out))
+
+    def stamp(self) -> str:
+        return sf_datetime(now_ms())

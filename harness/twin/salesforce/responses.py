@@ -1,4 +1,8 @@
-"""Salesforce REST on the wire: each handler parses a request, calls the backend, renders Salesforce's shape."""
+"""Salesforce REST on the wire: each handler parses a request, calls the backend, renders Salesforce's shape.
+
+The handlers for sObject Collections and Composite (`responses_composite.py`), Bulk API 2.0
+(`responses_bulk.py`) and the SOAP partner API (`soap.py`) are mixed into `SalesforceResponses`.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,17 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from ..clock import parse_sf_datetime
 from ..web import empty_response, json_response
 from . import exceptions as err
-from .describe import describe_global, describe_sobject
+from .describe import describe_global, describe_sobject, global_entry
 from .models import SalesforceBackend, SaveContext
+from .responses_bulk import BulkResponses
+from .responses_composite import CompositeResponses
+from .soap import SoapResponses
 
 DEFAULT_BATCH = 2000
+USER_KEY = "twin.sf.user"
 
 
 class QueryCursors:
@@ -40,10 +49,11 @@ class QueryCursors:
         return found
 
 
-class SalesforceResponses:
+class SalesforceResponses(CompositeResponses, BulkResponses, SoapResponses):
     def __init__(self, backend: SalesforceBackend) -> None:
         self.backend = backend
         self.cursors = QueryCursors()
+        BulkResponses.__init__(self)
 
     @property
     def version(self) -> str:
@@ -60,9 +70,13 @@ class SalesforceResponses:
         except (ValueError, UnicodeDecodeError) as error:
             raise err.JsonParserError(f"Unexpected character: was expecting a JSON value ({error.__class__.__name__})") from None
 
+    def user(self, request: Request) -> str:
+        return request.environ.get(USER_KEY) or self.backend.api_user_id
+
     def context(self, request: Request) -> SaveContext:
         header = request.headers.get("Sforce-Duplicate-Rule-Header", "")
-        return SaveContext(user_id=self.backend.api_user_id, allow_duplicates="allowsave=true" in header.replace(" ", "").lower())
+        return SaveContext(user_id=self.user(request),
+                           allow_duplicates="allowsave=true" in header.replace(" ", "").lower())
 
     # -- discovery ------------------------------------------------------------------------------------
     def versions(self, request: Request) -> Response:
@@ -74,16 +88,17 @@ class SalesforceResponses:
                               ("sobjects", "query", "queryAll", "limits", "composite", "tooling", "jobs")})
 
     def describe_global(self, request: Request, version: str) -> Response:
-        return json_response(describe_global(self.backend.schema, version))
+        return json_response(describe_global(self.backend.schema, version, self.backend.access, self.user(request)))
 
     def sobject_basic(self, request: Request, version: str, sobject: str) -> Response:
         found = self.backend.sobject(sobject)
-        from .describe import global_entry
-
+        self.backend.access.require_object(self.user(request), found, "read")
         return json_response({"objectDescribe": global_entry(found, version), "recentItems": []})
 
     def describe(self, request: Request, version: str, sobject: str) -> Response:
-        return json_response(describe_sobject(self.backend.sobject(sobject), version))
+        found = self.backend.sobject(sobject)
+        self.backend.access.require_object(self.user(request), found, "read")
+        return json_response(describe_sobject(found, version, self.backend.access, self.user(request)))
 
     # -- records --------------------------------------------------------------------------------------
     def create(self, request: Request, version: str, sobject: str) -> Response:
@@ -96,8 +111,8 @@ class SalesforceResponses:
     def record(self, request: Request, version: str, sobject: str, record_id: str) -> Response:
         if request.method == "GET":
             fields = request.args.get("fields")
-            wanted = [f.strip() for f in fields.split(",")] if fields else None
-            return json_response(self.backend.get(sobject, record_id, wanted))
+            wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+            return json_response(self.backend.get(sobject, record_id, wanted, self.user(request)))
         if request.method == "PATCH":
             data = self.body(request)
             if not isinstance(data, dict):
@@ -109,6 +124,57 @@ class SalesforceResponses:
             return empty_response(204)
         raise err.MethodNotAllowedError(request.method)
 
+    def by_external_id(self, request: Request, version: str, sobject: str, field: str, value: str) -> Response:
+        """GET / PATCH (upsert) / DELETE on sobjects/{Object}/{ExternalIdField}/{value}."""
+        target = self.backend.sobject(sobject)
+        if request.method == "PATCH":
+            data = self.body(request)
+            if not isinstance(data, dict):
+                raise err.JsonParserError("Can not deserialize SObject out of START_ARRAY token")
+            record_id, created = self.backend.upsert(target.name, field, value, data, self.context(request))
+            return json_response({"id": record_id, "success": True, "errors": [], "created": created},
+                                 201 if created else 200)
+        f = target.field(field)
+        if f is None or not (f.external_id or f.name == "Id"):
+            raise err.NotFound(f"Provided external ID field does not exist or is not accessible: {field}")
+        matches = self.backend.find_by_field(target, f, self.backend.to_storage(target, f, value))
+        if len(matches) > 1:
+            raise err.MultipleChoices([f"/services/data/v{version}/sobjects/{target.name}/{m}" for m in matches])
+        if not matches:
+            raise err.NotFound()
+        if request.method == "DELETE":
+            self.backend.delete(target.name, matches[0], self.context(request))
+            return empty_response(204)
+        return json_response(self.backend.get(target.name, matches[0], None, self.user(request)))
+
+    def _window(self, request: Request) -> tuple[str, str]:
+        start, end = request.args.get("start"), request.args.get("end")
+        if not start or not end:
+            raise err.SalesforceError("start and end are required", error_code="MISSING_ARGUMENT")
+        try:
+            from ..clock import sf_datetime
+
+            return sf_datetime(parse_sf_datetime(start)), sf_datetime(parse_sf_datetime(end))
+        except ValueError:
+            raise err.SalesforceError(f"invalid date: {start} / {end}", error_code="INVALID_REPLICATION_DATE") from None
+
+    def deleted(self, request: Request, version: str, sobject: str) -> Response:
+        target = self.backend.sobject(sobject)
+        start, end = self._window(request)
+        rows = self.backend.store.db.execute(
+            f'SELECT "Id", "SystemModstamp" FROM "{target.table}" WHERE "IsDeleted" = 1 AND "SystemModstamp" >= ? '
+            'AND "SystemModstamp" <= ? ORDER BY "SystemModstamp"', (start, end)).fetchall()
+        return json_response({"deletedRecords": [{"id": r["Id"], "deletedDate": r["SystemModstamp"]} for r in rows],
+                              "earliestDateAvailable": start, "latestDateCovered": end})
+
+    def updated(self, request: Request, version: str, sobject: str) -> Response:
+        target = self.backend.sobject(sobject)
+        start, end = self._window(request)
+        rows = self.backend.store.db.execute(
+            f'SELECT "Id" FROM "{target.table}" WHERE "IsDeleted" = 0 AND "SystemModstamp" >= ? '
+            'AND "SystemModstamp" <= ? ORDER BY "SystemModstamp"', (start, end)).fetchall()
+        return json_response({"ids": [r["Id"] for r in rows], "latestDateCovered": end})
+
     # -- queries --------------------------------------------------------------------------------------
     def _batch_size(self, request: Request) -> int:
         options = request.headers.get("Sforce-Query-Options", "")
@@ -119,22 +185,27 @@ class SalesforceResponses:
         return DEFAULT_BATCH
 
     def _page(self, version: str, records: list[dict[str, Any]], total: int, start: int, batch: int,
-              locator: str | None) -> Response:
+              locator: str | None, endpoint: str = "query") -> Response:
         page = records[start:start + batch]
         done = start + batch >= len(records)
         body: dict[str, Any] = {"totalSize": total, "done": done, "records": page}
         if not done:
             if locator is None:
                 locator = self.cursors.open(records, batch)
-            body["nextRecordsUrl"] = f"/services/data/v{version}/query/{locator}-{start + batch}"
+            body["nextRecordsUrl"] = f"/services/data/v{version}/{endpoint}/{locator}-{start + batch}"
         return json_response(body)
 
-    def query(self, request: Request, version: str, include_deleted: bool = False) -> Response:
+    def query(self, request: Request, version: str, include_deleted: bool = False, tooling: bool = False) -> Response:
         soql = request.args.get("q")
         if not soql:
             raise err.MalformedQuery("A query string is required (q=...)")
-        result = self.backend.query(soql, include_deleted=include_deleted)
-        return self._page(version, result.records, result.total_size, 0, self._batch_size(request), None)
+        result = self.backend.query(soql, include_deleted=include_deleted, user_id=self.user(request), tooling=tooling)
+        batch = self._batch_size(request)
+        if result.aggregate and len(result.records) > DEFAULT_BATCH:
+            raise err.ExceededIdLimit("Aggregate query does not support queryMore(), use LIMIT to restrict the results "
+                                      "to a single batch")
+        endpoint = "tooling/query" if tooling else "query"
+        return self._page(version, result.records, result.total_size, 0, batch, None, endpoint)
 
     def query_all(self, request: Request, version: str) -> Response:
         return self.query(request, version, include_deleted=True)
@@ -144,13 +215,43 @@ class SalesforceResponses:
         if not start.isdigit():
             raise err.SalesforceError("invalid query locator", error_code="INVALID_QUERY_LOCATOR")
         records, batch = self.cursors.take(base)
-        return self._page(version, records, len(records), int(start), batch, base)
+        endpoint = "tooling/query" if "/tooling/" in request.path else "query"
+        return self._page(version, records, len(records), int(start), batch, base, endpoint)
+
+    # -- tooling --------------------------------------------------------------------------------------
+    def tooling_query(self, request: Request, version: str) -> Response:
+        return self.query(request, version, tooling=True)
+
+    def tooling_describe_global(self, request: Request, version: str) -> Response:
+        return json_response(describe_global(self.backend.tooling.schema, version, None, None, tooling=True))
+
+    def tooling_describe(self, request: Request, version: str, sobject: str) -> Response:
+        found = self.backend.tooling.schema.sobject(sobject)
+        if found is None:
+            raise err.InvalidType(sobject)
+        return json_response(describe_sobject(found, version, None, None))
+
+    def tooling_record(self, request: Request, version: str, sobject: str, record_id: str) -> Response:
+        found = self.backend.tooling.schema.sobject(sobject)
+        if found is None:
+            raise err.InvalidType(sobject)
+        row = self.backend.store.db.execute(f'SELECT * FROM "{found.table}" WHERE "Id" = ?', (record_id,)).fetchone()
+        if row is None:
+            raise err.NotFound()
+        record = self.backend.record_to_wire(found, dict(row))
+        record["attributes"]["url"] = f"/services/data/v{version}/tooling/sobjects/{found.name}/{row['Id']}"
+        return json_response(record)
 
     # -- limits ---------------------------------------------------------------------------------------
     def limits(self, request: Request, version: str) -> Response:
         usage = self.backend.usage
+        jobs = self.bulk_jobs
         return json_response({
-            "DailyApiRequests": {"Max": usage.maximum, "Remaining": usage.maximum - usage.used},
-            "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000},
-            "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000},
+            "DailyApiRequests": {"Max": usage.maximum, "Remaining": max(usage.maximum - usage.used, 0)},
+            "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000 - jobs.ingest_batches},
+            "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000 - jobs.query_jobs},
+            "DailyBulkV2QueryFileStorageMB": {"Max": 976562, "Remaining": 976562},
+            "DataStorageMB": {"Max": 1024, "Remaining": 1024}, "FileStorageMB": {"Max": 1024, "Remaining": 1024},
+            "HourlyTimeBasedWorkflow": {"Max": 1000, "Remaining": 1000},
+            "SingleEmail": {"Max": 5000, "Remaining": 5000},
         })

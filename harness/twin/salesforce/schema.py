@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 TEXT_TYPES = {"id", "reference", "string", "textarea", "email", "phone", "url", "picklist", "multipicklist",
-              "combobox", "date", "datetime", "encryptedstring"}
+              "combobox", "date", "datetime", "encryptedstring", "complexvalue"}
 NUMBER_TYPES = {"double", "currency", "percent"}
 INTEGER_TYPES = {"int"}
 BOOLEAN_TYPES = {"boolean"}
@@ -43,6 +43,7 @@ class FieldSchema:
     formula: str | None = None
     reference_to: list[str] = field(default_factory=list)
     relationship_name: str | None = None
+    child_relationship: str | None = None
     system: bool = False
     createable: bool = True
     updateable: bool = True
@@ -76,7 +77,11 @@ class SObjectSchema:
 
     @property
     def table(self) -> str:
-        return f"sf_{self.name.lower()}"
+        return f"sft_{self.name.lower()}" if self.tooling else f"sf_{self.name.lower()}"
+
+    def child(self, relationship: str) -> dict[str, str] | None:
+        wanted = relationship.lower()
+        return next((c for c in self.child_relationships if c["relationshipName"].lower() == wanted), None)
 
     def field(self, name: str) -> FieldSchema | None:
         return self.fields.get(name.lower())
@@ -95,6 +100,10 @@ class OrgSchema:
     organization: dict[str, Any]
     seed_records: dict[str, list[dict[str, Any]]]
     behaviour: dict[str, Any]
+    source: Path | None = None
+    automation: dict[str, Any] = field(default_factory=dict)
+    access: dict[str, Any] = field(default_factory=dict)
+    territories: dict[str, Any] = field(default_factory=dict)
 
     def sobject(self, name: str) -> SObjectSchema | None:
         return self.objects.get(name.lower())
@@ -106,7 +115,7 @@ class OrgSchema:
         return None
 
 
-def _system_fields(has_owner: bool, has_master: bool) -> list[FieldSchema]:
+def _system_fields(object_name: str, has_owner: bool, has_master: bool) -> list[FieldSchema]:
     ro = {"system": True, "createable": False, "updateable": False}
     fields = [
         FieldSchema("Id", "id", "Record ID", 18, indexed=True, **ro),
@@ -122,14 +131,14 @@ def _system_fields(has_owner: bool, has_master: bool) -> list[FieldSchema]:
         fields.append(FieldSchema("OwnerId", "reference", "Owner ID", 18, reference_to=["User"], relationship_name="Owner",
                                   indexed=True))
     if has_master:
-        fields.append(FieldSchema("MasterRecordId", "reference", "Master Record ID", 18, relationship_name="MasterRecord",
-                                  **ro))
+        fields.append(FieldSchema("MasterRecordId", "reference", "Master Record ID", 18, reference_to=[object_name],
+                                  relationship_name="MasterRecord", indexed=True, **ro))
     return fields
 
 
 _FIELD_KEYS = {"type", "label", "length", "required", "unique", "external_id", "indexed", "default", "values",
-               "restricted", "formula", "reference_to", "relationship_name", "createable", "updateable", "precision",
-               "scale"}
+               "restricted", "formula", "reference_to", "relationship_name", "child_relationship", "createable",
+               "updateable", "precision", "scale"}
 
 
 def _field(source: Path, object_name: str, name: str, spec: dict[str, Any]) -> FieldSchema:
@@ -155,7 +164,7 @@ def _field(source: Path, object_name: str, name: str, spec: dict[str, Any]) -> F
         required=bool(spec.get("required", False)), unique=bool(spec.get("unique", False)),
         external_id=bool(spec.get("external_id", False)), default=spec.get("default"), values=values,
         restricted=bool(spec.get("restricted", False)), formula=formula, reference_to=list(reference_to),
-        relationship_name=spec.get("relationship_name"),
+        relationship_name=spec.get("relationship_name"), child_relationship=spec.get("child_relationship"),
         createable=bool(spec.get("createable", formula is None)), updateable=bool(spec.get("updateable", formula is None)),
         precision=int(spec.get("precision", 18)), scale=int(spec.get("scale", 2)),
     )
@@ -177,7 +186,7 @@ def load_org_schema(path: Path) -> OrgSchema:
         has_master = bool(spec.get("mergeable", object_name in {"Lead", "Contact", "Account"}))
         fields: dict[str, FieldSchema] = {}
         if not spec.get("no_system_fields"):
-            for system_field in _system_fields(has_owner, has_master):
+            for system_field in _system_fields(object_name, has_owner, has_master):
                 fields[system_field.name.lower()] = system_field
         for field_name, field_spec in (spec.get("fields") or {}).items():
             fields[field_name.lower()] = _field(path, object_name, field_name, field_spec)
@@ -188,18 +197,32 @@ def load_org_schema(path: Path) -> OrgSchema:
             label_plural=spec.get("label_plural", spec.get("label", object_name) + "s"), fields=fields,
             queryable=bool(spec.get("queryable", True)), createable=bool(spec.get("createable", True)),
             tooling=bool(spec.get("tooling", False)))
-    # Child relationships are derived from references, as Salesforce derives them from lookups.
+    # Child relationships are derived from lookups, as Salesforce derives them; the first name wins.
     for sobject in objects.values():
         for candidate in sobject.fields.values():
+            if candidate.system:
+                continue
             for target in candidate.reference_to:
                 parent = objects.get(target.lower())
-                if parent is not None and not candidate.system:
-                    plural = sobject.label_plural.replace(" ", "")
-                    relationship = (candidate.relationship_name + "s" if candidate.name.endswith("__c")
-                                    else plural)
-                    if candidate.name.endswith("__c") and candidate.relationship_name:
-                        relationship = candidate.relationship_name.replace("__r", "s__r")
+                if parent is None:
+                    continue
+                if candidate.child_relationship:
+                    relationship = candidate.child_relationship
+                elif candidate.name.endswith("__c") and candidate.relationship_name:
+                    relationship = candidate.relationship_name.replace("__r", "s__r")
+                else:
+                    relationship = sobject.label_plural.replace(" ", "")
+                if parent.child(relationship) is None:
                     parent.child_relationships.append({"childSObject": sobject.name, "field": candidate.name,
                                                        "relationshipName": relationship})
+    unknown = set(raw) - {"organization", "objects", "records", "behaviour", "automation", "access", "territories"}
+    if unknown:
+        raise SchemaError(f"{path}: unknown top-level key(s) {sorted(unknown)}; allowed: organization, objects, "
+                          "records, automation, access, territories")
+    for section in ("automation", "access", "territories", "records", "organization"):
+        if raw.get(section) is not None and not isinstance(raw[section], dict):
+            raise SchemaError(f"{path}: {section} must be a mapping")
     return OrgSchema(objects=objects, organization=raw.get("organization") or {},
-                     seed_records=raw.get("records") or {}, behaviour=raw.get("behaviour") or {})
+                     seed_records=raw.get("records") or {}, behaviour=raw.get("behaviour") or {}, source=path,
+                     automation=raw.get("automation") or {}, access=raw.get("access") or {},
+                     territories=raw.get("territories") or {})

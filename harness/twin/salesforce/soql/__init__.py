@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import exceptions as err
-from .compiler import Compiler, QueryResult
+from .compiler import Compiler, QueryResult, compile_condition
 from .parser import SoqlSyntaxError, parse
 
 if TYPE_CHECKING:
     from ..models import SalesforceBackend
 
-__all__ = ["QueryResult", "run_query"]
+__all__ = ["QueryResult", "compile_condition", "run_query"]
 
 
-def run_query(backend: SalesforceBackend, soql: str, include_deleted: bool = False) -> QueryResult:
+def run_query(backend: SalesforceBackend, soql: str, include_deleted: bool = False, user_id: str | None = None,
+              tooling: bool = False) -> QueryResult:
+    text = soql.strip()
     try:
-        query = parse(soql.strip())
+        query = parse(text)
     except SoqlSyntaxError as error:
         raise err.MalformedQuery(str(error)) from None
-    return Compiler(backend, include_deleted).run(query)
+    return Compiler(backend, text, include_deleted, user_id, tooling).run(query)

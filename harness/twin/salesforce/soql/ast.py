@@ -9,6 +9,8 @@ from typing import Any
 @dataclass(frozen=True)
 class FieldPath:
     parts: tuple[str, ...]
+    line: int = field(default=1, compare=False)
+    column: int = field(default=1, compare=False)
 
     @property
     def text(self) -> str:
@@ -20,6 +22,8 @@ class Aggregate:
     function: str  # lower-case: count, count_distinct, sum, min, max, avg
     argument: FieldPath | None
     alias: str | None = None
+    line: int = field(default=1, compare=False)
+    column: int = field(default=1, compare=False)
 
 
 @dataclass(frozen=True)
@@ -55,10 +59,22 @@ class OrderItem:
     nulls_last: bool | None = None
 
 
+@dataclass(frozen=True)
+class FieldsFunction:
+    """FIELDS(ALL | STANDARD | CUSTOM) in a select list."""
+
+    which: str
+    line: int = field(default=1, compare=False)
+    column: int = field(default=1, compare=False)
+
+
 @dataclass
 class Query:
-    select: list[Any]  # FieldPath | Aggregate | Query (child subquery)
+    select: list[Any]  # FieldPath | Aggregate | FieldsFunction | Query (child subquery)
     sobject: str
+    alias: str | None = None
+    from_line: int = 1
+    from_column: int = 1
     where: Any = None
     group_by: list[FieldPath] = field(default_factory=list)
     having: Any = None

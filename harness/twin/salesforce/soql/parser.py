@@ -42,7 +42,9 @@ class _ToAst(Transformer):
     def query(self, *items):
         items = [i for i in items if not (isinstance(i, Token) and i.type in {"SELECT", "FROM"})]
         select, sobject, *clauses = items
-        made = ast.Query(select=select, sobject=str(sobject))
+        made = ast.Query(select=select, sobject=str(sobject), from_line=sobject.line, from_column=sobject.column)
+        if clauses and isinstance(clauses[0], Token):
+            made.alias = str(clauses.pop(0))
         for clause in clauses:
             kind, value = clause
             setattr(made, kind, value)
@@ -57,10 +59,13 @@ class _ToAst(Transformer):
     def aggregate(self, function, *rest):
         argument = next((r for r in rest if isinstance(r, ast.FieldPath)), None)
         alias = next((str(r) for r in rest if isinstance(r, Token)), None)
-        return ast.Aggregate(str(function).lower(), argument, alias)
+        return ast.Aggregate(str(function).lower(), argument, alias, function.line, function.column)
+
+    def fields_fn(self, keyword, which):
+        return ast.FieldsFunction(str(which).upper(), keyword.line, keyword.column)
 
     def field_path(self, *names):
-        return ast.FieldPath(tuple(str(n) for n in names))
+        return ast.FieldPath(tuple(str(n) for n in names), names[0].line, names[0].column)
 
     def where(self, _kw, condition):
         return ("where", condition)
@@ -160,18 +165,27 @@ class _ToAst(Transformer):
 _TO_AST = _ToAst()
 
 
+def positioned(soql: str, line: int, column: int, message: str) -> str:
+    """Salesforce's error layout: the query line, a caret under the column, the position, the message."""
+    lines = soql.splitlines() or [""]
+    text = lines[min(max(line, 1), len(lines)) - 1]
+    return f"\n{text}\n{' ' * max(column - 1, 0)}^\nERROR at Row:{line}:Column:{column}\n{message}"
+
+
 @lru_cache(maxsize=512)
 def parse(soql: str) -> ast.Query:
-    """Parse, or raise SoqlSyntaxError with the token Salesforce would complain about."""
+    """Parse, or raise SoqlSyntaxError with the token Salesforce would complain about, where it stands."""
     try:
         return _TO_AST.transform(_PARSER.parse(soql))
     except UnexpectedToken as error:
         token = error.token
         if token.type == "$END":
-            raise SoqlSyntaxError("unexpected token: <EOF>") from None
-        raise SoqlSyntaxError(f"unexpected token: '{token}'") from None
+            raise SoqlSyntaxError(positioned(soql, error.line if error.line > 0 else 1, max(error.column, 1),
+                                             "unexpected token: <EOF>")) from None
+        raise SoqlSyntaxError(positioned(soql, token.line, token.column, f"unexpected token: '{token}'")) from None
     except UnexpectedCharacters as error:
-        raise SoqlSyntaxError(f"unexpected token: '{soql[error.pos_in_stream:error.pos_in_stream + 1]}'") from None
+        char = soql[error.pos_in_stream:error.pos_in_stream + 1]
+        raise SoqlSyntaxError(positioned(soql, error.line, error.column, f"unexpected token: '{char}'")) from None
     except UnexpectedEOF:
         raise SoqlSyntaxError("unexpected token: <EOF>") from None
     except LarkError as error:
