@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..profile.compat import compatible, hubspot_field_type_of
-from ..profile.mappings import FieldMapping
+from ..profile.mappings import FieldMapping, SyncRule
 from ..profile.model import Direction, Profile
 from ..sandboxes import Sandboxes
 from .findings import Finding, Severity
@@ -90,7 +90,7 @@ def _mapping_checks(described: Described, mappings: list[FieldMapping]) -> Itera
                 yield ("DRIFT002", Severity.ERROR, f"{sobject}.{m.salesforce_field} is mapped but the org has no such "
                        "field (or the API user cannot see it)", "create the field or fix the mapping CSV", m.where)
                 continue
-            if prop is None:
+            if prop is None or m.rule is SyncRule.DONT_SYNC:  # no value crosses a Don't-sync row: types cannot clash
                 continue
             hs_type = hubspot_field_type_of(getattr(prop, "type", None), getattr(prop, "field_type", None))
             if not compatible(hs_type, field["type"]):
