@@ -2,8 +2,9 @@
 
 The ledger lists what the run created directly (seed, scenarios) and what the connector created because of it
 (observed links). Records the connector made from ledger records but the run never observed are found through
-their link: a HubSpot contact's Salesforce ids, a Salesforce record's e-mail on the HubSpot side. Progress is
-written to `cleanup.jsonl` as it goes, so an interrupted cleanup resumes where it stopped.
+their link: a HubSpot contact's Salesforce ids, a Salesforce record's e-mail on the HubSpot side. Deletes go in
+batches (Salesforce sObject Collections, 200 a call; HubSpot batch archive, 100 a call). Progress is written to
+`cleanup.jsonl` as it goes, so an interrupted cleanup resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
@@ -23,6 +25,8 @@ from .sandboxes import Sandboxes
 SALESFORCE_ORDER = ["Task", "CampaignMember", "OpportunityContactRole", "Opportunity", "Case", "Contact", "Lead", "Account"]
 HUBSPOT_ORDER = ["calls", "emails", "meetings", "notes", "tasks", "deals", "tickets", "contacts", "companies"]
 LINK_PROPERTIES = {"salesforceleadid": "Lead", "salesforcecontactid": "Contact"}
+ENGAGEMENTS = {"calls", "emails", "meetings", "notes", "tasks"}
+GONE = {"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "NOT_FOUND", "MALFORMED_ID"}
 
 
 @dataclass
@@ -36,8 +40,15 @@ def _rank(order: list[str], name: str) -> int:
     return order.index(name) if name in order else -1
 
 
+def _hubspot_api(sandboxes: Sandboxes, object_type: str, kind: str) -> Any:
+    # hubspot-api-client keeps engagements under crm.objects.<type>, the CRM objects under crm.<type>.
+    if object_type in ENGAGEMENTS:
+        return getattr(getattr(sandboxes.hubspot.client.crm.objects, object_type), kind)
+    return sandboxes.hubspot.api(object_type, kind)
+
+
 def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry]) -> list[tuple[str, str, str]]:
-    """Records on the other side that the connector created from the run's records."""
+    """Records on the other side that the connector created from the run's records (read in batches)."""
     known = {(e.system, e.id) for e in entries}
     found: list[tuple[str, str, str]] = []
     contact_ids = [e.id for e in entries if e.system == "hubspot" and e.object == "contacts"]
@@ -47,24 +58,68 @@ def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry]) -> list[tu
                 if props.get(prop) and ("salesforce", props[prop]) not in known:
                     found.append(("salesforce", sobject, props[prop]))
                     known.add(("salesforce", props[prop]))
-    for entry in entries:
-        if entry.system == "salesforce" and entry.object in {"Lead", "Contact"}:
-            with contextlib.suppress(Exception):
-                record = sandboxes.salesforce.get(entry.object, entry.id)
-                email = record.get("Email")
-                found_id = _hubspot_contact_by_email(sandboxes, email) if email else None
-                if found_id and ("hubspot", found_id) not in known:
-                    found.append(("hubspot", "contacts", found_id))
-                    known.add(("hubspot", found_id))
+    emails: set[str] = set()
+    for sobject in ("Lead", "Contact"):
+        ids = [e.id for e in entries if e.system == "salesforce" and e.object == sobject]
+        with contextlib.suppress(Exception):
+            emails.update(str(r["Email"]).strip().lower() for r in
+                          sandboxes.salesforce.read_many(sobject, ids, ["Email"]).values() if r.get("Email"))
+    addresses = sorted(emails)
+    for start in range(0, len(addresses), 100):
+        with contextlib.suppress(Exception):
+            response = sandboxes.hubspot._call(sandboxes.hubspot.api("contacts", "batch_api").read, {
+                "inputs": [{"id": a} for a in addresses[start:start + 100]], "idProperty": "email",
+                "properties": ["email"]})
+            for record in response.results or []:
+                if ("hubspot", record.id) not in known:
+                    found.append(("hubspot", "contacts", record.id))
+                    known.add(("hubspot", record.id))
     return found
 
 
-def _hubspot_contact_by_email(sandboxes: Sandboxes, email: str) -> str | None:
-    api = sandboxes.hubspot.api("contacts", "basic_api")
+def _salesforce_batch(sandboxes: Sandboxes, sobject: str, ids: list[str], result: CleanupResult) -> list[str]:
+    """Delete up to 200 records in one call; the ids that are gone now (deleted or already gone)."""
     try:
-        return sandboxes.hubspot._call(api.get_by_id, email, id_property="email").id
-    except Exception:
-        return None
+        answers = sandboxes.salesforce.restful("composite/sobjects", method="DELETE",
+                                               params={"ids": ",".join(ids), "allOrNone": "false"}) or []
+    except SalesforceResourceNotFound:  # no sObject Collections here: one call per record
+        return [i for i in ids if _salesforce_single(sandboxes, sobject, i, result)]
+    done = []
+    for record_id, answer in zip(ids, answers, strict=False):
+        codes = {e.get("statusCode") for e in answer.get("errors") or []}
+        if answer.get("success"):
+            result.deleted[f"salesforce.{sobject}"] = result.deleted.get(f"salesforce.{sobject}", 0) + 1
+            done.append(record_id)
+        elif codes & GONE:
+            result.already_gone += 1
+            done.append(record_id)
+        else:
+            result.failed.append(f"salesforce {sobject} {record_id}: {', '.join(sorted(c for c in codes if c))}")
+    return done
+
+
+def _salesforce_single(sandboxes: Sandboxes, sobject: str, record_id: str, result: CleanupResult) -> bool:
+    try:
+        sandboxes.salesforce.delete(sobject, record_id)
+        result.deleted[f"salesforce.{sobject}"] = result.deleted.get(f"salesforce.{sobject}", 0) + 1
+    except SalesforceResourceNotFound:
+        result.already_gone += 1
+    except Exception as error:  # keep going: one stubborn record must not strand the rest
+        result.failed.append(f"salesforce {sobject} {record_id}: {type(error).__name__}")
+        return False
+    return True
+
+
+def _hubspot_batch(sandboxes: Sandboxes, object_type: str, ids: list[str], result: CleanupResult) -> list[str]:
+    """Archive up to 100 records in one call (HubSpot answers 204 for ids already archived)."""
+    try:
+        sandboxes.hubspot._call(_hubspot_api(sandboxes, object_type, "batch_api").archive,
+                                {"inputs": [{"id": i} for i in ids]})
+    except Exception as error:
+        result.failed.extend(f"hubspot {object_type} {i}: {getattr(error, 'status', type(error).__name__)}" for i in ids)
+        return []
+    result.deleted[f"hubspot.{object_type}"] = result.deleted.get(f"hubspot.{object_type}", 0) + len(ids)
+    return ids
 
 
 def cleanup_run(sandboxes: Sandboxes, ledger: Ledger, progress_path: Path) -> CleanupResult:
@@ -77,25 +132,21 @@ def cleanup_run(sandboxes: Sandboxes, ledger: Ledger, progress_path: Path) -> Cl
                 done.add((item["system"], item["id"]))
     entries = ledger.entries()
     targets = [(e.system, e.object, e.id) for e in entries] + derived_records(sandboxes, entries)
-    unique = list(dict.fromkeys(targets))
-    salesforce = sorted((t for t in unique if t[0] == "salesforce"), key=lambda t: _rank(SALESFORCE_ORDER, t[1]))
-    hubspot = sorted((t for t in unique if t[0] == "hubspot"), key=lambda t: _rank(HUBSPOT_ORDER, t[1]))
+    pending = [t for t in dict.fromkeys(targets) if (t[0], t[2]) not in done]
+    groups: dict[tuple[str, str], list[str]] = {}
+    for system, sobject, record_id in pending:
+        groups.setdefault((system, sobject), []).append(record_id)
+    order = sorted(groups, key=lambda g: (g[0] != "salesforce",
+                                          _rank(SALESFORCE_ORDER if g[0] == "salesforce" else HUBSPOT_ORDER, g[1])))
     with progress_path.open("a", encoding="utf-8") as progress:
-        for system, sobject, record_id in salesforce + hubspot:
-            if (system, record_id) in done:
-                continue
-            try:
-                if system == "salesforce":
-                    sandboxes.salesforce.delete(sobject, record_id)
-                else:
-                    sandboxes.hubspot.archive(sobject, record_id)
-                result.deleted[f"{system}.{sobject}"] = result.deleted.get(f"{system}.{sobject}", 0) + 1
-            except SalesforceResourceNotFound:
-                result.already_gone += 1
-            except Exception as error:  # keep going: one stubborn record must not strand the rest
-                result.failed.append(f"{system} {sobject} {record_id}: {type(error).__name__}")
-                continue
-            progress.write(json.dumps({"system": system, "object": sobject, "id": record_id}) + "\n")
-            progress.flush()
-            os.fsync(progress.fileno())
+        for system, sobject in order:
+            ids = groups[(system, sobject)]
+            size = 200 if system == "salesforce" else 100
+            for start in range(0, len(ids), size):
+                chunk = ids[start:start + size]
+                gone = (_salesforce_batch if system == "salesforce" else _hubspot_batch)(sandboxes, sobject, chunk,
+                                                                                       result)
+                progress.write("".join(json.dumps({"system": system, "object": sobject, "id": i}) + "\n" for i in gone))
+                progress.flush()
+                os.fsync(progress.fileno())
     return result
