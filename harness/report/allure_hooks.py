@@ -13,6 +13,7 @@ Reporting never breaks a run: a hook that cannot label (no Allure, no open test 
 from __future__ import annotations
 
 import contextlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +185,8 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
     collected = evidence.finish_scenario()
     if records:
         collected["records"] = records
-    request.node.user_properties.append(("uat_evidence", collected))
+    # Plain JSON only: pytest-xdist ships user properties between processes, and steps keep rich objects.
+    request.node.user_properties.append(("uat_evidence", json.loads(json.dumps(collected, default=str))))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -22,10 +22,19 @@ class ScenarioResult:
 
 
 def read_results(path: Path) -> list[ScenarioResult]:
+    """One result per scenario (by node id; the last line wins): under pytest-xdist both a worker and the
+    controller may report the same scenario, and a re-run scenario reports again."""
     if not path.exists():
         return []
-    out = []
+    latest: dict[str, ScenarioResult] = {}
+    known = set(ScenarioResult.__dataclass_fields__)
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            out.append(ScenarioResult(**json.loads(line)))
-    return out
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a torn last line of a killed run
+        result = ScenarioResult(**{k: v for k, v in data.items() if k in known})
+        latest[result.nodeid] = result
+    return list(latest.values())

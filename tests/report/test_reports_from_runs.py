@@ -215,3 +215,11 @@ def test_impacted_by_a_missing_file_is_one_line_and_exit_2():
     assert done.returncode == 2 and done.stderr.startswith("uat: --impacted-by no/such/contacts.csv: file not found")
     assert "Traceback" not in done.stderr
 
+
+
+def test_a_parallel_run_reports_every_scenario_with_its_evidence(healthy_run: Run, allure_history):
+    parallel = uat_run("-n", "2", history=allure_history)
+    assert "INTERNALERROR" not in (parallel.folder / "pytest.log").read_text()
+    assert {r["scenario"] for r in parallel.results} == {r["scenario"] for r in healthy_run.results}
+    assert parallel.signoff["totals"] == healthy_run.signoff["totals"]
+    assert parallel.signoff["time_to_sync"]["expectations"] == healthy_run.signoff["time_to_sync"]["expectations"]
