@@ -140,9 +140,9 @@ def _append_line(path: Path, data: Any) -> None:
         handle.write(json.dumps(data, default=str, sort_keys=True) + "\n")
 
 
-def record_reconciliation(result: Any, folder: Path | None = None) -> None:
-    """One object's reconciliation (an `ObjectReconciliation` or its dict): attached as tables, and kept in the
-    run folder's `reconciliation.jsonl` for the sign-off report's reconciliation summary."""
+def record_reconciliation(result: Any, folder: Path | None = None, keep: bool = True) -> None:
+    """One object's reconciliation (an `ObjectReconciliation` or its dict): attached as tables, and (`keep`) kept
+    in the run folder's `reconciliation.jsonl` for the sign-off report's reconciliation summary."""
     data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     name = str(data.get("name") or data.get("hubspot_object") or "object")
     counts = [{"object": name, "HubSpot": data.get("hubspot_count"), "Salesforce": data.get("salesforce_count"),
@@ -166,7 +166,7 @@ def record_reconciliation(result: Any, folder: Path | None = None) -> None:
         allure.attach.file(csv_path, name=f"reconciliation: {name}, every mismatch (CSV)",
                            attachment_type=allure.attachment_type.CSV)
     folder = folder or run_dir()
-    if folder is not None:
+    if folder is not None and keep:
         _append_line(folder / RECONCILIATION_FILE, data)
 
 
