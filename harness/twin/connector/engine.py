@@ -77,7 +77,15 @@ class Connector:
         with self._cycle_lock:
             merged = _merge(self.settings.model_dump(mode="json"), changes)
             settings = parse_settings(merged, f"{self.source} (changed at run time)")
+            added = dict(self.ctx.fields.mapping_added_ms)
+            before = {(o, m.hubspot, m.salesforce) for o, rows in self.settings.mappings.items() for m in rows}
+            stamp = now_ms()
+            for object_type, rows in settings.mappings.items():
+                for m in rows:
+                    if (object_type, m.hubspot, m.salesforce) not in before:
+                        added[(object_type, m.hubspot, m.salesforce)] = stamp
             self._build(settings)
+            self.ctx.fields.mapping_added_ms = added
             return settings
 
     def resync(self, object_type: str, ids: list[str]) -> int:

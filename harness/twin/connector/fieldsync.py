@@ -70,6 +70,8 @@ class FieldSync:
         self.funnel = funnel
         # Object modules register translators for fields with their own value spaces (deal stage, pipeline).
         self.special: dict[tuple[str, str], Callable[[FieldSchema], Translator]] = {}
+        # When each mapping was added at run time (object, HubSpot property, Salesforce field) -> epoch ms.
+        self.mapping_added_ms: dict[tuple[str, str, str], int] = {}
 
     # -- translators ----------------------------------------------------------------------------------
     def translator(self, object_type: str, mapping: FieldMapping, f: FieldSchema) -> Translator:
@@ -77,11 +79,18 @@ class FieldSync:
         if maker is not None:
             return maker(f)
         if f.name == OWNER_FIELD:
-            return Translator(hs=lambda v: canonical(v, "string"), sf=self.owners.hubspot_owner_for_user,
+            return Translator(hs=lambda v: canonical(v, "string"), sf=self._owner_from_sf,
                               hs_out=self._owner_to_hs, sf_out=self._owner_to_sf)
         kind = f.type
         return Translator(hs=lambda v: canonical(v, kind), sf=lambda v: canonical(v, kind), hs_out=lambda c: c,
                           sf_out=lambda c: hs_to_sf(c, kind))
+
+    def _owner_from_sf(self, user_id: Any) -> str | None:
+        owner = self.owners.hubspot_owner_for_user(user_id)
+        if owner is not None and owner.startswith(UNKNOWN_PREFIX) \
+                and self.settings.switches["unknown_salesforce_owner"] == "leave_unset":
+            return None  # HubSpot has no owner for this user: it reads as no owner
+        return owner
 
     def _owner_to_hs(self, value: str | None) -> str | None:
         if value is not None and value.startswith(UNKNOWN_PREFIX):
@@ -94,10 +103,11 @@ class FieldSync:
 
     # -- planning -------------------------------------------------------------------------------------
     def plan(self, object_type: str, link: Link, hs: HsObject, sf_row: dict[str, Any], sobject: SObjectSchema,
-             mappings: list[FieldMapping]) -> PairPlan:
+             mappings: list[FieldMapping], forced: bool = False) -> PairPlan:
+        """`forced`: a manual sync or a retry, which syncs the record whether or not a mapped value changed."""
         plan = PairPlan(object_type, link, hs, sf_row)
         sf_ms = parse_sf_datetime(sf_row["LastModifiedDate"]) if sf_row.get("LastModifiedDate") else 0
-        backfill = self.settings.switches["new_mapping_backfill"] == "on_next_trigger"
+        fields: list[tuple[FieldMapping, FieldSchema, Translator, str | None, str | None]] = []
         for mapping in mappings:
             f = sobject.field(mapping.salesforce)
             if f is None:
@@ -107,24 +117,42 @@ class FieldSync:
             if self.hubspot.property(object_type, mapping.hubspot) is None:
                 plan.errors.append(PlannedError("PROPERTY_DOESNT_EXIST", f'Property "{mapping.hubspot}" does not exist'))
                 continue
-            self._plan_field(plan, object_type, mapping, f, sf_ms, backfill)
+            tr = self.translator(object_type, mapping, f)
+            fields.append((mapping, f, tr, tr.hs(hs.properties.get(mapping.hubspot)), tr.sf(sf_row.get(f.name))))
+        # A record syncs when a mapped value it synced before has changed (unmapped changes don't trigger), when it
+        # is new to the pair, or when synced by hand. Only then do mappings it never synced push their values.
+        triggered = link.new or forced or any(
+            (m.hubspot in link.hs_snapshot and link.hs_snapshot[m.hubspot] != hs_value)
+            or (m.hubspot in link.sf_snapshot and link.sf_snapshot[m.hubspot] != sf_value)
+            for m, _, _, hs_value, sf_value in fields)
+        backfill = triggered and (link.new or forced
+                                  or self.settings.switches["new_mapping_backfill"] == "on_next_trigger")
+        for mapping, f, tr, hs_value, sf_value in fields:
+            self._plan_field(plan, object_type, mapping, f, tr, hs_value, sf_value, sf_ms, backfill)
         return plan
 
-    def _plan_field(self, plan: PairPlan, object_type: str, mapping: FieldMapping, f: FieldSchema, sf_ms: int,
-                    backfill: bool) -> None:
+    def _plan_field(self, plan: PairPlan, object_type: str, mapping: FieldMapping, f: FieldSchema, tr: Translator,
+                    hs_value: str | None, sf_value: str | None, sf_ms: int, backfill: bool) -> None:
         link, key = plan.link, mapping.hubspot
-        tr = self.translator(object_type, mapping, f)
-        hs_value = tr.hs(plan.hs.properties.get(mapping.hubspot))
-        sf_value = tr.sf(plan.sf_row.get(f.name))
+        unsynced = key not in link.hs_snapshot and key not in link.sf_snapshot
+        waits = self.settings.switches["new_mapping_backfill"] == "never"
+        if unsynced and not backfill and not waits:
+            return  # a mapping this pair never synced stays unsynced (no snapshot) until the record triggers
         plan.hs_expect[key], plan.sf_expect[key] = hs_value, sf_value
 
         def changed(snapshot: dict[str, Any], value: str | None) -> bool:
             if key in snapshot:
                 return snapshot[key] != value
             # Never synced: a first sync pushes what a side holds; a mapping added later waits for a trigger.
-            return value is not None and (link.new or backfill)
+            return value is not None and backfill
 
         hs_changed, sf_changed = changed(link.hs_snapshot, hs_value), changed(link.sf_snapshot, sf_value)
+        if unsynced and waits and not backfill:
+            # new_mapping_backfill=never: only a HubSpot edit made after the mapping was added crosses; Salesforce
+            # keeps no per-field history, so its side starts from the value it holds now (the saved baseline).
+            added = self.mapping_added_ms.get((object_type, key, mapping.salesforce), 0)
+            hs_changed = hs_value is not None and self.hubspot.written_since(object_type, plan.hs.id, key, added)
+            sf_changed = False
         rule = mapping.rule
         owner = f.name == OWNER_FIELD
         if owner and rule is not SyncRule.DONT_SYNC:

@@ -79,6 +79,10 @@ class HubSpotSide:
         reader = getattr(self.backend, "associated_ids", None)
         return [str(i) for i in reader(object_type, object_id, to_type)] if reader else []
 
+    def written_since(self, object_type: str, object_id: str, name: str, since_ms: int) -> bool:
+        """Whether anyone but the connector wrote the property after `since_ms`."""
+        return self.last_write_ms(object_type, object_id, name) > since_ms
+
     def last_write_ms(self, object_type: str, object_id: str, name: str) -> int:
         """When a HubSpot user or app last set the property. A value the connector itself wrote came from
         Salesforce, so it is no newer than Salesforce's: it counts as 0 and a Salesforce record it now meets wins."""

@@ -42,6 +42,7 @@ class ObjectSync:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.pairs: dict[str, Pair] = {}
+        self.forced: set[str] = set()  # HubSpot and Salesforce ids synced by hand or retried this cycle
 
     # -- configuration --------------------------------------------------------------------------------
     def enabled(self) -> bool:
@@ -90,6 +91,7 @@ class ObjectSync:
     def run(self) -> None:
         ctx = self.ctx
         self.pairs = {}
+        self.forced = set()
         objects = self.available_objects()
         hs_changed = self._hubspot_changes()
         sf_changed = self._salesforce_changes(objects)
@@ -135,6 +137,7 @@ class ObjectSync:
             obj = ctx.hubspot.get_any(self.object_type, hs_id)
             if obj is not None:
                 changed[obj.id] = obj
+                self.forced.add(obj.id)
                 ctx.stats.bump(self.object_type, "retried")
         for obj in ctx.hubspot.changed(self.object_type, ctx.since_ms):
             changed[obj.id] = obj
@@ -152,6 +155,7 @@ class ObjectSync:
             for row in ctx.salesforce.rows(sobject_name, due).values() if due else []:
                 out.append((sobject_name, row))
                 seen.add(row["Id"])
+                self.forced.add(row["Id"])
             for row in ctx.salesforce.changed(sobject_name, ctx.since_ms):
                 if row["Id"] not in seen:
                     out.append((sobject_name, row))
@@ -304,8 +308,8 @@ class ObjectSync:
             if pair.link.hs_snapshot.get(FIRST_SYNC):
                 pair.link.new = True
                 pair.link.hs_snapshot, pair.link.sf_snapshot = {}, {}
-            plan = ctx.fields.plan(self.object_type, pair.link, pair.hs, pair.row, sobject,
-                                   self.mappings(sobject.name))
+            plan = ctx.fields.plan(self.object_type, pair.link, pair.hs, pair.row, sobject, self.mappings(sobject.name),
+                                   forced=pair.hs.id in self.forced or pair.link.sf_id in self.forced)
             self.extend_plan(plan)
             plans.append(plan)
         self.apply(plans)

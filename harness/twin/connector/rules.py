@@ -2,7 +2,8 @@
 
 Inputs are canonical values (values.py), whether each side changed since the pair's last sync (its snapshot),
 and each side's modification time. A side that never synced this field (a new link, or a mapping added since)
-counts as changed when it holds a value: that is what a first sync or a resync pushes.
+counts as changed when it holds a value: that is what a first sync or a resync pushes. When neither side
+changed nothing crosses, even if the values differ (a value one side refused stays refused until it changes).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def decide(rule: SyncRule, state: FieldState, conflict_rule: str = "most_recent"
     """Which way the value crosses, or None. Blank is a value too: a deletion crosses where the rule says so."""
     if state.hubspot == state.salesforce or rule is SyncRule.DONT_SYNC:
         return None
+    if not state.hubspot_changed and not state.salesforce_changed:
+        return None  # nothing happened since the last sync: a standing difference (a refused value) waits
     if rule is SyncRule.ALWAYS_USE_SALESFORCE:
         # "HubSpot will never pass data to Salesforce"; Salesforce's value, or its deletion, always overwrites.
         if state.salesforce is None and not state.salesforce_changed:
