@@ -8,6 +8,7 @@ alone, so one bad value costs its neighbours nothing.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -91,13 +92,30 @@ def lookup(sandboxes: Sandboxes, object_type: str, items: list[Item], taken: set
     return found
 
 
+class BatchRefused(Exception):
+    """A non-2xx answer to a batch create, carrying what the SDK's ApiException would (status, body)."""
+
+    def __init__(self, status: int, body: str) -> None:
+        super().__init__(f"{status}: {body[:200]}")
+        self.status, self.body = status, body
+
+
+def _create_batch(sandboxes: Sandboxes, object_type: str, chunk: list[Item]) -> dict[str, Any]:
+    """Batch create through the SDK, reading the answer as JSON: building its models for 100 records costs more
+    than the call itself (`_preload_content=False` is the SDK's own switch for this). Retries still apply."""
+    raw = sandboxes.hubspot._call(_api(sandboxes, object_type, "batch_api").create,
+                                  {"inputs": [_input(object_type, i) for i in chunk]}, _preload_content=False)
+    text = raw.data.decode("utf-8") if raw.data else ""
+    if not 200 <= raw.status < 300:
+        raise BatchRefused(raw.status, text)
+    return json.loads(text) if text else {}
+
+
 def _send(sandboxes: Sandboxes, object_type: str, chunk: list[Item], outcome: Outcome, taken: set[str], sink: Sink,
           journal: SeedJournal) -> None:
-    hs = sandboxes.hubspot
     journal.sent([i.key for i in chunk])
     try:
-        response = hs._call(_api(sandboxes, object_type, "batch_api").create,
-                            {"inputs": [_input(object_type, i) for i in chunk]})
+        response = _create_batch(sandboxes, object_type, chunk)
     except Exception as error:
         status = getattr(error, "status", None)
         if status == 404:
@@ -120,7 +138,8 @@ def _send(sandboxes: Sandboxes, object_type: str, chunk: list[Item], outcome: Ou
             journal.refused(rest[0].key, outcome.refused[rest[0].key])
         return
     prop = chunk[0].lookup[0] if chunk[0].lookup else None
-    by_value = {str((r.properties or {}).get(prop, "")).strip().casefold(): r.id for r in response.results or []}
+    by_value = {str((r.get("properties") or {}).get(prop, "")).strip().casefold(): str(r["id"])
+                for r in response.get("results") or []}
     pairs = []
     for item in chunk:
         object_id = by_value.get(str(item.data.get(prop, "")).strip().casefold()) if prop else None
@@ -134,7 +153,7 @@ def _send(sandboxes: Sandboxes, object_type: str, chunk: list[Item], outcome: Ou
         adopted = lookup(sandboxes, object_type, missing, taken)
         outcome.created.update(adopted)
         sink(list(adopted.items()))
-        errors = "; ".join(str(getattr(e, "message", e)) for e in getattr(response, "errors", None) or [])
+        errors = "; ".join(str(e.get("message", e)) for e in response.get("errors") or [])
         if not pairs and "PROPERTY_DOESNT_EXIST" in errors:  # the portal's schema, not one record, is the problem
             raise ObjectUnsupported(_lacking(object_type, errors))
         errors = errors[:300]

@@ -10,16 +10,18 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 from pathlib import Path
 
 
 class SeedJournal:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._lock = threading.Lock()  # the two platforms are seeded side by side
         path.parent.mkdir(parents=True, exist_ok=True)
 
     def _write(self, entry: dict) -> None:
-        with self.path.open("a", encoding="utf-8") as handle:
+        with self._lock, self.path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry) + "\n")
             handle.flush()
             os.fsync(handle.fileno())

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ class SeedResult:
     methods: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     api_calls: dict[str, int] = field(default_factory=dict)  # calls this seed made, per system
+    schema_calls: dict[str, int] = field(default_factory=dict)  # of which reading describe, properties, owners
     seconds: float = 0.0
 
 
@@ -81,19 +84,23 @@ def seed_sandboxes(plan: SeedPlan, sandboxes: Sandboxes, ledger: Ledger, journal
     taken = set(result.created.values())
     groups = plan.ordered()
     target = read_target(sandboxes, {name for name, _records in groups}, plan.owners)
+    result.schema_calls = {system: sandboxes.budget.used[system] - before.get(system, 0)
+                           for system in ("salesforce", "hubspot")}
     result.notes.extend(target.notes)
     sent, refused_before = journal.state()
     in_doubt = sent - set(result.created) - set(refused_before)
 
-    for (system, sobject), records in groups:
+    lock = threading.Lock()
+
+    def seed_group(system: str, sobject: str, records: list[PlannedRecord]) -> None:
         name = f"{system}.{sobject}"
         if system == "salesforce" and sobject not in target.salesforce_objects:
             result.skipped[name] = f"{sobject} is not in this org's describe: planned, not seeded"
-            continue
+            return
         if system == "hubspot" and target.hubspot_properties.get(sobject) is not None and records and \
                 records[0].lookup and records[0].lookup[0] not in target.hubspot_properties[sobject]:
             result.skipped[name] = f"the portal's {sobject} lack property {records[0].lookup[0]}: planned, not seeded"
-            continue
+            return
         if system == "salesforce" and sobject in target.salesforce_fields:
             dropped = sorted({k for r in records for k in r.data} - target.salesforce_fields[sobject])
             if dropped:
@@ -124,7 +131,8 @@ def seed_sandboxes(plan: SeedPlan, sandboxes: Sandboxes, ledger: Ledger, journal
                 items = [i for i in items if i.key not in in_doubt]
                 adopted = {}
             sink(list(adopted.items()))
-            result.adopted += len(adopted)
+            with lock:
+                result.adopted += len(adopted)
             items = [i for i in items if i.key not in adopted]
 
         done = {"n": len(records) - len(items)}
@@ -136,7 +144,7 @@ def seed_sandboxes(plan: SeedPlan, sandboxes: Sandboxes, ledger: Ledger, journal
 
         tick(0)
         if not items:
-            continue
+            return
         try:
             if system == "salesforce":
                 outcome = create_salesforce(sandboxes, sobject, items, taken, sink, journal, tick, bulk_threshold)
@@ -144,15 +152,25 @@ def seed_sandboxes(plan: SeedPlan, sandboxes: Sandboxes, ledger: Ledger, journal
                 outcome = create_hubspot(sandboxes, sobject, items, taken, sink, journal, tick)
         except ObjectUnsupported as error:
             result.skipped[name] = f"{error}: planned, not seeded"
-            continue
+            return
         result.methods[name] = outcome.method
         result.refused.update(outcome.refused)
         result.notes.extend(f"{sobject}: {note}" for note in outcome.notes)
 
+    def seed_side(side: str) -> None:
+        for (system, sobject), records in groups:
+            if system == side:
+                seed_group(system, sobject, records)
+
+    # The two platforms share nothing in a plan (references stay on one side), so they load side by side.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="seed") as pool:
+        for future in [pool.submit(seed_side, side) for side in ("salesforce", "hubspot")]:
+            future.result()
+
+    names = {r.key: f"{r.system}.{r.object}" for r in plan.records}
     for key in result.created:
-        for record in (r for r in plan.records if r.key == key):
-            name = f"{record.system}.{record.object}"
-            result.created_counts[name] = result.created_counts.get(name, 0) + 1
+        if key in names:
+            result.created_counts[names[key]] = result.created_counts.get(names[key], 0) + 1
     result.api_calls = {system: sandboxes.budget.used[system] - before.get(system, 0)
                         for system in ("salesforce", "hubspot")}
     result.seconds = time.monotonic() - started
@@ -170,7 +188,8 @@ def write_manifest(path: Path, recipe: Recipe, plan: SeedPlan, result: SeedResul
         "refused_count": len(result.refused), "methods": result.methods, "notes": result.notes,
         "seconds": round(result.seconds, 3),
         "records_per_second": round(created / result.seconds, 1) if result.seconds else None,
-        "seed_api_calls": result.api_calls, "minimum_create_calls": minimum_calls(result.created_counts),
+        "seed_api_calls": result.api_calls, "schema_read_calls": result.schema_calls,
+        "minimum_create_calls": minimum_calls(result.created_counts),
         "api_calls": sandboxes.budget.report(),
     }
     path.write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False), encoding="utf-8")
