@@ -43,10 +43,9 @@ class Faults:
         if unknown:
             raise ValueError(f"unknown fault setting(s) {sorted(unknown)}; allowed: {sorted(known)}")
         with self._lock:
-            if body.get("clear"):
-                self.settings = FaultSettings()
+            base = FaultSettings() if body.get("clear") else self.settings
             values = {k: v for k, v in body.items() if k in FaultSettings.__dataclass_fields__}
-            settings = FaultSettings(**{**asdict(self.settings), **values}) if not body.get("clear") else self.settings
+            settings = FaultSettings(**{**asdict(base), **values})
             for name in SHARES:
                 share = float(getattr(settings, name))
                 if not 0.0 <= share <= 1.0:

@@ -184,8 +184,11 @@ def parse(soql: str) -> ast.Query:
                                              "unexpected token: <EOF>")) from None
         raise SoqlSyntaxError(positioned(soql, token.line, token.column, f"unexpected token: '{token}'")) from None
     except UnexpectedCharacters as error:
-        char = soql[error.pos_in_stream:error.pos_in_stream + 1]
-        raise SoqlSyntaxError(positioned(soql, error.line, error.column, f"unexpected token: '{char}'")) from None
+        import re
+
+        word = re.match(r"\w+|\S", soql[error.pos_in_stream:])
+        text = word.group(0) if word else soql[error.pos_in_stream:error.pos_in_stream + 1]
+        raise SoqlSyntaxError(positioned(soql, error.line, error.column, f"unexpected token: '{text}'")) from None
     except UnexpectedEOF:
         raise SoqlSyntaxError("unexpected token: <EOF>") from None
     except LarkError as error:
