@@ -70,6 +70,8 @@ class FieldSync:
         self.funnel = funnel
         # Object modules register translators for fields with their own value spaces (deal stage, pipeline).
         self.special: dict[tuple[str, str], Callable[[FieldSchema], Translator]] = {}
+        self._prepared: dict[tuple[Any, ...], tuple[list[tuple[FieldMapping, FieldSchema, Translator]],
+                                                    list[PlannedError]]] = {}
         # When each mapping was added at run time (object, HubSpot property, Salesforce field) -> epoch ms.
         self.mapping_added_ms: dict[tuple[str, str, str], int] = {}
 
@@ -106,19 +108,11 @@ class FieldSync:
              mappings: list[FieldMapping], forced: bool = False) -> PairPlan:
         """`forced`: a manual sync or a retry, which syncs the record whether or not a mapped value changed."""
         plan = PairPlan(object_type, link, hs, sf_row)
-        sf_ms = parse_sf_datetime(sf_row["LastModifiedDate"]) if sf_row.get("LastModifiedDate") else 0
-        fields: list[tuple[FieldMapping, FieldSchema, Translator, str | None, str | None]] = []
-        for mapping in mappings:
-            f = sobject.field(mapping.salesforce)
-            if f is None:
-                plan.errors.append(PlannedError("INVALID_FIELD", f"No such column '{mapping.salesforce}' on sobject of "
-                                                f"type {sobject.name}"))
-                continue
-            if self.hubspot.property(object_type, mapping.hubspot) is None:
-                plan.errors.append(PlannedError("PROPERTY_DOESNT_EXIST", f'Property "{mapping.hubspot}" does not exist'))
-                continue
-            tr = self.translator(object_type, mapping, f)
-            fields.append((mapping, f, tr, tr.hs(hs.properties.get(mapping.hubspot)), tr.sf(sf_row.get(f.name))))
+        prepared, problems = self.prepare(object_type, sobject, mappings)
+        plan.errors.extend(problems)
+        properties = hs.properties
+        fields = [(mapping, f, tr, tr.hs(properties.get(mapping.hubspot)), tr.sf(sf_row.get(f.name)))
+                  for mapping, f, tr in prepared]
         # A record syncs when a mapped value it synced before has changed (unmapped changes don't trigger), when it
         # is new to the pair, or when synced by hand. Only then do mappings it never synced push their values.
         triggered = link.new or forced or any(
@@ -128,11 +122,30 @@ class FieldSync:
         backfill = triggered and (link.new or forced
                                   or self.settings.switches["new_mapping_backfill"] == "on_next_trigger")
         for mapping, f, tr, hs_value, sf_value in fields:
-            self._plan_field(plan, object_type, mapping, f, tr, hs_value, sf_value, sf_ms, backfill)
+            self._plan_field(plan, object_type, mapping, f, tr, hs_value, sf_value, backfill)
         return plan
 
+    def prepare(self, object_type: str, sobject: SObjectSchema, mappings: list[FieldMapping]
+                ) -> tuple[list[tuple[FieldMapping, FieldSchema, Translator]], list[PlannedError]]:
+        """Each mapping's field and translator, worked out once per object (the settings rebuild this class)."""
+        key = (object_type, sobject.name, tuple(mappings))
+        found = self._prepared.get(key)
+        if found is None:
+            prepared, problems = [], []
+            for mapping in mappings:
+                f = sobject.field(mapping.salesforce)
+                if f is None:
+                    problems.append(PlannedError("INVALID_FIELD", f"No such column '{mapping.salesforce}' on sobject "
+                                                 f"of type {sobject.name}"))
+                elif self.hubspot.property(object_type, mapping.hubspot) is None:
+                    problems.append(PlannedError("PROPERTY_DOESNT_EXIST", f'Property "{mapping.hubspot}" does not exist'))
+                else:
+                    prepared.append((mapping, f, self.translator(object_type, mapping, f)))
+            found = self._prepared[key] = (prepared, problems)
+        return found
+
     def _plan_field(self, plan: PairPlan, object_type: str, mapping: FieldMapping, f: FieldSchema, tr: Translator,
-                    hs_value: str | None, sf_value: str | None, sf_ms: int, backfill: bool) -> None:
+                    hs_value: str | None, sf_value: str | None, backfill: bool) -> None:
         link, key = plan.link, mapping.hubspot
         unsynced = key not in link.hs_snapshot and key not in link.sf_snapshot
         waits = self.settings.switches["new_mapping_backfill"] == "never"
@@ -159,10 +172,15 @@ class FieldSync:
             rule = SyncRule.TWO_WAY  # documented: the owner mapping can only be two-way, whatever the screen shows
             if link.new and sf_value is not None:
                 hs_changed = False  # documented: an existing Salesforce owner is honoured on the first sync
-        state = FieldState(hs_value, sf_value, hs_changed, sf_changed, 0, sf_ms)
+        if hs_value == sf_value or rule is SyncRule.DONT_SYNC or not (hs_changed or sf_changed):
+            return  # the common case, decided without the rule table
+        state = FieldState(hs_value, sf_value, hs_changed, sf_changed)
         if hs_changed and sf_changed and rule is SyncRule.TWO_WAY:
+            # A real conflict: only now is it worth reading both modification times.
+            modified = plan.sf_row.get("LastModifiedDate")
             state = FieldState(hs_value, sf_value, True, True,
-                               self.hubspot.last_write_ms(object_type, plan.hs.id, mapping.hubspot), sf_ms)
+                               self.hubspot.last_write_ms(object_type, plan.hs.id, mapping.hubspot),
+                               parse_sf_datetime(modified) if modified else 0)
         direction = decide(rule, state, self.settings.conflict_rule)
         if direction is Direction.TO_SALESFORCE and (f.calculated or not f.createable and not f.updateable):
             direction = None  # formula and system fields are Salesforce's alone

@@ -41,10 +41,16 @@ def _datetime_ms(value: str) -> int | None:
             return None
 
 
+TEXT_TYPES = {"string", "textarea", "email", "phone", "url", "picklist", "combobox", "id", "reference",
+              "encryptedstring"}
+
+
 def canonical(value: Any, sf_type: str) -> str | None:
     """The comparable form of a value of a field of `sf_type`, from either side."""
     if value is None or value == "":
         return None
+    if sf_type in TEXT_TYPES and type(value) is str:
+        return value  # the common case first: text compares as it is
     if sf_type == "boolean":
         if isinstance(value, str):
             return "true" if value.strip().lower() == "true" else "false"
