@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,31 @@ def generate(results_dir: Path, output_dir: Path, report_name: str, history_path
                                 f"{(completed.stderr or completed.stdout).strip()[-500:]}")
     strip_analytics(index)
     return index
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def check_quality_gate(results_dir: Path, profile: Any) -> dict[str, Any]:
+    """Allure's own verdict on the exit criteria's thresholds (`allure quality-gate`), as a cross-check of the
+    sign-off. A config of its own: the gate must not append a second history entry for the run."""
+    with tempfile.TemporaryDirectory(prefix="uat-quality-gate-") as scratch:
+        # Its own output folder too: the command writes nothing we keep, and must not touch the HTML report.
+        config = Path(scratch) / "allurerc.json"
+        config.write_text(json.dumps({"name": "quality gate", "output": str(Path(scratch) / "out"),
+                                      "qualityGate": quality_gate(profile)}, indent=2), encoding="utf-8")
+        completed = subprocess.run([*allure_command(), "quality-gate", str(results_dir), "--config", str(config)],
+                                   cwd=scratch, capture_output=True, text=True, timeout=300)
+    detail = _ANSI.sub("", (completed.stderr or completed.stdout or "").strip())
+    judged = completed.returncode == 0 or any(rule in detail for rule in _GATE_MESSAGES)
+    # Allure 3.18's gate calls Iterator.prototype.toArray, which Node gained in 22: on older Node it crashes,
+    # and a crash is "not evaluated", never "failed".
+    return {"passed": (completed.returncode == 0) if judged else None, "rules": quality_gate(profile)["rules"][0],
+            "detail": (detail[-1000:] or "every rule passed") if judged else
+            f"not evaluated: allure quality-gate exited {completed.returncode} ({detail.splitlines()[0][:200] if detail else 'no output'})"}
+
+
+_GATE_MESSAGES = ("failed tests", "Success rate", "total number of tests", "quality gate rules have been failed")
 
 
 # The awesome plugin always embeds Google Analytics (no option turns it off in 3.x). A UAT report of customer

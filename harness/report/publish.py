@@ -23,7 +23,7 @@ from .environment import run_environment, write_environment_properties
 from .findings import read_findings
 from .reconciliation_summary import read_reconciliation
 from .results import read_results
-from .signoff import RunEvidence, SignOff, evaluate, save_json, with_decisions
+from .signoff import RunEvidence, SignOff, evaluate, load_signoff, save_json, with_decisions
 from .signoff_html import render_html
 from .signoff_md import render_markdown
 
@@ -86,6 +86,12 @@ def _attach_run_level(context: RunContext, report: SignOff, manifest: dict[str, 
 
 
 def publish_allure(context: RunContext, profile: Any, history: Path | None = None) -> Path:
-    """The Allure 3 single-file report, with history carried in `history` (default: reports/allure-history.jsonl)."""
-    return allure_html.generate(context.allure_results, context.allure_report, f"UAT: {profile.name}",
-                                history or allure_html.history_path(), profile)
+    """The Allure 3 single-file report, with history carried in `history` (default: reports/allure-history.jsonl),
+    then Allure's quality gate on the exit criteria, recorded in the sign-off beside its own verdict."""
+    index = allure_html.generate(context.allure_results, context.allure_report, f"UAT: {profile.name}",
+                                 history or allure_html.history_path(), profile)
+    if (context.run_dir / "signoff.json").exists():
+        report = load_signoff(context.run_dir)
+        report.extra["allure_quality_gate"] = allure_html.check_quality_gate(context.allure_results, profile)
+        render_reports(context.run_dir, report)
+    return index

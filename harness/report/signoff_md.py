@@ -30,6 +30,10 @@ def render_markdown(report: SignOff) -> str:
     out += ["## Exit criteria", "",
             _table([[c.name, c.expected, _cell(c.actual), c.status] for c in report.criteria],
                    ["Criterion", "Expected", "Actual", "Status"]), ""]
+    gate = report.extra.get("allure_quality_gate")
+    if gate:
+        state = {True: "passed", False: "failed"}.get(gate["passed"], gate["detail"])
+        out += [f"Allure quality gate on the same thresholds: {state}.", ""]
     t = report.totals
     out += ["## Results by feature", "",
             f"{t['passed']} passed, {t['failed']} failed, {t['skipped']} skipped of {t['total']} scenarios.", "",

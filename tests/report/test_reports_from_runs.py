@@ -92,6 +92,9 @@ def test_allure_environment_config_and_history(healthy_run: Run, mismatch_run: R
     runs = [json.loads(line) for line in allure_history.read_text().splitlines() if line.strip()]
     assert len(runs) >= 2  # healthy, then the mapping drift: trends across runs
     assert "googletagmanager" not in (healthy_run.folder / "allure-report" / "index.html").read_text()
+    # Allure's own gate on the same thresholds agrees with the sign-off wherever it can run (Node >= 22).
+    assert healthy_run.signoff["extra"]["allure_quality_gate"]["passed"] in (True, None)
+    assert mismatch_run.signoff["extra"]["allure_quality_gate"]["passed"] in (False, None)
 
 
 # -- a run that must fail: the profile's mapping CSV disagrees with the connector ----------------------
