@@ -60,9 +60,14 @@ class HubSpotSandbox:
         return cls(hubspot.Client.create(**options), credentials, ca_bundle, budget)
 
     def api(self, object_type: str, kind: str) -> Any:
+        """The SDK's API object for a CRM object type: contacts/companies/deals/tickets have their own packages,
+        engagements (calls, emails, meetings, notes, tasks) live under crm.objects."""
         key = (object_type, kind)
         if key not in self._apis:
-            self._apis[key] = getattr(getattr(self.client.crm, object_type), kind)
+            package = getattr(self.client.crm, object_type, None)
+            if package is None or object_type == "objects":
+                package = getattr(self.client.crm.objects, object_type)
+            self._apis[key] = getattr(package, kind)
         return self._apis[key]
 
     def _call(self, function: Any, *args: Any, **kwargs: Any) -> Any:

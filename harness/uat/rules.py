@@ -70,7 +70,21 @@ def _snapshot(world: World, case: RuleCase) -> None:
     }
 
 
+def may_be_blank(world: World, case: RuleCase) -> list[FieldMapping]:
+    """Mappings whose Salesforce field accepts a blank (not required): the ones a delete can reach."""
+    out = []
+    for mapping in case.mappings:
+        described = world.catalog.salesforce(case.pair.sobject, mapping.salesforce_field)
+        if described is not None and described.nillable:
+            out.append(mapping)
+    return out
+
+
 def change_in_hubspot(world: World, case: RuleCase, clear: bool = False) -> None:
+    if clear:
+        case.mappings = may_be_blank(world, case)
+        if not case.mappings:
+            raise NoMappingToExercise(f"no '{case.rule}' mapping on {case.pair.sobject} may be blank in Salesforce")
     _snapshot(world, case)
     properties: dict[str, Any] = {}
     for mapping in case.mappings:
