@@ -178,7 +178,6 @@ def _allure_lifecycle(config: pytest.Config) -> Any:
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     tags = _tags(feature, scenario)
     _object_links(request, tags)
-    _whole_run_evidence(request)
     context = _active(request, "scenario")
     records = dict(getattr(context, "records", {}) or {})
     if records:
@@ -188,18 +187,6 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
         collected["records"] = records
     # Plain JSON only: pytest-xdist ships user properties between processes, and steps keep rich objects.
     request.node.user_properties.append(("uat_evidence", json.loads(json.dumps(collected, default=str))))
-
-
-def _whole_run_evidence(request: pytest.FixtureRequest) -> None:
-    """The reconciliation and audit scenarios share whole-run reports (step fixtures `reconciliation`, `audit`):
-    their tables go to each such scenario, and the audit findings to the run folder for the sign-off report.
-    The run-level reconciliation writes its own `reconciliation/report.json`, so it is not kept twice."""
-    reconciliation = _active(request, "reconciliation")
-    for item in getattr(reconciliation, "objects", None) or []:
-        _safely(evidence.record_reconciliation, item, keep=False)
-    audit = _active(request, "audit")
-    if audit is not None and hasattr(audit, "findings"):
-        _safely(evidence.record_findings, "audit", audit)
 
 
 @pytest.hookimpl(hookwrapper=True)
