@@ -47,7 +47,7 @@ def results_per_feature(by_feature: list[dict[str, Any]]) -> str | None:
     height = 110 + 34 * len(by_feature)
     chart = pygal.HorizontalStackedBar(style=_style(PASSED, FAILED, SKIPPED), width=760, height=height,
                                        title="Scenario results per feature", print_values=True,
-                                       print_zeroes=False, y_labels=_count_axis(max(f["total"] for f in by_feature)),
+                                       print_zeroes=False, y_labels=_count_axis(max(f["passed"] + f["failed"] + f["skipped"] for f in by_feature)),
                                        **_common(show_legend=True))
     chart.x_labels = [f["feature"] for f in by_feature]
     for outcome in ("passed", "failed", "skipped"):

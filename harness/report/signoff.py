@@ -139,4 +139,10 @@ def load_signoff(run_dir: Path) -> SignOff:
     data = {k: v for k, v in data.items() if k in known}
     data["criteria"] = [Criterion(**{k: c.get(k) for k in ("name", "expected", "actual", "met")},
                                   blocking=c.get("blocking", True)) for c in data.get("criteria", [])]
+    # Reports written by earlier versions lack some fields: give them the neutral value, so they still render.
+    for defect in data.get("defects", []):
+        for key, value in (("owner", data.get("integration_owner", "")), ("feature", ""), ("category_key", "other"),
+                           ("summary", defect.get("evidence", "")), ("evidence", ""), ("fields", []),
+                           ("objects", []), ("attachments", [])):
+            defect.setdefault(key, value)
     return SignOff(**data)
