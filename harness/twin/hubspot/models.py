@@ -340,9 +340,10 @@ class HubSpotBackend:
             if atomic:
                 _raise_any(results)
             writes: list[Write] = []
+            iso = hs_datetime(stamp)
             for (index, values), new_id in zip(ready, self._next_ids(len(ready)), strict=True):
-                values.update({"hs_object_id": new_id, "createdate": hs_datetime(stamp),
-                               "lastmodifieddate": hs_datetime(stamp), "hs_lastmodifieddate": hs_datetime(stamp)})
+                values.update({"hs_object_id": new_id, "createdate": iso, "lastmodifieddate": iso,
+                               "hs_lastmodifieddate": iso})
                 obj = HsObject(object_type, new_id, values, stamp, stamp, False)
                 writes.append(Write(obj, dict(values), True))
                 results[index] = obj

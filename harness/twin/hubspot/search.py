@@ -4,20 +4,21 @@ The index is one SQLite table of (object type + property, value, object id) rows
 dates order numerically, with a visibility window per row: a write becomes searchable `lag` ms after it happens
 and an overwritten or archived value stays findable for the same time. That is HubSpot's documented behaviour
 (search results lag writes), and it is on by default so that code waiting on search instead of reading by id
-fails here as it would against a real portal. Filters compile to SQL set operations over the index (INTERSECT
-within a group, UNION across groups, EXCEPT for the negative operators).
+fails here as it would against a real portal. How a query runs over the index is `search_plan.py`.
 """
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..clock import now_ms
 from . import exceptions as err
-from .criteria import NUMERIC_TYPES, CriteriaError, Filter, to_number, token_matches
+from .criteria import NUMERIC_TYPES, CriteriaError, Filter, to_number, tokens
+from .search_plan import TOKEN_SUFFIX, SearchPlan
 
 if TYPE_CHECKING:
     from .models import HsObject, HubSpotBackend
@@ -27,14 +28,6 @@ MAX_FILTERS_PER_GROUP = 10
 MAX_FILTERS = 25
 MAX_LIMIT = 200
 MAX_RESULTS = 10_000
-# Properties the free-text `query` looks in (HubSpot's default searchable properties per object).
-QUERY_PROPERTIES = {
-    "contacts": ("firstname", "lastname", "email", "phone", "company", "hs_additional_emails"),
-    "companies": ("name", "domain", "website", "phone"),
-    "deals": ("dealname",),
-    "tickets": ("subject", "content"),
-}
-_VISIBLE = "visible_ms <= ? AND (hidden_ms IS NULL OR hidden_ms > ?)"
 
 
 @dataclass
@@ -44,9 +37,8 @@ class SearchPage:
     next_after: str | None
 
 
-def _like(pattern: str) -> str:
-    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return "%" + escaped.replace("*", "%") + "%"
+def _iso_ms(value: str) -> int:
+    return int(datetime.fromisoformat(value[:-1] + "+00:00").timestamp() * 1000)
 
 
 class SearchIndex:
@@ -56,6 +48,11 @@ class SearchIndex:
         self.lag_ms = backend.portal.switches.search_index_lag_ms
         self._keys: dict[tuple[str, str], int] = {}
         self._hidden: deque[tuple[int, int]] = deque()  # (due ms, object id) rows to purge once invisible
+        # Counts are cached between pages of one query: valid while nothing was written (generation) and no
+        # written row is still waiting out the lag (settled_at).
+        self.generation = 0
+        self.settled_at = 0
+        self._cache: dict[tuple[Any, ...], tuple[int, Any]] = {}
         with self.store.transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS hs_search_keys (code INTEGER PRIMARY KEY, object_type TEXT NOT NULL, "
                        "property TEXT NOT NULL, UNIQUE (object_type, property))")
@@ -65,7 +62,6 @@ class SearchIndex:
             db.execute("CREATE INDEX IF NOT EXISTS ix_hs_search_object ON hs_search (id, key, hidden_ms)")
             for row in db.execute("SELECT code, object_type, property FROM hs_search_keys"):
                 self._keys[(row["object_type"], row["property"])] = row["code"]
-        self.store.db.create_function("hs_token", 2, token_matches, deterministic=True)
 
     # -- writing --------------------------------------------------------------------------------------
     def key(self, object_type: str, name: str) -> int:
@@ -82,6 +78,8 @@ class SearchIndex:
     def _typed(self, object_type: str, name: str, value: str) -> list[Any]:
         definition = self.backend.portal.property(object_type, name)
         kind = definition.type if definition else "string"
+        if kind == "datetime" and len(value) == 24 and value[-1] == "Z":
+            return [_iso_ms(value)]  # the twin's own ISO format: the common case, parsed without trying float()
         if kind in NUMERIC_TYPES:
             number = to_number(value, kind)
             return [value] if number is None else [int(number) if number.is_integer() else number]
@@ -97,12 +95,19 @@ class SearchIndex:
             if value is None or value == "":
                 continue
             code = self.key(obj.object_type, name)
-            rows.extend((code, typed, ident, visible) for typed in self._typed(obj.object_type, name, value))
+            typed_values = self._typed(obj.object_type, name, value)
+            rows.extend((code, typed, ident, visible) for typed in typed_values)
+            if isinstance(typed_values[0], str):
+                words = tokens(value)
+                if len(words) > 1:  # CONTAINS_TOKEN and query match single words: index them too
+                    token_code = self.key(obj.object_type, name + TOKEN_SUFFIX)
+                    rows.extend((token_code, word, ident, visible) for word in dict.fromkeys(words))
         return rows
 
     def index(self, writes: Iterable[tuple[HsObject, Iterable[str], bool]], stamp: int) -> None:
         """Index created objects (all properties) and changed properties of updated ones, visible after the lag."""
         visible = stamp + self.lag_ms
+        self._written(visible)
         db = self.store.db
         rows: list[tuple[Any, ...]] = []
         for obj, changed, created in writes:
@@ -112,13 +117,33 @@ class SearchIndex:
             rows.extend(self._rows(obj, names, visible))
         db.executemany("INSERT OR REPLACE INTO hs_search (key, value, id, visible_ms) VALUES (?, ?, ?, ?)", rows)
 
+    def _written(self, until: int) -> None:
+        self.generation += 1
+        self.settled_at = max(self.settled_at, until)
+        self._cache.clear()
+
+    def pending_hidden(self) -> bool:
+        return bool(self._hidden)
+
+    def cached(self, key: tuple[Any, ...], settled: bool) -> Any:
+        """A query's sets, kept while nothing was written and no write is still inside the lag window."""
+        entry = self._cache.get(key) if settled else None
+        return entry[1] if entry is not None and entry[0] == self.generation else None
+
+    def remember(self, key: tuple[Any, ...], value: Any, settled: bool) -> None:
+        if settled:
+            if len(self._cache) >= 16:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = (self.generation, value)
+
     def _hide(self, obj: HsObject, names: list[str] | None, when: int) -> None:
+        self._written(when)
         db = self.store.db
         ident = int(obj.id)
         if names is None:
             targets: list[Any] = [None]
         else:
-            targets = [self.key(obj.object_type, n) for n in names]
+            targets = [self.key(obj.object_type, n + suffix) for n in names for suffix in ("", TOKEN_SUFFIX)]
         for code in targets:
             where = "id = ? AND hidden_ms IS NULL" + ("" if code is None else " AND key = ?")
             params: tuple[Any, ...] = (ident,) if code is None else (ident, code)
@@ -134,6 +159,7 @@ class SearchIndex:
         self._hide(obj, None, stamp + self.lag_ms)
 
     def purge(self, object_id: str) -> None:
+        self._written(0)
         self.store.db.execute("DELETE FROM hs_search WHERE id = ?", (int(object_id),))
 
     def _collect_garbage(self, now: int) -> None:
@@ -144,83 +170,14 @@ class SearchIndex:
 
     def settle(self) -> None:
         """Make every pending write searchable now (a control-plane convenience; real HubSpot has none)."""
-        now = int(time.time() * 1000)
+        now = now_ms()
+        self._written(now)
         with self.store.transaction() as db:
             db.execute("UPDATE hs_search SET visible_ms = ? WHERE visible_ms > ?", (now, now))
             db.execute("DELETE FROM hs_search WHERE hidden_ms IS NOT NULL")
             self._hidden.clear()
 
     # -- querying -------------------------------------------------------------------------------------
-    def _filter(self, object_type: str, f: Filter, now: int) -> tuple[str, list[Any], bool]:
-        """(SELECT id ..., params, negative): negative filters are subtracted from the group."""
-        definition = self.backend.portal.property(object_type, f.property)
-        if definition is None:
-            raise err.HubSpotError(f"There was a problem with the request: Property {f.property} does not exist on "
-                                   f"{object_type}", category="VALIDATION_ERROR")
-        kind = definition.type
-        positive = {"NEQ": "EQ", "NOT_IN": "IN", "NOT_HAS_PROPERTY": "HAS_PROPERTY", "NOT_CONTAINS_TOKEN": "CONTAINS_TOKEN"}
-        op = positive.get(f.operator, f.operator)
-        base = f"SELECT id FROM hs_search WHERE key = ? AND {_VISIBLE}"
-        params: list[Any] = [self.key(object_type, f.property), now, now]
-
-        def typed(value: str | None) -> Any:
-            if kind in NUMERIC_TYPES:
-                number = to_number(value, kind)
-                if number is None:
-                    raise err.HubSpotError(f"There was a problem with the request: {value!r} is not a valid value for "
-                                           f"{f.property} ({kind})", category="VALIDATION_ERROR")
-                return int(number) if number.is_integer() else number
-            return "" if value is None else value
-
-        if op == "EQ":
-            sql = base + " AND value = ?"
-            params.append(typed(f.value))
-        elif op == "IN":
-            sql = base + f" AND value IN ({', '.join('?' for _ in f.values)})"
-            params.extend(typed(v) for v in f.values)
-        elif op == "HAS_PROPERTY":
-            sql = base
-        elif op == "CONTAINS_TOKEN":
-            sql = base + " AND value LIKE ? ESCAPE '\\' AND hs_token(value, ?)"
-            params += [_like(f.value or ""), f.value or ""]
-        elif op == "BETWEEN":
-            sql = base + " AND value BETWEEN ? AND ?"
-            params += [typed(f.value), typed(f.high_value)]
-        else:
-            sql = base + f" AND value {({'LT': '<', 'LTE': '<=', 'GT': '>', 'GTE': '>='})[op]} ?"
-            params.append(typed(f.value))
-        return sql, params, op != f.operator
-
-    def _universe(self, object_type: str, now: int) -> tuple[str, list[Any]]:
-        return (f"SELECT id FROM hs_search WHERE key = ? AND {_VISIBLE}",
-                [self.key(object_type, "hs_object_id"), now, now])
-
-    def _matched(self, object_type: str, groups: list[list[Filter]], query: str | None, now: int) -> tuple[str, list[Any]]:
-        parts: list[str] = []
-        params: list[Any] = []
-        for group in groups or [[]]:
-            positives, negatives = [], []
-            for f in group:
-                sql, p, negative = self._filter(object_type, f, now)
-                (negatives if negative else positives).append((sql, p))
-            if not positives:
-                positives.append(self._universe(object_type, now))
-            # Compound operators are left-associative in SQLite: (P1 ∩ P2 ...) \ N1 \ N2 is exactly the AND.
-            sql = " INTERSECT ".join(s for s, _ in positives)
-            if negatives:
-                sql += "".join(" EXCEPT " + s for s, _ in negatives)
-            parts.append(f"SELECT id FROM ({sql})")
-            params += [x for _, p in positives for x in p] + [x for _, p in negatives for x in p]
-        matched = " UNION ".join(parts)
-        if query and query.strip():
-            names = [n for n in QUERY_PROPERTIES.get(object_type, ()) if self.backend.portal.property(object_type, n)]
-            for word in query.split():
-                codes = [self.key(object_type, n) for n in names]
-                matched = (f"SELECT id FROM ({matched}) INTERSECT SELECT id FROM hs_search WHERE key IN "
-                           f"({', '.join('?' for _ in codes)}) AND {_VISIBLE} AND value LIKE ? ESCAPE '\\'")
-                params += [*codes, now, now, _like(word)]
-        return matched, params
-
     def search(self, object_type: str, body: dict[str, Any]) -> SearchPage:
         groups_raw = body.get("filterGroups") or []
         if not isinstance(groups_raw, list):
@@ -245,24 +202,15 @@ class SearchIndex:
                                    f"{MAX_FILTERS}", category="VALIDATION_ERROR")
         limit, after = self._paging(body)
         sort_name, descending = self._sort(object_type, body.get("sorts"))
-        now = int(time.time() * 1000)
+        # Visibility is measured on the twin's write clock (strictly increasing, so under load it may run ahead of
+        # the wall clock): every write stamped before this search is compared with the same clock.
+        now = now_ms()
         with self.store.lock:
             self._collect_garbage(now)
-            matched, params = self._matched(object_type, [g for g in groups], body.get("query"), now)
-            db = self.store.db
-            total = db.execute(f"SELECT count(*) FROM ({matched})", params).fetchone()[0]
+            plan = SearchPlan(self, object_type, now, groups, str(body.get("query") or ""))
+            total = plan.count()
             window = max(0, min(limit, MAX_RESULTS - after))
-            direction = "DESC" if descending else "ASC"
-            if sort_name in (None, "hs_object_id"):
-                rows = db.execute(f"SELECT id FROM ({matched}) ORDER BY id {direction} LIMIT ? OFFSET ?",
-                                  [*params, window, after]).fetchall()
-            else:
-                sort_key = self.key(object_type, sort_name)
-                rows = db.execute(
-                    f"SELECT m.id, (SELECT value FROM hs_search s WHERE s.id = m.id AND s.key = ? AND {_VISIBLE} LIMIT 1) "
-                    f"AS v FROM ({matched}) m ORDER BY v IS NULL, v {direction}, m.id LIMIT ? OFFSET ?",
-                    [sort_key, now, now, *params, window, after]).fetchall()
-        ids = [str(r[0]) for r in rows]
+            ids = [str(i) for i in plan.page(sort_name, descending, window, after, total)]
         next_after = str(after + len(ids)) if after + len(ids) < total and ids else None
         return SearchPage(total, ids, next_after)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..clock import hs_datetime
@@ -24,6 +25,11 @@ if TYPE_CHECKING:
 MAINTAINED = {"hs_object_id", "createdate", "lastmodifieddate", "hs_lastmodifieddate", "hs_merged_object_ids"}
 # Sources the forward-only lifecycle rule does not bind: a person editing the record in HubSpot may move it back.
 LIFECYCLE_FREE_SOURCES = {"CRM_UI"}
+
+
+@lru_cache(maxsize=64)
+def _stamp(ms: int) -> str:
+    return hs_datetime(ms)  # one batch shares one timestamp: format it once
 
 
 def _problem(name: str, error: str, message: str) -> dict[str, Any]:
@@ -161,4 +167,4 @@ class Validator:
             date_prop = f"hs_lifecyclestage_{stage}_date"
             if self.portal.property(object_type, date_prop) is not None and not current.get(date_prop) \
                     and not changes.get(date_prop):
-                changes[date_prop] = hs_datetime(stamp_ms)
+                changes[date_prop] = _stamp(stamp_ms)

@@ -10,6 +10,7 @@ Salesforce connector enroll only if the workflow allows enrollment from Salesfor
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +28,11 @@ if TYPE_CHECKING:
 ACTION_TYPE_IDS = {"set": "0-5", "clear": "0-5", "rotate_owner": "0-11", "add_to_list": "0-13", "remove_from_list": "0-13",
                    "create_task": "0-3", "notify": "0-8", "send_email": "0-4"}
 MAX_DEPTH = 5  # workflows triggering workflows: HubSpot stops loops too; the twin stops at this depth
+
+
+def _wall_ms() -> int:
+    """Bookkeeping time (enrollments, run log): wall clock, so it does not advance the twin's write clock."""
+    return int(time.time() * 1000)
 
 
 @dataclass
@@ -180,7 +186,7 @@ class WorkflowEngine:
                 if row is not None and not (flow.re_enroll_on and set(write.changes) & set(flow.re_enroll_on)):
                     continue
                 db.execute("INSERT INTO hs_flow_enrollments VALUES (?, ?, 1, ?) ON CONFLICT (flow_id, object_id) DO UPDATE "
-                           "SET count = count + 1, last_ms = excluded.last_ms", (flow.id, int(write.obj.id), now_ms()))
+                           "SET count = count + 1, last_ms = excluded.last_ms", (flow.id, int(write.obj.id), _wall_ms()))
                 self._run(flow, write.obj.id)
 
     def _run(self, flow: Workflow, object_id: str) -> None:
@@ -197,7 +203,7 @@ class WorkflowEngine:
                     outcomes.append(f"{action.kind}: FAILED {error.message}")
         finally:
             self._depth -= 1
-        self.store.db.execute("INSERT INTO hs_flow_runs VALUES (?, ?, ?, ?)", (flow.id, int(object_id), now_ms(),
+        self.store.db.execute("INSERT INTO hs_flow_runs VALUES (?, ?, ?, ?)", (flow.id, int(object_id), _wall_ms(),
                                                                                json.dumps(outcomes)))
 
     def _act(self, flow: Workflow, action: Action, object_id: str, source: Any) -> str:
