@@ -121,6 +121,10 @@ class Access:
         return found is not None
 
     # -- fields ---------------------------------------------------------------------------------------
+    def restricts_fields(self, user_id: str) -> bool:
+        rules = self.users.get(user_id)
+        return bool(rules and rules.fields)
+
     def field_access(self, user_id: str, sobject: SObjectSchema, field_name: str) -> str:
         rules = self.users.get(user_id)
         if not rules:

@@ -48,3 +48,14 @@ def to18(record_id: str) -> str | None:
 
 def looks_like_id(value: str) -> bool:
     return isinstance(value, str) and len(value) in (15, 18) and value.isalnum() and to18(value) is not None
+
+
+def decode_counter(record_id: str) -> int:
+    """The counter inside an id made by make_id (characters 7-15, base 62)."""
+    number = 0
+    for char in record_id[6:15]:
+        index = _BASE62.find(char)
+        if index < 0:
+            return 0
+        number = number * 62 + index
+    return number

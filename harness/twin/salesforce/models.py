@@ -20,7 +20,7 @@ from ..clock import now_ms, sf_datetime
 from ..store import Store
 from . import exceptions as err
 from . import values
-from .ids import make_id, to18
+from .ids import POD, decode_counter, make_id, to18
 from .schema import FieldSchema, OrgSchema, SObjectSchema
 
 # A save hook sees (backend, sobject, record-as-stored, previous-or-None, acting-user) and may change the record
@@ -172,15 +172,17 @@ class SalesforceBackend:
         return values.normalise_id(sobject, value, field_name)
 
     def next_id(self, sobject: SObjectSchema) -> str:
+        """The next id for the object. Ids are fixed-width base 62 whose digits sort in ASCII order, so the
+        table's largest id is the counter: nothing to persist per insert, and a reopened state carries on."""
         prefix = sobject.key_prefix
         with self._counter_lock:
             if prefix not in self._counters:
-                self._counters[prefix] = int(self.store.meta(f"sf.counter.{prefix}", "0") or 0)
+                row = self.store.db.execute(f'SELECT MAX("Id") FROM "{sobject.table}" WHERE "Id" LIKE ?',
+                                            (f"{prefix}{POD}0%",)).fetchone()
+                self._counters[prefix] = max(decode_counter(row[0]) if row and row[0] else 0,
+                                             int(self.store.meta(f"sf.counter.{prefix}", "0") or 0))
             self._counters[prefix] += 1
-            counter = self._counters[prefix]
-        self.store.db.execute("INSERT OR REPLACE INTO twin_meta (key, value) VALUES (?, ?)",
-                              (f"sf.counter.{prefix}", str(counter)))
-        return make_id(prefix, counter)
+            return make_id(prefix, self._counters[prefix])
 
     # -- value conversion (kept as methods: the connector and older callers use them) -----------------
     def to_storage(self, sobject: SObjectSchema, f: FieldSchema, value: Any) -> Any:
@@ -254,7 +256,7 @@ class SalesforceBackend:
         sobject = self.sobject(object_name)
         if not sobject.createable:
             raise err.SalesforceError(f"entity type {sobject.name} does not support insert", error_code="INVALID_TYPE")
-        with self.savepoint():
+        with self.savepoint() if self.saver.needs_savepoint(sobject) else self.store.transaction():
             return self.saver.insert(sobject, data, ctx or SaveContext(self.api_user_id))
 
     def update(self, object_name: str, record_id: str, data: dict[str, Any], ctx: SaveContext | None = None,

@@ -72,6 +72,9 @@ class Automation:
             except (FormulaError, TypeError, ValueError, ArithmeticError):
                 record[f.name] = None  # Salesforce shows #Error! and stores nothing
 
+    def has_after_save(self, object_name: str) -> bool:
+        return bool(self._flows.get((object_name, "after_save")))
+
     # -- flows ----------------------------------------------------------------------------------------
     def _runs(self, flow: Flow, backend: SalesforceBackend, sobject: SObjectSchema, record: dict[str, Any],
               previous: dict[str, Any] | None, user_id: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -14,9 +15,19 @@ if TYPE_CHECKING:
     from ..models import SalesforceBackend
 
 
+_TODAY: dict[str, tuple[float, date]] = {}
+
+
 def org_today(backend: SalesforceBackend) -> date:
+    """Today in the org's time zone (cached for a second: formulas ask for it on every save)."""
     zone = str(backend.schema.organization.get("timezone", "UTC"))
-    return datetime.now(ZoneInfo(zone)).date() if zone != "UTC" else datetime.now(UTC).date()
+    now = time.monotonic()
+    cached = _TODAY.get(zone)
+    if cached and now - cached[0] < 1.0:
+        return cached[1]
+    today = datetime.now(ZoneInfo(zone)).date() if zone != "UTC" else datetime.now(UTC).date()
+    _TODAY[zone] = (now, today)
+    return today
 
 
 def _resolver(backend: SalesforceBackend, sobject: SObjectSchema, record: dict[str, Any], user_id: str):
