@@ -96,6 +96,11 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 def check_quality_gate(results_dir: Path, profile: Any) -> dict[str, Any]:
     """Allure's own verdict on the exit criteria's thresholds (`allure quality-gate`), as a cross-check of the
     sign-off. A config of its own: the gate must not append a second history entry for the run."""
+    node = _node_major()
+    if node is not None and node < 22:
+        # Allure 3.18's gate calls Iterator.prototype.toArray (Node 22+): on older Node it can only crash.
+        return {"passed": None, "rules": quality_gate(profile)["rules"][0],
+                "detail": f"not evaluated: Allure's quality gate needs Node 22 or later (this is Node {node})"}
     with tempfile.TemporaryDirectory(prefix="uat-quality-gate-") as scratch:
         # Its own output folder too: the command writes nothing we keep, and must not touch the HTML report.
         config = Path(scratch) / "allurerc.json"
@@ -110,6 +115,15 @@ def check_quality_gate(results_dir: Path, profile: Any) -> dict[str, Any]:
     return {"passed": (completed.returncode == 0) if judged else None, "rules": quality_gate(profile)["rules"][0],
             "detail": (detail[-1000:] or "every rule passed") if judged else
             f"not evaluated: allure quality-gate exited {completed.returncode} ({detail.splitlines()[0][:200] if detail else 'no output'})"}
+
+
+def _node_major() -> int | None:
+    node = shutil.which("node")
+    if not node:
+        return None
+    completed = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30, check=False)
+    found = re.match(r"v(\d+)", completed.stdout.strip())
+    return int(found.group(1)) if found else None
 
 
 _GATE_MESSAGES = ("failed tests", "Success rate", "total number of tests", "quality gate rules have been failed")
