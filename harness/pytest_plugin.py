@@ -126,6 +126,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     final = report.when == "call" or (report.when == "setup" and report.outcome != "passed")
     if not final:
         return
+    if getattr(report, "node", None) is not None:
+        return  # the xdist controller sees each worker's report again: the worker already wrote it
     run_dir = os.environ.get("UAT_RUN_DIR")
     if not run_dir:
         return
