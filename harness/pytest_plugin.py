@@ -75,11 +75,16 @@ def ledger(uat_run: RunContext) -> Ledger:
     return uat_run.ledger
 
 
+_BUDGETS: list[Any] = []  # the session's API budget, written to the run folder when the session ends
+
+
 @pytest.fixture(scope="session")
 def sandboxes(uat_profile: Profile) -> Iterator[Sandboxes]:
     try:
         if has_credentials():
-            yield connect(credentials_from_env())
+            connected = connect(credentials_from_env())
+            _BUDGETS.append(connected.budget)
+            yield connected
             return
         if uat_profile.target.kind != "twin":
             raise UserError(f"{uat_profile.source}: target.kind is sandboxes but no credentials are set; export the "
@@ -87,7 +92,9 @@ def sandboxes(uat_profile: Profile) -> Iterator[Sandboxes]:
         from .twin import Twin  # only an ad-hoc pytest session starts a twin of its own
 
         with Twin.start(org=uat_profile.target.org, sync=uat_profile.target.sync) as twin:
-            yield connect(twin_credentials(twin.info()))
+            connected = connect(twin_credentials(twin.info()))
+            _BUDGETS.append(connected.budget)
+            yield connected
     except UserError as error:
         _fail_setup(error)
 
@@ -143,6 +150,17 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             "evidence": properties.get("uat_evidence", {})}
     with open(Path(run_dir) / "results.jsonl", "a", encoding="utf-8") as handle:
         handle.write(json.dumps(line, default=str) + "\n")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The suite's API calls, per process, for the runner to add to the run's budget."""
+    run_dir = os.environ.get("UAT_RUN_DIR")
+    if not run_dir or not _BUDGETS:
+        return
+    folder = Path(run_dir) / "api-usage"
+    folder.mkdir(exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "suite")
+    (folder / f"{worker}.json").write_text(json.dumps(_BUDGETS[-1].report()), encoding="utf-8")
 
 
 def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:

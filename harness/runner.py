@@ -8,6 +8,7 @@ credentials came from.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from .cleanup import CleanupResult, cleanup_run
 from .errors import UserError
+from .paths import PROJECT_ROOT
 from .profile import Profile, load_profile, profile_mappings
 from .report import allure_html
 from .report.publish import publish_allure, publish_signoff
@@ -28,7 +30,6 @@ from .sandboxes.credentials import credentials_from_env
 from .sandboxes.twin_target import twin_credentials, twin_environment
 from .seeder import load_recipe, plan_from_recipe, seed_sandboxes
 from .seeder.seeder import write_manifest
-from .paths import PROJECT_ROOT
 
 SUITE = "steps/test_uat_suite.py"
 
@@ -100,6 +101,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
     cleanup: CleanupResult | None = None
     with target(profile, options.org) as (environment, sandboxes, description):
         timings["connect"] = time.monotonic() - started
+        sandboxes.budget.limits = {"salesforce": profile.api_budget.salesforce, "hubspot": profile.api_budget.hubspot}
         progress(f"connected to {description}")
         plan = plan_from_recipe(recipe, profile.seed.seed, profile.seed.scale, context.tag)
         seeded = seed_sandboxes(plan, sandboxes, context.ledger)
@@ -111,6 +113,8 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
         timings["suite"] = time.monotonic() - mark
         if code not in (0, 1, 5):
             infrastructure.append(f"pytest exited with code {code}; see {context.run_dir / 'pytest.log'}")
+        for usage in sorted((context.run_dir / "api-usage").glob("*.json")):
+            sandboxes.budget.absorb(json.loads(usage.read_text(encoding="utf-8")))
         evidence = RunEvidence(infrastructure_errors=infrastructure, api_calls=sandboxes.budget.report(),
                                sync_health=sandboxes.control.health() if sandboxes.control is not None else None,
                                selection=options.selection or _selection(options), lint=_lint_findings(profile))

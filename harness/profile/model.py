@@ -195,6 +195,13 @@ class ExitCriteria(Strict):
     require_clean_audit: bool = True
 
 
+class ApiBudget(Strict):
+    """API calls one run may spend on each platform (0: no budget); the sign-off report shows use against it."""
+
+    salesforce: int = Field(default=0, ge=0)
+    hubspot: int = Field(default=0, ge=0)
+
+
 class Stakeholder(Strict):
     role: str = Field(min_length=1)
     name: str = Field(min_length=1)
@@ -217,6 +224,7 @@ class Profile(Strict):
     deduplication: Deduplication | None = None
     seed: SeedSettings = SeedSettings()
     exit_criteria: ExitCriteria = ExitCriteria()
+    api_budget: ApiBudget = ApiBudget()
     stakeholders: list[Stakeholder] = Field(default_factory=list)
 
     # Where the profile was read from: relative paths inside it are relative to this file.

@@ -22,6 +22,13 @@ class ApiBudget:
         with self._lock:
             self.retries[system] += 1
 
+    def absorb(self, report: dict[str, dict[str, int]]) -> None:
+        """Add another process's calls (the suite's pytest session, each xdist worker) to this budget."""
+        with self._lock:
+            for system, figures in report.items():
+                self.used[system] += int(figures.get("used", 0))
+                self.retries[system] += int(figures.get("retries", 0))
+
     def report(self) -> dict[str, dict[str, int]]:
         return {system: {"used": self.used[system], "limit": self.limits.get(system, 0), "retries": self.retries[system]}
                 for system in sorted(set(self.used) | set(self.limits))}
