@@ -14,6 +14,7 @@ from ..errors import UserError
 from .budget import ApiBudget
 from .credentials import HubSpotCredentials
 from .http import platform_session
+from .pacing import hubspot_limits
 
 log = logging.getLogger("harness.hubspot")
 
@@ -50,6 +51,7 @@ class HubSpotSandbox:
         self.raw.headers["Authorization"] = f"Bearer {credentials.token.reveal()}"
         # The SDK builds a new connection pool on every `client.crm.<type>.<api>` access; keep one per API.
         self._apis: dict[tuple[str, str], Any] = {}
+        self.pace, self.search_pace = hubspot_limits()
 
     @classmethod
     def connect(cls, credentials: HubSpotCredentials, ca_bundle: str | None, budget: ApiBudget) -> HubSpotSandbox:
@@ -71,6 +73,9 @@ class HubSpotSandbox:
         return self._apis[key]
 
     def _call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(function, "__name__", "") == "do_search":
+            self.search_pace.acquire()
+        self.pace.acquire()
         self.budget.spend("hubspot")
         try:
             return function(*args, **kwargs)
@@ -113,6 +118,7 @@ class HubSpotSandbox:
     # -- what the SDK lacks ---------------------------------------------------------------------------
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """A raw call for endpoints hubspot-api-client 12 does not wrap (account info, lists, workflows)."""
+        self.pace.acquire()
         self.budget.spend("hubspot")
         response = self.raw.request(method, self.credentials.host.rstrip("/") + path,
                                     data=json.dumps(body) if body is not None else None,
