@@ -17,7 +17,7 @@ from ..clock import hs_datetime, now_ms
 from ..web import empty_response, json_response
 from . import exceptions as err
 from .models import HsObject, HubSpotBackend
-from .properties import OBJECT_TYPES, SINGULAR
+from .properties import OBJECT_TYPES, PIPELINE_OBJECTS, SINGULAR
 
 MAX_BATCH = 100
 MAX_PAGE = 100
@@ -95,6 +95,13 @@ class HubSpotResponses:
         return out
 
     @staticmethod
+    def written(object_type: str, properties: dict[str, Any]) -> list[str]:
+        """What a write answers with: the properties sent plus the ones HubSpot maintains on every write."""
+        modified = "lastmodifieddate" if object_type == "contacts" else "hs_lastmodifieddate"
+        pipeline = list(PIPELINE_OBJECTS.get(object_type, ()))  # set by HubSpot when the write leaves them out
+        return list(dict.fromkeys([*properties, *pipeline, "createdate", "hs_object_id", modified]))
+
+    @staticmethod
     def _properties(body: Any) -> dict[str, Any]:
         properties = body.get("properties") if isinstance(body, dict) else None
         if not isinstance(properties, dict):
@@ -110,7 +117,7 @@ class HubSpotResponses:
         body = body_of(request)
         properties = self._properties(body)
         obj = self.backend.create(kind, properties, associations=body.get("associations") or None)
-        return json_response(self.render(obj, list(properties) or None), 201)
+        return json_response(self.render(obj, self.written(kind, properties)), 201)
 
     def read(self, request: Request, object_type: str, object_id: str) -> Response:
         kind = object_type_of(object_type)
@@ -122,7 +129,7 @@ class HubSpotResponses:
         kind = object_type_of(object_type)
         properties = self._properties(body_of(request))
         obj = self.backend.update(kind, object_id, properties, id_property=request.args.get("idProperty"))
-        return json_response(self.render(obj, list(properties) or None))
+        return json_response(self.render(obj, self.written(kind, properties)))
 
     def archive(self, request: Request, object_type: str, object_id: str) -> Response:
         kind = object_type_of(object_type)
@@ -179,7 +186,7 @@ class HubSpotResponses:
         inputs = inputs_of(body_of(request))
         outcome = self.backend.create_many(kind, [item.get("properties") or {} for item in inputs],
                                            associations=[item.get("associations") for item in inputs], atomic=self._atomic())
-        results = [self.render(o, list(inputs[i].get("properties") or {}) or None) for i, o in enumerate(outcome)
+        results = [self.render(o, self.written(kind, inputs[i].get("properties") or {})) for i, o in enumerate(outcome)
                    if isinstance(o, HsObject)]
         errors = [e.as_batch_error() for e in outcome if isinstance(e, err.HubSpotError)]
         return batch_response(results, errors, started, 201)
@@ -195,7 +202,7 @@ class HubSpotResponses:
                                    category="VALIDATION_ERROR", context={"ids": duplicates})
         outcome = self.backend.update_many(kind, [(str(item.get("id")), item.get("properties") or {}, item.get("idProperty"))
                                                   for item in inputs], atomic=self._atomic())
-        results = [self.render(o, list(inputs[i].get("properties") or {}) or None) for i, o in enumerate(outcome)
+        results = [self.render(o, self.written(kind, inputs[i].get("properties") or {})) for i, o in enumerate(outcome)
                    if isinstance(o, HsObject)]
         errors = [e.as_batch_error() for e in outcome if isinstance(e, err.HubSpotError)]
         return batch_response(results, errors, started, 200)
@@ -210,7 +217,8 @@ class HubSpotResponses:
                 errors.append(outcome.as_batch_error())
                 continue
             obj, new = outcome
-            rendered = self.render(obj, list(inputs[index].get("properties") or {}) or None)
+            sent = {**(inputs[index].get("properties") or {}), str(inputs[index].get("idProperty")): None}
+            rendered = self.render(obj, self.written(kind, sent))
             rendered["new"] = new
             results.append(rendered)
         return batch_response(results, errors, started, 200)
