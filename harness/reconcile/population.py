@@ -3,8 +3,9 @@
 Reads are by id (HubSpot batch read, Salesforce SOQL on Id through queryAll so deleted and merged-away rows
 still answer). Counterparts the connector created are found through the links HubSpot stores (salesforce*id)
 and, for a Salesforce record HubSpot has no link to, by e-mail through `idProperty` (a read, not a search).
-Only companies are discovered by search (HubSpot offers no unique key for salesforceaccountid); the lag of the
-search index is why this runs only after the sync window has passed.
+Companies are found through the companies associated with their Accounts' contacts (by id); only an Account
+without any synced contact is looked up by search (HubSpot offers no unique key for salesforceaccountid), which
+is why this runs only after the sync window has passed.
 """
 
 from __future__ import annotations
@@ -94,11 +95,35 @@ def _discover_hubspot_counterparts(sandboxes: Sandboxes, population: Population,
                 found = sandboxes.hubspot._call(api.get_by_id, record["Email"], id_property="email",
                                                 properties=contact_props)
                 population.hubspot["contacts"][found.id] = dict(found.properties or {})
-    for sf_id, record in population.salesforce.get("Account", {}).items():
-        if ("Account", sf_id) in linked or record.get("IsDeleted"):
-            continue
+    _discover_companies(sandboxes, population, hubspot_properties, linked)
+
+
+def _discover_companies(sandboxes: Sandboxes, population: Population, hubspot_properties: dict[str, set[str]],
+                        linked: set[tuple[str, str]]) -> None:
+    """Companies of Accounts HubSpot has no known link to: through the companies associated with the contacts of
+    those Accounts (reads by id); search only for an Account without any synced contact."""
+    wanted = {sf_id for sf_id, record in population.salesforce.get("Account", {}).items()
+              if ("Account", sf_id) not in linked and not record.get("IsDeleted")}
+    if not wanted:
+        return
+    names = sorted(hubspot_properties.get("companies", set()) | {"salesforceaccountid"})
+    contact_of_account: dict[str, str] = {}
+    by_contact = {props.get("salesforcecontactid"): hs_id for hs_id, props in population.hubspot.get("contacts", {}).items()
+                  if props.get("salesforcecontactid")}
+    for sf_id, record in population.salesforce.get("Contact", {}).items():
+        if record.get("AccountId") in wanted and sf_id in by_contact:
+            contact_of_account.setdefault(record["AccountId"], by_contact[sf_id])
+    candidates: set[str] = set()
+    for contact_id in set(contact_of_account.values()):
         with contextlib.suppress(Exception):
-            names = sorted(hubspot_properties.get("companies", set()) | {"salesforceaccountid"})
+            candidates.update(sandboxes.hubspot.associated_ids("contacts", contact_id, "companies"))
+    if candidates:
+        for company_id, props in sandboxes.hubspot.read_many("companies", sorted(candidates), names).items():
+            if props.get("salesforceaccountid") in wanted:
+                population.hubspot["companies"][company_id] = props
+    found = {props.get("salesforceaccountid") for props in population.hubspot.get("companies", {}).values()}
+    for sf_id in sorted(wanted - found - set(contact_of_account)):
+        with contextlib.suppress(Exception):
             body = {"filterGroups": [{"filters": [{"propertyName": "salesforceaccountid", "operator": "EQ",
                                                    "value": sf_id}]}], "properties": names, "limit": 10}
             for result in sandboxes.hubspot._call(sandboxes.hubspot.api("companies", "search_api").do_search, body).results:

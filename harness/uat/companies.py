@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from faker import Faker
 
 from ..waiter import SyncTimeout
 from .pairs import Pair
-from .world import World
+from .world import LINK_PROPERTY, World
 
 _fake = Faker("en_US")
 
@@ -25,35 +24,35 @@ def account_values(world: World, leave_blank: set[str] | None = None, **override
     return values
 
 
-def find_company(world: World, account_id: str) -> dict[str, Any] | None:
-    """The HubSpot company linked to an Account. A search: HubSpot has no unique key for salesforceaccountid."""
-    body = {"filterGroups": [{"filters": [{"propertyName": "salesforceaccountid", "operator": "EQ", "value": account_id}]}],
-            "properties": ["salesforceaccountid", "name", "domain"], "limit": 10}
-    api = world.sandboxes.hubspot.api("companies", "search_api")
-    results = world.sandboxes.hubspot._call(api.do_search, body).results or []
-    return {"id": results[0].id, **(results[0].properties or {})} if results else None
-
-
-SEARCH_LAG_SECONDS = 30.0  # HubSpot's search index trails writes by seconds; the wait is in time, not cycles
+def linked_through_contact(world: World, contact_id: str, object_type: str, link: str, salesforce_id: str) -> str | None:
+    """The HubSpot record of `object_type` associated with a synced contact and linked to `salesforce_id`: found by
+    id through associations, never by search (HubSpot's index lags, and offers no key for salesforce*id)."""
+    candidates = world.sandboxes.hubspot.associated_ids("contacts", contact_id, object_type)
+    if not candidates:
+        return None
+    for object_id, props in world.sandboxes.hubspot.read_many(object_type, candidates, [link]).items():
+        if props.get(link) == salesforce_id:
+            return object_id
+    return None
 
 
 def account_synced(world: World, leave_blank: set[str] | None = None, **overrides: Any) -> Pair:
+    """A Salesforce Account (with one Contact, the handle by which its HubSpot company is found by id)."""
+    from .pairs import contact_values, salesforce_record_synced
+
     data = account_values(world, leave_blank, **overrides)
     account_id = world.create_salesforce("Account", data)
-    found: dict[str, Any] | None = None
-    deadline = time.monotonic() + (world.waiter.timeout if world.waiter.nudge is None else SEARCH_LAG_SECONDS)
-    started = time.monotonic()
-    cycles = 0
-    while found is None and time.monotonic() < deadline:
-        if world.waiter.nudge is not None and cycles < world.waiter.nudged_cycles:
-            world.waiter.nudge()
-            cycles += 1
-        found = find_company(world, account_id)
-        if found is None:
-            time.sleep(min(world.waiter.max_poll, 0.5 if world.waiter.nudge else world.waiter.first_poll))
-    if found is None:
-        raise SyncTimeout(f"Salesforce Account {account_id} reaches HubSpot as a company",
-                          time.monotonic() - started, {"salesforceaccountid": account_id, "company": "not found"})
-    world.waiter.timings.add(f"Account {account_id} reaches HubSpot", time.monotonic() - started, cycles + 1, True)
-    world.observed("hubspot", "companies", found["id"])
-    return Pair("companies", found["id"], "Account", account_id, data)
+    person = contact_values(world)
+    contact = salesforce_record_synced(world, "Contact", {"FirstName": person["firstname"], "LastName": person["lastname"],
+                                                          "Email": person["email"], "AccountId": account_id}, "contacts")
+    try:
+        observed = world.waiter.until(
+            f"Salesforce Account {account_id} reaches HubSpot as the company of contact {contact.hubspot_id}",
+            lambda: linked_through_contact(world, contact.hubspot_id, "companies", LINK_PROPERTY["Account"], account_id),
+            lambda company: None if company else {"company associated with the contact and linked to the Account": None})
+    except SyncTimeout as timeout:
+        raise SyncTimeout(timeout.what, timeout.waited, timeout.last_difference) from None
+    world.observed("hubspot", "companies", observed.value)
+    pair = Pair("companies", observed.value, "Account", account_id, data)
+    pair.values["_contact"] = contact
+    return pair

@@ -2,46 +2,33 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
-from typing import Any
 
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
 from ..waiter import SyncTimeout, settle
-from .companies import account_synced
+from .companies import account_synced, linked_through_contact
 from .failures import MappingMismatch
 from .pairs import Pair
-from .world import World
-
-
-def find_deal(world: World, opportunity_id: str) -> dict[str, Any] | None:
-    body = {"filterGroups": [{"filters": [{"propertyName": "hs_salesforceopportunityid", "operator": "EQ",
-                                           "value": opportunity_id}]}], "properties": ["dealname"], "limit": 10}
-    results = world.sandboxes.hubspot._call(world.sandboxes.hubspot.api("deals", "search_api").do_search, body).results
-    return {"id": results[0].id} if results else None
+from .world import LINK_PROPERTY, World
 
 
 def opportunity_synced(world: World) -> Pair:
+    """A Salesforce Opportunity (on a synced Account, with the Account's contact as its contact role) and its deal,
+    found by id through the contact's deal associations."""
     account = account_synced(world)
+    contact = account.values["_contact"]
     opportunity = world.create_salesforce("Opportunity", {
         "Name": f"UAT {world.tag} deal", "AccountId": account.salesforce_id, "StageName": "Prospecting",
         "CloseDate": (date.today() + timedelta(days=45)).isoformat(), "Amount": 42000})
-    started = time.monotonic()
-    found = None
-    cycles = 0
-    while found is None and time.monotonic() - started < (30 if world.waiter.nudge else world.waiter.timeout):
-        if world.waiter.nudge is not None and cycles < world.waiter.nudged_cycles:
-            world.waiter.nudge()
-            cycles += 1
-        found = find_deal(world, opportunity)
-        if found is None:
-            time.sleep(0.5 if world.waiter.nudge else world.waiter.first_poll)
-    if found is None:
-        raise SyncTimeout(f"Salesforce Opportunity {opportunity} reaches HubSpot as a deal", time.monotonic() - started,
-                          {"hs_salesforceopportunityid": opportunity, "deal": "not found"})
-    world.observed("hubspot", "deals", found["id"])
-    return Pair("deals", found["id"], "Opportunity", opportunity)
+    world.create_salesforce("OpportunityContactRole", {"OpportunityId": opportunity, "ContactId": contact.salesforce_id,
+                                                       "IsPrimary": True})
+    observed = world.waiter.until(
+        f"Salesforce Opportunity {opportunity} reaches HubSpot as a deal of contact {contact.hubspot_id}",
+        lambda: linked_through_contact(world, contact.hubspot_id, "deals", LINK_PROPERTY["Opportunity"], opportunity),
+        lambda deal: None if deal else {"deal associated with the contact and linked to the Opportunity": None})
+    world.observed("hubspot", "deals", observed.value)
+    return Pair("deals", observed.value, "Opportunity", opportunity)
 
 
 def delete_in_salesforce(world: World, pair: Pair) -> None:
