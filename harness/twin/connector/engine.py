@@ -57,12 +57,13 @@ class Connector:
         self.budget = ApiBudget(self.store, self.sf, settings.api)
         sf_side = SalesforceSide(self.store, self.sf, self.budget, settings.integration_user)
         hs_side = HubSpotSide(self.store, self.hs)
-        owners = OwnerDirectory(self.hs, sf_side)
+        owners = OwnerDirectory(self.hs, sf_side,
+                                mint_unknown=settings.switches["unknown_salesforce_owner"] == "create_salesforce_owner")
         funnel = Funnel(settings.lifecycle, self.hs)
         self.ctx = Context(settings=settings, salesforce=sf_side, hubspot=hs_side, links=Links(self.store),
                            health=self.health, retries=Retries(self.store), budget=self.budget, owners=owners,
                            funnel=funnel, fields=FieldSync(settings, hs_side, owners, funnel))
-        self.inclusion = InclusionList(settings.objects.contacts.inclusion_list, self.hs)
+        self.inclusion = InclusionList(settings.objects.contacts.inclusion_list, self.hs, self.source)
         self.companies = CompanySync(self.ctx)
         self.contacts = ContactSync(self.ctx, self.inclusion)
         self.deals = DealSync(self.ctx)
@@ -154,6 +155,7 @@ class Connector:
             ctx.since_ms = self.watermark
             ctx.cycle = self.cycles + 1
             ctx.owners.refresh()
+            self.inclusion.refresh()
             used_before = self.sf.usage.used
             with self.store.transaction():
                 try:

@@ -21,6 +21,7 @@ from .fieldsync import PairPlan
 from .hubspot_side import hubspot_error_code
 from .lifecycle import LIFECYCLE_PROPERTY
 from .links import Link
+from .salesforce_side import HIDDEN
 from .settings import FieldMapping, SyncRule
 
 FIRST_SYNC = "_first_sync_pending"  # snapshot marker: the pair's first sync failed and has to happen again
@@ -57,6 +58,10 @@ class ObjectSync:
     # -- hooks for subclasses -------------------------------------------------------------------------
     def eligible(self, pair: Pair) -> bool:
         return True
+
+    def visible(self, pair: Pair) -> bool:
+        """Selective sync: a record the integration user cannot see is not eligible, whatever else holds."""
+        return pair.row is not None and not pair.row.get(HIDDEN)
 
     def hubspot_archived(self, obj: HsObject, link: Link | None) -> None:
         if link is not None:
@@ -299,7 +304,7 @@ class ObjectSync:
         plans: list[PairPlan] = []
         for pair in pairs:
             assert pair.hs is not None and pair.row is not None
-            if not self.eligible(pair):
+            if not self.visible(pair) or not self.eligible(pair):
                 ctx.stats.bump(self.object_type, "skipped_not_eligible")
                 continue
             sobject = ctx.salesforce.sobject(pair.link.sf_object)

@@ -21,6 +21,8 @@ from ..store import Store
 from .budget import ApiBudget
 from .links import chunks
 
+HIDDEN = "_hidden_from_integration_user"  # set on rows read by id that the integration user cannot see
+
 
 @dataclass
 class WriteResult:
@@ -62,10 +64,25 @@ class SalesforceSide:
         return all(self.sobject(n) is not None for n in names)
 
     # -- visibility (selective sync) ------------------------------------------------------------------
-    def visible(self, sobject: SObjectSchema, row: dict[str, Any]) -> bool:
-        """Whether the integration user can see the record: what it cannot see is not eligible to sync."""
-        check = getattr(self.backend, "can_see", None)
-        return True if check is None else bool(check(self.user_id, sobject, row))
+    def visibility(self, sobject: SObjectSchema) -> tuple[str, list[Any]]:
+        """SQL selecting the rows the integration user can see ('' when it sees all): selective sync. What it
+        cannot see does not exist for the connector: no trigger, no e-mail match, no update."""
+        sql, params = self.backend.access.visible_where(self.user_id, sobject)
+        return (f" AND ({sql})", list(params)) if sql else ("", [])
+
+    def mark_visibility(self, sobject: SObjectSchema, rows: dict[str, dict[str, Any]]) -> None:
+        """Flag linked rows the integration user can no longer see (they stop syncing, they are not deleted)."""
+        sql, params = self.visibility(sobject)
+        if not sql or not rows:
+            return
+        seen: set[str] = set()
+        for part in chunks(list(rows)):
+            marks = ",".join("?" * len(part))
+            seen.update(r["Id"] for r in self.store.db.execute(
+                f'SELECT "Id" FROM "{sobject.table}" WHERE "Id" IN ({marks}){sql}', [*part, *params]).fetchall())
+        for record_id, row in rows.items():
+            if record_id not in seen:
+                row[HIDDEN] = True
 
     # -- reads ----------------------------------------------------------------------------------------
     def changed(self, sobject_name: str, since_ms: int) -> list[dict[str, Any]]:
@@ -73,10 +90,11 @@ class SalesforceSide:
         sobject = self.sobject(sobject_name)
         if sobject is None:
             return []
-        rows = self.store.db.execute(f'SELECT * FROM "{sobject.table}" WHERE "SystemModstamp" > ? ORDER BY "SystemModstamp"',
-                                     (sf_datetime(since_ms),)).fetchall()
+        sql, params = self.visibility(sobject)
+        rows = self.store.db.execute(f'SELECT * FROM "{sobject.table}" WHERE "SystemModstamp" > ?{sql} '
+                                     f'ORDER BY "SystemModstamp"', (sf_datetime(since_ms), *params)).fetchall()
         self.budget.spend(self.budget.calls_for(len(rows), self.budget.settings.records_per_query_call))
-        return [r for r in map(dict, rows) if r.get("IsDeleted") or self.visible(sobject, r)]
+        return [dict(r) for r in rows]
 
     def rows(self, sobject_name: str, ids: list[str], count: bool = True) -> dict[str, dict[str, Any]]:
         sobject = self.sobject(sobject_name)
@@ -87,6 +105,7 @@ class SalesforceSide:
             marks = ",".join("?" * len(part))
             for row in self.store.db.execute(f'SELECT * FROM "{sobject.table}" WHERE "Id" IN ({marks})', part).fetchall():
                 out[row["Id"]] = dict(row)
+        self.mark_visibility(sobject, out)
         if count:
             self.budget.spend(self.budget.calls_for(len(ids), self.budget.settings.records_per_query_call))
         return out
@@ -101,15 +120,15 @@ class SalesforceSide:
             return {}
         out: dict[str, list[dict[str, Any]]] = {}
         extra = ' AND COALESCE("IsConverted", 0) = 0' if sobject.field("IsConverted") else ""
+        sql, params = self.visibility(sobject)
         for part in chunks(list(dict.fromkeys(e.lower() for e in emails))):
             marks = ",".join("?" * len(part))
             rows = self.store.db.execute(
-                f'SELECT * FROM "{sobject.table}" WHERE "Email" COLLATE NOCASE IN ({marks}) AND "IsDeleted" = 0{extra}',
-                part).fetchall()
+                f'SELECT * FROM "{sobject.table}" WHERE "Email" COLLATE NOCASE IN ({marks}) AND "IsDeleted" = 0{extra}{sql}',
+                [*part, *params]).fetchall()
             for row in rows:
                 record = dict(row)
-                if self.visible(sobject, record):
-                    out.setdefault(str(record["Email"]).lower(), []).append(record)
+                out.setdefault(str(record["Email"]).lower(), []).append(record)
         self.budget.spend(self.budget.calls_for(len(emails), 200))  # e-mail lookups go as IN-lists of 200
         return out
 

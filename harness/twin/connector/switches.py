@@ -55,9 +55,11 @@ SWITCHES: dict[str, Switch] = {s.name: s for s in [
            "Documented: a new account or opportunity whose HubSpot owner matches no Salesforce user is owned by the "
            "integration user; a new Lead gets lead assignment rules, which the twin models as the integration user "
            "unless the org fixture defines an assignment owner."),
-    Switch("unknown_salesforce_owner", "leave_unset", ("leave_unset", "keep_hubspot"),
-           "Documented: any Salesforce owner becomes a HubSpot 'Salesforce owner'. When the portal cannot mint one "
-           "(no owner with that e-mail), the HubSpot owner is cleared ('leave_unset') or left as it was."),
+    Switch("unknown_salesforce_owner", "create_salesforce_owner", ("create_salesforce_owner", "leave_unset",
+                                                                   "keep_hubspot"),
+           "Documented: any Salesforce owner (user or queue) becomes a HubSpot 'Salesforce owner' when it owns a "
+           "synced record; the twin mints that owner in the portal. The alternatives model a portal that cannot: "
+           "the HubSpot owner is cleared ('leave_unset') or left as it was ('keep_hubspot')."),
     Switch("ticket_link_property", "salesforcecaseid", str,
            "The HubSpot ticket property holding the Case id; only one (Japanese) document names it."),
     Switch("activity_subject", "{type}: {title}", str,
