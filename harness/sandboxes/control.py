@@ -38,3 +38,11 @@ class TwinControl:
         response = self.session.get(self.url + "/snapshot", timeout=120)
         response.raise_for_status()
         return response.json()
+
+    def faults(self, platform: str, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Set (POST) or read (GET) a platform's fault switches: `platform` is salesforce or hubspot."""
+        if settings is None:
+            response = self.session.get(f"{self.url}/faults/{platform}", timeout=30)
+            response.raise_for_status()
+            return response.json()
+        return self._post(f"/faults/{platform}", settings)

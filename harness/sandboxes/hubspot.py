@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+import re
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import hubspot
+import urllib3
+from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ..errors import UserError
@@ -19,13 +23,28 @@ from .pacing import hubspot_limits
 log = logging.getLogger("harness.hubspot")
 
 
+# POSTs that create records: `/crm/v3/objects/<type>` and `.../batch/create`. Their answers, not only their
+# requests, can be lost; a blind resend would create the record twice.
+CREATE_PATH = re.compile(r"^(https?://[^/]+)?/crm/v3/objects/[^/?]+(/batch/create)?/?(\?.*)?$")
+# The property that identifies a record a run created (its value carries the run's tag), per object type.
+IDENTIFYING_PROPERTY = {"contacts": "email", "companies": "name", "deals": "dealname", "tickets": "subject",
+                        "notes": "hs_note_body", "tasks": "hs_task_subject", "calls": "hs_call_title",
+                        "meetings": "hs_meeting_title", "emails": "hs_email_subject"}
+
+
 class CountingRetry(Retry):
-    """urllib3's Retry, counting each retry into the run's budget (the SDK retries below our code)."""
+    """urllib3's Retry, counting each retry into the run's budget (the SDK retries below our code).
+
+    Statuses (429, 5xx) are retried for every method: the platform answered, so nothing was done. A connection
+    lost after a create was sent is not retried here: HubSpotSandbox.create first looks for what it created."""
 
     budget: ApiBudget | None = None
 
-    def increment(self, *args: Any, **kwargs: Any) -> Retry:
-        new = super().increment(*args, **kwargs)
+    def increment(self, method: str | None = None, url: str | None = None, *args: Any, **kwargs: Any) -> Retry:
+        error = kwargs.get("error")
+        if error is not None and self._is_read_error(error) and method == "POST" and url and CREATE_PATH.match(url):
+            raise error
+        new = super().increment(method, url, *args, **kwargs)
         if self.budget is not None:
             self.budget.retried("hubspot")
             self.budget.spend("hubspot")
@@ -49,6 +68,8 @@ class HubSpotSandbox:
         self.budget = budget
         self.raw = platform_session(ca_bundle)
         self.raw.headers["Authorization"] = f"Bearer {credentials.token.reveal()}"
+        self.raw.mount("https://", HTTPAdapter(max_retries=retry_policy(budget)))
+        self.raw.mount("http://", HTTPAdapter(max_retries=retry_policy(budget)))
         # The SDK builds a new connection pool on every `client.crm.<type>.<api>` access; keep one per API.
         self._apis: dict[tuple[str, str], Any] = {}
         self.pace, self.search_pace = hubspot_limits()
@@ -87,9 +108,45 @@ class HubSpotSandbox:
             raise
 
     # -- records --------------------------------------------------------------------------------------
-    def create(self, object_type: str, properties: dict[str, Any]) -> str:
-        created = self._call(self.api(object_type, "basic_api").create, {"properties": properties})
-        return created.id
+    def create(self, object_type: str, properties: dict[str, Any], taken: Callable[[], set[str]] | None = None,
+               attempts: int = 4) -> str:
+        """Create one record, at most once: after an attempt whose answer was lost, look for the record it may have
+        made (contacts by e-mail through batch read; others by their identifying property) before sending again.
+        `taken`: ids already accounted for (e.g. the ledger), never adopted."""
+        lost: Exception | None = None
+        for _attempt in range(attempts):
+            if lost is not None:
+                found = self.find_created(object_type, properties, taken() if taken else set())
+                if found:
+                    log.info("hubspot create %s: adopted %s, created by an attempt whose answer was lost", object_type, found)
+                    return found
+            try:
+                return self._call(self.api(object_type, "basic_api").create, {"properties": properties}).id
+            except urllib3.exceptions.HTTPError as error:  # ProtocolError, ReadTimeoutError: the answer was lost
+                lost = error
+                time.sleep(0.2 * (_attempt + 1))
+        assert lost is not None
+        raise lost
+
+    def find_created(self, object_type: str, properties: dict[str, Any], taken: set[str]) -> str | None:
+        prop = IDENTIFYING_PROPERTY.get(object_type)
+        value = properties.get(prop) if prop else None
+        if not value:
+            return None
+        if object_type == "contacts":  # batch read by e-mail: exact and immediate, unlike search
+            response = self._call(self.api("contacts", "batch_api").read, {
+                "inputs": [{"id": str(value).strip()}], "idProperty": "email", "properties": ["email"]})
+            return next((r.id for r in response.results or [] if r.id not in taken), None)
+        # Search lags writes: give the index a few seconds to catch up with the attempt that was lost.
+        for pause in (0.0, 1.0, 2.0, 3.0):
+            time.sleep(pause)
+            response = self._call(self.api(object_type, "search_api").do_search, {
+                "filterGroups": [{"filters": [{"propertyName": prop, "operator": "EQ", "value": str(value)}]}],
+                "properties": [prop], "limit": 10})
+            found = next((r.id for r in response.results or [] if r.id not in taken), None)
+            if found:
+                return found
+        return None
 
     def get(self, object_type: str, object_id: str, properties: Iterable[str] | None = None,
             with_history: Iterable[str] | None = None) -> Any:

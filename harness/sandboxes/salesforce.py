@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -26,15 +28,31 @@ log = logging.getLogger("harness.salesforce")
 API_VERSION = "59.0"
 
 
+# Fields that identify a record a run created (its values carry the run's tag), in order of preference: what a
+# create whose answer was lost is looked up by before it is sent again.
+IDENTIFYING_FIELDS = ("Email", "Name", "LastName", "Subject", "OpportunityId", "ContactId", "CampaignId", "LeadId")
+
+
 def is_transient(error: BaseException) -> bool:
     """Worth another try: throttling, 5xx, dropped connections. Never a validation error or a 404."""
-    if isinstance(error, (requests.ConnectionError, requests.Timeout)):
+    if isinstance(error, (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)):
         return True
     if isinstance(error, SalesforceRefusedRequest):
         return "REQUEST_LIMIT_EXCEEDED" in str(error.content)
     if isinstance(error, SalesforceGeneralError):
         return error.status >= 500 or error.status == 429
     return False
+
+
+def answer_lost(error: BaseException) -> bool:
+    """The request may have been served though no answer came back (a reset connection, a read timeout)."""
+    return isinstance(error, (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError))
+
+
+def soql_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def error_code(error: SalesforceError) -> str | None:
@@ -94,9 +112,38 @@ class SalesforceSandbox:
     def sobject(self, name: str) -> Any:
         return getattr(self.client, name)
 
-    def create(self, sobject: str, data: dict[str, Any], headers: dict[str, str] | None = None) -> str:
-        result = self.call(f"create {sobject}", self.sobject(sobject).create, data, headers=headers)
-        return result["id"]
+    def create(self, sobject: str, data: dict[str, Any], headers: dict[str, str] | None = None,
+               taken: Callable[[], set[str]] | None = None) -> str:
+        """Create one record, at most once. A create is not idempotent: when an attempt's answer was lost, the next
+        attempt first looks for the record that attempt may have made (same identifying values, created since the
+        first attempt, not one of `taken`: ids already accounted for, e.g. the ledger) and adopts it."""
+        started = time.time()
+        lost = {"answer": False}
+
+        def attempt() -> dict[str, Any]:
+            if lost["answer"]:
+                found = self.find_created(sobject, data, started, taken() if taken else set())
+                if found:
+                    log.info("salesforce create %s: adopted %s, created by an attempt whose answer was lost", sobject, found)
+                    return {"id": found}
+            try:
+                return self.sobject(sobject).create(data, headers=headers)
+            except Exception as error:
+                lost["answer"] = lost["answer"] or answer_lost(error)
+                raise
+
+        return self.call(f"create {sobject}", attempt)["id"]
+
+    def find_created(self, sobject: str, data: dict[str, Any], since: float, taken: set[str]) -> str | None:
+        """A record of `sobject` with the identifying values of `data`, created since `since` (epoch seconds)."""
+        keys = [f for f in IDENTIFYING_FIELDS if isinstance(data.get(f), str) and data[f]]
+        if not keys:
+            return None
+        keys = keys[:1] if keys[0] == "Email" else keys
+        stamp = datetime.fromtimestamp(since - 2, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # clocks: whole seconds
+        where = " AND ".join(f"{f} = {soql_literal(data[f])}" for f in keys)
+        rows = self.query_all(f"SELECT Id FROM {sobject} WHERE {where} AND CreatedDate >= {stamp} ORDER BY CreatedDate")
+        return next((r["Id"] for r in rows if r["Id"] not in taken), None)
 
     def get(self, sobject: str, record_id: str) -> dict[str, Any]:
         return self.call(f"get {sobject}", self.sobject(sobject).get, record_id)

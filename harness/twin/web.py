@@ -6,8 +6,10 @@ Each platform's `urls.py` lists werkzeug rules pointing at methods of its `respo
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import random
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 from cheroot.wsgi import Server
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
@@ -51,6 +53,69 @@ def read_json(request: Request) -> Any:
     return json.loads(raw)
 
 
+class ConnectionResets:
+    """The transport fault a platform's own fault switches cannot express: the connection dropped with no answer.
+
+    `when: before` drops it before the request is served (nothing happened); `after` serves the request and then
+    drops it, so the client never learns that its write succeeded: the case idempotent retries exist for. The
+    client cannot tell the two apart, which is the point. Seeded, so a faulted run can be replayed.
+    """
+
+    WHEN = ("before", "after", "either")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.configure({})
+
+    def configure(self, raw: dict[str, Any] | None) -> dict[str, Any]:
+        raw = dict(raw or {})
+        unknown = set(raw) - {"share", "when", "seed", "count", "paths"}
+        if unknown:
+            raise ValueError(f"connection_resets: unknown setting(s) {sorted(unknown)}; use share, when, seed, count, paths")
+        share = float(raw.get("share", 0.0))
+        when = str(raw.get("when", "either"))
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"connection_resets.share must be a share between 0 and 1, not {share}")
+        if when not in self.WHEN:
+            raise ValueError(f"connection_resets.when: one of {', '.join(self.WHEN)}, not {when!r}")
+        count = raw.get("count")
+        paths = raw.get("paths") or []
+        if not isinstance(paths, list):
+            raise ValueError("connection_resets.paths: a list of path prefixes")
+        with self._lock:
+            self.share, self.when = share, when
+            self.count = None if count is None else int(count)
+            self.paths = [str(p) for p in paths]
+            self.seed = int(raw.get("seed", 0))
+            self._random = random.Random(self.seed)
+            self.injected = {"before": 0, "after": 0}
+        return self.state()
+
+    def state(self) -> dict[str, Any]:
+        with self._lock:
+            return {"share": self.share, "when": self.when, "seed": self.seed, "count": self.count,
+                    "paths": list(self.paths), "injected": dict(self.injected)}
+
+    def pick(self, path: str) -> str | None:
+        with self._lock:
+            if self.share <= 0 or (self.count is not None and self.count <= 0):
+                return None
+            if self.paths and not any(path.startswith(p) for p in self.paths):
+                return None
+            if self._random.random() >= self.share:
+                return None
+            when = self.when if self.when != "either" else self._random.choice(("before", "after"))
+            self.injected[when] += 1
+            if self.count is not None:
+                self.count -= 1
+            return when
+
+
+def connection_reset(when: str) -> ConnectionResetError:
+    # cheroot closes the socket without a word on ECONNRESET from the app: exactly what a client sees on a reset.
+    return ConnectionResetError(errno.ECONNRESET, f"twin fault: connection reset {when} the request was served")
+
+
 # A handler takes the request and the URL variables and returns a Response.
 Handler = Callable[..., Response]
 # A gate sees every authenticated request before routing: faults and rate limits answer here.
@@ -69,6 +134,7 @@ class PlatformApp:
         self.gates: list[Gate] = []
         self.after: list[Callable[[Request, Response], None]] = []
         self.requests_served = 0
+        self.resets = ConnectionResets()
 
     # -- hooks for subclasses -------------------------------------------------------------------------
     def authenticate(self, request: Request) -> Response | None:
@@ -90,6 +156,8 @@ class PlatformApp:
     def dispatch(self, request: Request) -> Response:
         if request.content_length and request.content_length > self.max_body_bytes:
             return self.too_large(request)
+        # A chunked body declares no length: cap what the handlers may read, so it cannot grow without bound.
+        request.max_content_length = self.max_body_bytes
         denied = self.authenticate(request)
         if denied is not None:
             return denied
@@ -110,16 +178,23 @@ class PlatformApp:
             return self.handlers[endpoint](request, **values)
         except TwinHttpError as error:
             return error.to_response()
+        except RequestEntityTooLarge:
+            return self.too_large(request)
         except Exception as error:  # the twin must answer, never hang: log it and answer the platform's 500
             log.exception("twin handler %s failed", endpoint)
             return self.internal_error(request, error)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         request = Request(environ)
+        drop = self.resets.pick(request.path)
+        if drop == "before":
+            raise connection_reset(drop)
         response = self.dispatch(request)
         self.requests_served += 1
         for hook in self.after:
             hook(request, response)
+        if drop == "after":
+            raise connection_reset(drop)
         return response(environ, start_response)
 
 

@@ -47,14 +47,18 @@ class World:
 
     # -- writes, recorded -----------------------------------------------------------------------------
     def create_hubspot(self, object_type: str, properties: dict[str, Any]) -> str:
-        object_id = self.sandboxes.hubspot.create(object_type, properties)
+        object_id = self.sandboxes.hubspot.create(object_type, properties, taken=self._ledger_ids)
         self.ledger.record("hubspot", object_type, object_id, "scenario")
         return object_id
 
     def create_salesforce(self, sobject: str, data: dict[str, Any]) -> str:
-        record_id = self.sandboxes.salesforce.create(sobject, data)
+        record_id = self.sandboxes.salesforce.create(sobject, data, taken=self._ledger_ids)
         self.ledger.record("salesforce", sobject, record_id, "scenario")
         return record_id
+
+    def _ledger_ids(self) -> set[str]:
+        """Ids already accounted for: a create retried after a lost answer never adopts one of these."""
+        return {entry.id for entry in self.ledger.entries()}
 
     def observed(self, system: str, object_name: str, record_id: str) -> None:
         """A record the connector created because of this run: it joins the ledger for cleanup."""

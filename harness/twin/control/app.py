@@ -47,8 +47,11 @@ class ControlApp(PlatformApp):
         return None
 
     def sync(self, request: Request) -> Response:
-        body = read_json(request) or {}
-        cycles = max(1, min(20, int(body.get("cycles", 1)))) if isinstance(body, dict) else 1
+        try:
+            body = _object_body(request)
+            cycles = max(1, min(20, int(body.get("cycles", 1))))
+        except (TypeError, ValueError) as error:
+            return json_response({"message": f"cycles: a whole number from 1 to 20 ({error})"}, 400)
         stats = [self.twin.sync_now() for _ in range(cycles)]
         return json_response({"cycles": stats})
 
@@ -74,20 +77,45 @@ class ControlApp(PlatformApp):
     def salesforce_faults(self, request: Request) -> Response:
         """Salesforce faults on demand: see docs/twin-salesforce.md ("Faults")."""
         faults = self.twin.salesforce.faults
+        resets = self.twin.salesforce_app.resets
         if request.method == "GET":
-            return json_response(faults.state())
-        body = read_json(request) or {}
+            return json_response({**faults.state(), "connection_resets": resets.state()})
         try:
-            return json_response(faults.configure(body if isinstance(body, dict) else {}))
+            body = _object_body(request)
+            transport = body.pop("connection_resets", None)
+            state = faults.configure(body)
+            if transport is not None or body.get("clear"):
+                resets.configure(transport)
+            return json_response({**state, "connection_resets": resets.state()})
         except (TypeError, ValueError) as error:
             return json_response({"message": str(error)}, 400)
 
     def hubspot_faults(self, request: Request) -> Response:
         """HubSpot faults, rate limits and search-index lag on demand: see docs/twin-hubspot.md ("Control plane")."""
+        resets = self.twin.hubspot_app.resets
         if request.method == "GET":
-            return json_response(self.twin.hubspot_app.state())
-        body = read_json(request) or {}
+            return json_response({**self.twin.hubspot_app.state(), "connection_resets": resets.state()})
         try:
-            return json_response(self.twin.hubspot_app.configure(body))
+            body = _object_body(request)
+            transport = body.pop("connection_resets", None)
+            state = self.twin.hubspot_app.configure(body)
+            if transport is not None:
+                resets.configure(transport)
+            return json_response({**state, "connection_resets": resets.state()})
         except (TypeError, ValueError) as error:
             return json_response({"message": str(error)}, 400)
+
+
+def _object_body(request: Request) -> dict:
+    """The JSON object a control-plane POST carries (empty body: {}); anything else is the caller's 400."""
+    try:
+        body = read_json(request)
+    except UnicodeDecodeError:
+        raise ValueError("the body is not UTF-8 JSON") from None
+    except ValueError as error:  # json.JSONDecodeError
+        raise ValueError(f"the body is not JSON: {error}") from None
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ValueError("the body is a JSON object")
+    return body
