@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..clock import hs_datetime, now_ms
@@ -22,7 +21,21 @@ from ..store import Store
 from . import exceptions as err
 from .associations import Associations
 from .lists import Lists
+from .owners import OwnersMixin
 from .portal import DEFAULT_READ, Owner, Portal
+from .record_ops import RecordOpsMixin
+from .records import (
+    API,
+    AUTOMATION,
+    CONNECTOR,
+    CRM_UI,
+    HsObject,
+    Source,
+    Write,
+    object_from_row,
+    raise_any,
+    raise_first,
+)
 from .schema import Schema
 from .search import SearchIndex
 from .validation import MAINTAINED, Validator
@@ -31,60 +44,7 @@ from .workflows import WorkflowEngine
 __all__ = ["API", "AUTOMATION", "CONNECTOR", "CRM_UI", "MAINTAINED", "HsObject", "HubSpotBackend", "Source", "Write"]
 
 
-@dataclass(frozen=True)
-class Source:
-    """Who wrote a property value: recorded in history as sourceType / sourceId / sourceLabel."""
-
-    type: str = "API"
-    id: str | None = None
-    label: str | None = None
-
-
-API = Source("API")
-CRM_UI = Source("CRM_UI")
-CONNECTOR = Source("SALESFORCE", "Salesforce Connector", "Salesforce")
-AUTOMATION = Source("AUTOMATION_PLATFORM")
-
-
-@dataclass
-class HsObject:
-    object_type: str
-    id: str
-    properties: dict[str, str | None]
-    created_ms: int
-    updated_ms: int
-    archived: bool
-    archived_ms: int | None = None
-
-
-@dataclass
-class Write:
-    """One object's write inside a batch: what changed (None = cleared) and whether it was created."""
-
-    obj: HsObject
-    changes: dict[str, str | None]
-    created: bool
-
-
-def _object(object_type: str, row: Any) -> HsObject:
-    return HsObject(object_type, str(row["id"]), json.loads(row["properties"]), row["created_ms"], row["updated_ms"],
-                    bool(row["archived"]), row["archived_ms"])
-
-
-def raise_first(results: Sequence[Any]) -> Any:
-    if isinstance(results[0], err.HubSpotError):
-        raise results[0]
-    return results[0]
-
-
-def _raise_any(results: Sequence[Any]) -> None:
-    """The 'atomic' batch switch: the first failed item fails the whole batch, as a plain error (no index)."""
-    for result in results:
-        if isinstance(result, err.HubSpotError):
-            raise result
-
-
-class HubSpotBackend:
+class HubSpotBackend(OwnersMixin, RecordOpsMixin):
     def __init__(self, store: Store, portal: Portal) -> None:
         self.store = store
         self.portal = portal
@@ -123,25 +83,6 @@ class HubSpotBackend:
         base = 100_000_000 + self.portal.portal_id % 1000 * 1_000_000
         return [str(base + counter + n) for n in range(1, count + 1)]
 
-    def add_owner(self, owner: Owner) -> Owner:
-        """Add an owner (e.g. a Salesforce user the connector imports as a 'Salesforce owner'); persisted."""
-        with self.store.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO hs_owners (id, owner) VALUES (?, ?)", (owner.id, json.dumps(owner.__dict__)))
-        self._owners[owner.id] = owner
-        self.validator.owner_ids = {o.id for o in self._owners.values() if not o.archived}
-        return owner
-
-    def owners(self, archived: bool | None = None) -> list[Owner]:
-        """Every owner (fixture and added), by id; `archived` filters. Owners also read like the API's dicts."""
-        return sorted((o for o in self._owners.values() if archived is None or o.archived == archived),
-                      key=lambda o: int(o.id))
-
-    def owner(self, owner_id: str) -> Owner | None:
-        return self._owners.get(str(owner_id))
-
-    def owner_by_email(self, email: str, archived: bool = False) -> Owner | None:
-        return next((o for o in self._owners.values() if o.email.lower() == email.lower() and o.archived == archived), None)
-
     # -- reads ----------------------------------------------------------------------------------------
     def _row(self, object_type: str, key: int) -> Any:
         return self.store.db.execute("SELECT * FROM hs_objects WHERE object_type = ? AND id = ?", (object_type, key)).fetchone()
@@ -156,7 +97,7 @@ class HubSpotBackend:
             hops = 0
             while row is not None and row["merged_into"] and hops < 50:  # every id of a merge resolves to the survivor
                 row, hops = self._row(object_type, row["merged_into"]), hops + 1
-        return _object(object_type, row) if row is not None else None
+        return object_from_row(object_type, row) if row is not None else None
 
     def find_by_property(self, object_type: str, name: str, value: str) -> HsObject | None:
         """The live (unarchived) object whose `name` equals `value`; contacts by e-mail include additional e-mails."""
@@ -184,7 +125,7 @@ class HubSpotBackend:
             rows = self.store.db.execute(
                 "SELECT * FROM hs_objects WHERE object_type = ? AND archived = ? AND merged_into IS NULL AND id > ? "
                 "ORDER BY id LIMIT ?", (object_type, int(archived), after, limit + 1)).fetchall()
-        return [_object(object_type, r) for r in rows[:limit]], len(rows) > limit
+        return [object_from_row(object_type, r) for r in rows[:limit]], len(rows) > limit
 
     def history(self, object_type: str, object_id: str, names: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         wanted = list(names)
@@ -219,7 +160,7 @@ class HubSpotBackend:
             rows = self.store.db.execute(
                 "SELECT * FROM hs_objects WHERE object_type = ? AND updated_ms > ? AND merged_into IS NULL "
                 "ORDER BY updated_ms", (object_type, since_ms)).fetchall()
-        return [_object(object_type, r) for r in rows]
+        return [object_from_row(object_type, r) for r in rows]
 
     def view(self, obj: HsObject, names: Iterable[str] | None) -> dict[str, str | None]:
         """The `properties` a read returns: the named ones (existing, even if empty) or the object's defaults."""
@@ -285,7 +226,7 @@ class HubSpotBackend:
                 return
             rows = db.execute("SELECT * FROM hs_objects WHERE object_type = 'contacts' AND archived = 0 "
                               "AND merged_into IS NULL").fetchall()
-            self._index_emails([Write(_object("contacts", r), {"email": None}, False) for r in rows])
+            self._index_emails([Write(object_from_row("contacts", r), {"email": None}, False) for r in rows])
 
     def _check_unique(self, object_type: str, values: dict[str, str | None], own_id: str | None,
                       batch: dict[tuple[str, str], str]) -> None:
@@ -338,7 +279,7 @@ class HubSpotBackend:
                 ready.append((index, values))
                 results.append(None)  # type: ignore[arg-type]
             if atomic:
-                _raise_any(results)
+                raise_any(results)
             writes: list[Write] = []
             iso = hs_datetime(stamp)
             for (index, values), new_id in zip(ready, self._next_ids(len(ready)), strict=True):
@@ -388,73 +329,9 @@ class HubSpotBackend:
                     writes.append(Write(obj, changes, False))
                 results.append(obj)
             if atomic:
-                _raise_any(results)
+                raise_any(results)
             self._persist(writes, stamp, source)
         return results
-
-    def upsert_many(self, object_type: str, items: Sequence[dict[str, Any]], source: Source = API,
-                    trusted: bool = False, atomic: bool = False) -> list[tuple[HsObject, bool] | err.HubSpotError]:
-        """Create or update by a unique property (`idProperty`): e-mail for contacts, or any property declared unique."""
-        results: list[Any] = [None] * len(items)
-        creates: list[tuple[int, dict[str, Any]]] = []
-        updates: list[tuple[int, tuple[str, dict[str, Any], str | None]]] = []
-        with self.store.transaction():
-            for index, item in enumerate(items):
-                id_property, value = item.get("idProperty"), item.get("id")
-                properties = dict(item.get("properties") or {})
-                definition = self.portal.property(object_type, str(id_property)) if id_property else None
-                unique = definition is not None and (definition.has_unique_value or (object_type, definition.name) in
-                                                     {("contacts", "email")} or definition.name == "hs_object_id")
-                if not id_property or value in (None, "") or not unique:
-                    results[index] = err.HubSpotError(
-                        f"Upsert needs an idProperty naming a unique property and an id value; {id_property!r} is not "
-                        f"a unique property of {object_type}", category="VALIDATION_ERROR", context={"index": [str(index)]})
-                    continue
-                existing = self.find_by_property(object_type, str(id_property), str(value))
-                if existing is not None:
-                    updates.append((index, (existing.id, properties, None)))
-                elif id_property == "hs_object_id":
-                    results[index] = err.ObjectNotFound(f"No {object_type} with hs_object_id {value}",
-                                                        context={"id": [str(value)]})
-                else:
-                    properties.setdefault(str(id_property), value)
-                    creates.append((index, properties))
-            if atomic:
-                _raise_any(results)
-            for (index, _), result in zip(updates, self.update_many(object_type, [u for _, u in updates], source, trusted,
-                                                                    atomic), strict=True):
-                results[index] = result if isinstance(result, err.HubSpotError) else (result, False)
-            for (index, _), result in zip(creates, self.create_many(object_type, [c for _, c in creates], source, trusted,
-                                                                    atomic=atomic), strict=True):
-                results[index] = result if isinstance(result, err.HubSpotError) else (result, True)
-        return results
-
-    def archive(self, object_type: str, object_id: str, source: Source = API) -> None:
-        with self.store.transaction():
-            obj = self.get(object_type, object_id)
-            stamp = now_ms()
-            obj.archived, obj.archived_ms, obj.updated_ms = True, stamp, stamp
-            self.store.db.execute("UPDATE hs_objects SET archived = 1, archived_ms = ?, updated_ms = ? "
-                                  "WHERE object_type = ? AND id = ?", (stamp, stamp, object_type, int(obj.id)))
-            self.store.db.execute("DELETE FROM hs_contact_emails WHERE id = ?", (int(obj.id),))
-            self.search.remove(obj, stamp)
-
-    def gdpr_delete(self, object_type: str, object_id: str, id_property: str | None = None) -> None:
-        """Permanent deletion: the object, its history, associations, list memberships and index entries go."""
-        with self.store.transaction() as db:
-            obj = self.find_by_property(object_type, id_property, object_id) if id_property and id_property != \
-                "hs_object_id" else self._load(object_type, object_id)
-            if obj is None:
-                raise err.ObjectNotFound()
-            ids = [r["id"] for r in db.execute("SELECT id FROM hs_objects WHERE object_type = ? AND (id = ? OR "
-                                               "merged_into = ?)", (object_type, int(obj.id), int(obj.id)))]
-            for ident in ids:
-                db.execute("DELETE FROM hs_objects WHERE object_type = ? AND id = ?", (object_type, ident))
-                db.execute("DELETE FROM hs_history WHERE object_type = ? AND id = ?", (object_type, ident))
-                db.execute("DELETE FROM hs_contact_emails WHERE id = ?", (ident,))
-                self.search.purge(str(ident))
-                self.associations.drop_object(object_type, str(ident))
-                self.lists.drop_object(str(ident))
 
     def merge(self, object_type: str, primary_id: str, secondary_id: str, source: Source = API) -> HsObject:
         from .merge import merge_objects
