@@ -194,9 +194,7 @@ class BulkJobs:
         sobject = self.backend.sobject(job.object)
         for name, value in zip(header, row, strict=False):
             if value == "":
-                if job.operation == "insert":
-                    continue
-                continue  # an empty cell leaves the field alone; #N/A sets null
+                continue  # an empty cell leaves the field alone (null on insert); #N/A sets null
             value = None if value == NULL else value
             if "." in name and sobject.field(name) is None:
                 # Relationship by external id: Account.External_Id__c -> AccountId
@@ -272,11 +270,12 @@ class BulkJobs:
         from .soql import parse
         from .soql.ast import Query
 
-        parsed = parse(job.query.strip())  # a malformed query is refused when the job is created, as Salesforce does
+        # A malformed query is refused when the job is created, as Salesforce does (run first: it words the error).
+        result = self.backend.query(job.query, include_deleted=operation == "queryAll", user_id=ctx.user_id)
+        parsed = parse(job.query.strip())
         if any(isinstance(item, Query) for item in parsed.select):
             raise err.SalesforceError("FeatureNotEnabled : Cannot use subqueries in Bulk API 2.0 query jobs",
                                       error_code="API_ERROR")
-        result = self.backend.query(job.query, include_deleted=operation == "queryAll", user_id=ctx.user_id)
         job.header, job.rows = _flatten([_path_names(item) for item in parsed.select], result.records)
         job.state = "JobComplete"
         job.processing_ms = int((time.monotonic() - started) * 1000)

@@ -13,6 +13,9 @@ class SalesforceError(TwinHttpError):
     status = 400
     error_code = "UNKNOWN_EXCEPTION"
 
+    # Query errors carry no "fields" key; DML errors always do (an empty list for page-level errors).
+    include_fields = True
+
     def __init__(self, message: str, fields: list[str] | None = None, error_code: str | None = None,
                  status: int | None = None, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -32,7 +35,7 @@ class SalesforceError(TwinHttpError):
 
     def to_response(self) -> Response:
         body: dict[str, Any] = {"message": self.message, "errorCode": self.error_code}
-        if self.fields or self.status == 400:
+        if self.fields or (self.status == 400 and self.include_fields):
             body["fields"] = self.fields
         body.update(self.extra)
         return json_response([body], self.status)

@@ -115,7 +115,8 @@ class OrgSchema:
         return None
 
 
-def _system_fields(object_name: str, has_owner: bool, has_master: bool) -> list[FieldSchema]:
+def _system_fields(object_name: str, has_owner: bool, has_master: bool,
+                   owner_types: list[str] | None = None) -> list[FieldSchema]:
     ro = {"system": True, "createable": False, "updateable": False}
     fields = [
         FieldSchema("Id", "id", "Record ID", 18, indexed=True, **ro),
@@ -128,8 +129,8 @@ def _system_fields(object_name: str, has_owner: bool, has_master: bool) -> list[
         FieldSchema("SystemModstamp", "datetime", "System Modstamp", indexed=True, **ro),
     ]
     if has_owner:
-        fields.append(FieldSchema("OwnerId", "reference", "Owner ID", 18, reference_to=["User"], relationship_name="Owner",
-                                  indexed=True))
+        fields.append(FieldSchema("OwnerId", "reference", "Owner ID", 18, reference_to=list(owner_types or ["User"]),
+                                  relationship_name="Owner", indexed=True))
     if has_master:
         fields.append(FieldSchema("MasterRecordId", "reference", "Master Record ID", 18, reference_to=[object_name],
                                   relationship_name="MasterRecord", indexed=True, **ro))
@@ -186,7 +187,7 @@ def load_org_schema(path: Path) -> OrgSchema:
         has_master = bool(spec.get("mergeable", object_name in {"Lead", "Contact", "Account"}))
         fields: dict[str, FieldSchema] = {}
         if not spec.get("no_system_fields"):
-            for system_field in _system_fields(object_name, has_owner, has_master):
+            for system_field in _system_fields(object_name, has_owner, has_master, spec.get("owner_types")):
                 fields[system_field.name.lower()] = system_field
         for field_name, field_spec in (spec.get("fields") or {}).items():
             fields[field_name.lower()] = _field(path, object_name, field_name, field_spec)

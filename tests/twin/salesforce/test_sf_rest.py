@@ -106,3 +106,50 @@ def test_deleted_and_updated_windows(twin, rest):
     assert [d["id"] for d in deleted["deletedRecords"]] == [lead_id]
     kept = sf.Lead.create({"LastName": "Kept", "Company": "W"})["id"]
     assert kept in sf.Lead.updated(start, end)["ids"] and lead_id not in sf.Lead.updated(start, end)["ids"]
+
+
+def test_query_errors_carry_no_fields_list_and_batch_size_pages(twin, rest):
+    bad = rest.get(f"{twin.salesforce_url}{API}/query", params={"q": "SELECT Nope FROM Lead"})
+    assert bad.status_code == 400 and set(bad.json()[0]) == {"message", "errorCode"}
+    sf = client(twin)
+    sf.restful("composite/sobjects", method="POST", json={"records": [
+        {"attributes": {"type": "Lead"}, "LastName": f"B{i}", "Company": "B"} for i in range(200)]})
+    sf.restful("composite/sobjects", method="POST", json={"records": [
+        {"attributes": {"type": "Lead"}, "LastName": f"C{i}", "Company": "C"} for i in range(50)]})
+    page = rest.get(f"{twin.salesforce_url}{API}/query", params={"q": "SELECT Id FROM Lead"},
+                    headers={"Sforce-Query-Options": "batchSize=200"}).json()
+    assert len(page["records"]) == 200 and page["done"] is False and page["totalSize"] == 250
+    rest_of_it = rest.get(f"{twin.salesforce_url}{page['nextRecordsUrl']}").json()
+    assert len(rest_of_it["records"]) == 50 and rest_of_it["done"] is True
+
+
+def test_slow_fault_delays_without_failing(twin, rest):
+    import time
+
+    twin.salesforce.faults.configure({"slow": 1.0, "delay_ms": 300, "remaining": 1})
+    started = time.perf_counter()
+    assert rest.get(f"{twin.salesforce_url}{API}/limits").status_code == 200
+    assert time.perf_counter() - started >= 0.3
+
+
+def test_queue_owned_leads_read_their_owner_polymorphically(twin):
+    sf = client(twin)
+    queue = sf.query("SELECT Id FROM Group WHERE DeveloperName = 'Inbound_Leads'")["records"][0]["Id"]
+    sf.Lead.create({"LastName": "Queued", "Company": "Q", "OwnerId": queue})
+    sf.Lead.create({"LastName": "Owned", "Company": "Q"})
+    rows = sf.query("SELECT LastName, Owner.Name FROM Lead ORDER BY LastName")["records"]
+    assert [(r["LastName"], r["Owner"]["attributes"]["type"], r["Owner"]["Name"]) for r in rows] == [
+        ("Owned", "User", "UAT Runner"), ("Queued", "Group", "Inbound Leads")]
+
+
+def test_state_dir_reopens_and_ids_keep_counting(tmp_path):
+    from harness.twin import Twin
+
+    with Twin.start(org="healthy", state_dir=tmp_path) as first:
+        kept = client(first).Lead.create({"LastName": "Kept", "Company": "K"})["id"]
+    with Twin.start(org="healthy", state_dir=tmp_path) as second:
+        sf = client(second)
+        again = sf.Lead.create({"LastName": "Next", "Company": "K"})["id"]
+        assert again != kept and again > kept
+        assert sf.query("SELECT COUNT() FROM Territory2")["totalSize"] == 3  # standing rows are not duplicated
+        assert sf.query("SELECT COUNT() FROM FlowDefinitionView")["totalSize"] == 3

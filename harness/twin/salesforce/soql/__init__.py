@@ -20,5 +20,12 @@ def run_query(backend: SalesforceBackend, soql: str, include_deleted: bool = Fal
     try:
         query = parse(text)
     except SoqlSyntaxError as error:
-        raise err.MalformedQuery(str(error)) from None
-    return Compiler(backend, text, include_deleted, user_id, tooling).run(query)
+        refused = err.MalformedQuery(str(error))
+        refused.include_fields = False
+        raise refused from None
+    try:
+        return Compiler(backend, text, include_deleted, user_id, tooling).run(query)
+    except err.SalesforceError as error:
+        if not error.fields:
+            error.include_fields = False  # SOQL errors come back as {message, errorCode} only
+        raise
