@@ -16,6 +16,7 @@ run are read back from the twin at the end (`faults.json` in the run folder, and
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,6 +172,12 @@ class FaultInjection:
             self._thread.start()
         return self
 
+    def __enter__(self) -> FaultInjection:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
     def _pause_loop(self) -> None:
         quiet = self.profile.every_seconds - self.profile.pause_seconds
         while not self._stop.wait(quiet):
@@ -218,6 +225,12 @@ class FaultInjection:
         self.result = {"profile": self.profile.name, "injected": counts, "total": total,
                        **({"note": note} if note else {})}
         return self.result
+
+
+def write_fault_counts(run_dir: Path, result: dict[str, Any]) -> dict[str, Any]:
+    """`faults.json` in the run folder: the profile and what the twin injected, for the README figure and audits."""
+    (run_dir / FAULTS_FILE).write_text(json.dumps(result, indent=2, sort_keys=True), encoding="utf-8")
+    return result
 
 
 def _twin_message(error: Exception) -> str:

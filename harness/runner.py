@@ -19,11 +19,24 @@ from pathlib import Path
 
 from .cleanup import CleanupResult, cleanup_run
 from .errors import UserError
+from .faults import FaultInjection, describe_counts, load_fault_profile, write_fault_counts
 from .paths import PROJECT_ROOT
+from .preflight import check_suite
 from .profile import Profile, load_profile, profile_mappings
 from .report import allure_html
 from .report.publish import publish_allure, publish_signoff
 from .report.signoff import RunEvidence, SignOff
+from .resume import (
+    RunState,
+    cleanup_until_clean,
+    describe_failure,
+    deselect_arguments,
+    die_with_parent,
+    infrastructure_failures,
+    interruption_hint,
+    open_for_resume,
+    refuse_twin_resume,
+)
 from .run_context import RunContext, create_run, point_latest
 from .sandboxes import Sandboxes, connect
 from .sandboxes.credentials import credentials_from_env
@@ -44,6 +57,8 @@ class RunOptions:
     keyword: str | None = None
     allure_html: bool = True
     selection: str | None = None  # how the scenarios were chosen, in words, for the report (e.g. impacted-by)
+    faults: str | None = None  # light, heavy or a fault-profile file: the twin misbehaves (harness/faults.py)
+    resume: str | None = None  # the id of an interrupted run to finish (harness/resume.py)
 
 
 @dataclass
@@ -84,8 +99,10 @@ def run_suite(context: RunContext, profile: Profile, environment: dict[str, str]
         command += ["-m", options.marker]
     if options.keyword:
         command += ["-k", options.keyword]
-    with (context.run_dir / "pytest.log").open("w", encoding="utf-8") as log:
-        completed = subprocess.run(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    command += deselect_arguments(context)  # a resumed run: scenarios that already have a result
+    with (context.run_dir / "pytest.log").open("a", encoding="utf-8") as log:
+        completed = subprocess.run(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   preexec_fn=die_with_parent)
     return completed.returncode
 
 
@@ -95,34 +112,64 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
     profile = load_profile(options.profile)
     profile_mappings(profile)  # a bad mapping CSV stops the run before anything is written
     recipe = load_recipe(profile.resolve(profile.seed.recipe))
-    context = create_run()
+    check_suite()  # feature files parse and every step is bound, before anything is written
+    fault_profile = load_fault_profile(options.faults) if options.faults else None
+    if options.resume:
+        refuse_twin_resume(options.resume, profile.target.kind)
+        context, state = open_for_resume(options.resume)
+    else:
+        context = create_run()
+        state = RunState(context)
+        state.remember(options)
     progress(f"run {context.run_id}: {context.run_dir}")
     infrastructure: list[str] = []
     cleanup: CleanupResult | None = None
-    with target(profile, options.org) as (environment, sandboxes, description):
+    injection: FaultInjection | None = None
+    with interruption_hint(context.run_id, profile.target.kind, progress), \
+            target(profile, options.org) as (environment, sandboxes, description), contextlib.ExitStack() as faults_on:
         timings["connect"] = time.monotonic() - started
         sandboxes.budget.limits = {"salesforce": profile.api_budget.salesforce, "hubspot": profile.api_budget.hubspot}
         progress(f"connected to {description}")
+        if fault_profile:
+            injection = faults_on.enter_context(FaultInjection(fault_profile, sandboxes.control))
+            description += f", under {fault_profile.describe()}"
+            progress(f"faults on: {fault_profile.describe()}")
         plan = plan_from_recipe(recipe, profile.seed.seed, profile.seed.scale, context.tag)
-        seeded = seed_sandboxes(plan, sandboxes, context.ledger)
-        write_manifest(context.seed_manifest, recipe, plan, seeded, sandboxes)
+        try:
+            with state.phase("seed"):
+                seeded = seed_sandboxes(plan, sandboxes, context.ledger)
+                write_manifest(context.seed_manifest, recipe, plan, seeded, sandboxes)
+            progress(f"seeded {len(seeded.created)} records")
+        except (UserError, KeyboardInterrupt):
+            raise
+        except Exception as error:  # throttling or outages outlasted the retries: a verdict, not a traceback
+            infrastructure.append(describe_failure("seeding", error))
         timings["seed"] = time.monotonic() - started - timings["connect"]
-        progress(f"seeded {len(seeded.created)} records")
         mark = time.monotonic()
-        code = run_suite(context, profile, environment, options)
+        if not infrastructure and not state.done("suite"):
+            with state.phase("suite"):
+                code = run_suite(context, profile, environment, options)
+            if code not in (0, 1, 5):
+                infrastructure.append(f"pytest exited with code {code}; see {context.run_dir / 'pytest.log'}")
         timings["suite"] = time.monotonic() - mark
-        if code not in (0, 1, 5):
-            infrastructure.append(f"pytest exited with code {code}; see {context.run_dir / 'pytest.log'}")
+        infrastructure.extend(infrastructure_failures(context))
+        if injection is not None and infrastructure:
+            infrastructure.append(describe_counts(injection.counts()))
         for usage in sorted((context.run_dir / "api-usage").glob("*.json")):
             sandboxes.budget.absorb(json.loads(usage.read_text(encoding="utf-8")))
         evidence = RunEvidence(infrastructure_errors=infrastructure, api_calls=sandboxes.budget.report(),
                                sync_health=sandboxes.control.health() if sandboxes.control is not None else None,
                                selection=options.selection or _selection(options), lint=_lint_findings(profile))
-        report = publish_signoff(context, profile, description, evidence, sandboxes.organization, sandboxes.portal)
+        with state.phase("signoff"):
+            report = publish_signoff(context, profile, description, evidence, sandboxes.organization, sandboxes.portal)
         if not options.keep_data:
             mark = time.monotonic()
-            cleanup = cleanup_run(sandboxes, context.ledger, context.run_dir / "cleanup.jsonl")
+            with state.phase("cleanup"):
+                cleanup = cleanup_until_clean(
+                    lambda: cleanup_run(sandboxes, context.ledger, context.run_dir / "cleanup.jsonl"))
             timings["cleanup"] = time.monotonic() - mark
+        if injection is not None:
+            progress(describe_counts(write_fault_counts(context.run_dir, injection.stop())))
     if options.allure_html:
         mark = time.monotonic()
         try:

@@ -23,17 +23,30 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
         no_html: bool = typer.Option(False, "--no-html", help="skip the Allure HTML report"),
         impacted_by: list[Path] = typer.Option([], "--impacted-by", metavar="OLD.csv",
                                                help="regression run: only the scenarios the change from this mapping "
-                                                    "CSV to the profile's touches, plus reconciliation (repeatable)")
+                                                    "CSV to the profile's touches, plus reconciliation (repeatable)"),
+        faults: str | None = typer.Option(None, "--faults", metavar="light|heavy|FILE",
+                                          help="twin only: throttle, fail, reset and slow the platforms and pause "
+                                               "the connector (docs/reliability.md)"),
+        resume: str | None = typer.Option(None, "--resume", metavar="RUN",
+                                          help="finish an interrupted run (its seeding, suite and cleanup), with the "
+                                               "options it was started with")
         ) -> None:
     """Seed the sandboxes (or the twin), run every scenario, write the run folder. Exit 0 only on GO."""
     from ..report.summary import print_summary
     from ..runner import RunOptions, ensure_profile, execute
 
+    if resume:
+        from ..resume import resumed_options
+
+        options = resumed_options(resume, faults)
+        outcome = execute(options, progress=lambda message: console.print(f"[dim]{message}[/dim]"))
+        print_summary(console, outcome.signoff, outcome.context.run_dir, outcome.timings.get("total"))
+        raise typer.Exit(outcome.exit_code)
     selection = None
     if impacted_by:
         marker, selection = impacted_selection(ensure_profile(profile), impacted_by, marker)
     options = RunOptions(profile=ensure_profile(profile), org=org, keep_data=keep_data, workers=workers, marker=marker,
-                         keyword=keyword, allure_html=not no_html, selection=selection)
+                         keyword=keyword, allure_html=not no_html, selection=selection, faults=faults)
     outcome = execute(options, progress=lambda message: console.print(f"[dim]{message}[/dim]"))
     print_summary(console, outcome.signoff, outcome.context.run_dir, outcome.timings.get("total"))
     raise typer.Exit(outcome.exit_code)
