@@ -167,3 +167,18 @@ def test_indexed_filters_use_an_index_not_a_scan(twin):
         plan = " | ".join(row[3] for row in twin.store.db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
         assert "USING INDEX" in plan or "USING INTEGER PRIMARY KEY" in plan or "PRIMARY KEY" in plan, (soql, plan)
         assert not plan.startswith("SCAN"), (soql, plan)
+
+
+def test_date_functions_group_and_filter(org):
+    sf = org["sf"]
+    year = date.today().year
+    rows = sf.query("SELECT CALENDAR_YEAR(CreatedDate) y, COUNT(Id) FROM Lead GROUP BY CALENDAR_YEAR(CreatedDate)")
+    assert rows["records"] == [{"attributes": {"type": "AggregateResult"}, "y": year, "expr0": 4}]
+    by_month = sf.query("SELECT CALENDAR_MONTH(MQL_Date__c), COUNT(Id) n FROM Lead GROUP BY CALENDAR_MONTH(MQL_Date__c) "
+                        "ORDER BY CALENDAR_MONTH(MQL_Date__c)")["records"]
+    assert sum(r["n"] for r in by_month) == 4 and all(1 <= r["expr0"] <= 12 for r in by_month)
+    assert sf.query(f"SELECT COUNT() FROM Lead WHERE CALENDAR_YEAR(CreatedDate) = {year}")["totalSize"] == 4
+    assert sf.query(f"SELECT COUNT() FROM Lead WHERE DAY_ONLY(CreatedDate) = {date.today().isoformat()}")["totalSize"] == 4
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.query("SELECT CALENDAR_YEAR(CreatedDate) FROM Lead")
+    assert "Field must be grouped or aggregated: CALENDAR_YEAR(CreatedDate)" in refused.value.content[0]["message"]

@@ -13,6 +13,7 @@ from .. import values as conv
 from ..schema import INTEGER_TYPES, NUMBER_TYPES, SObjectSchema
 from . import ast
 from .conditions import ConditionCompiler
+from .names import date_function_column
 from .parser import positioned
 
 if TYPE_CHECKING:
@@ -45,7 +46,10 @@ def run_aggregate(compiler: Compiler, sobject: SObjectSchema, query: ast.Query, 
             total = min(total, query.limit)
         return QueryResult([], total, sobject.name, aggregate=False)
 
-    groups = [scope.column(path) for path in query.group_by]
+    def resolve(item: ast.FieldPath | ast.DateFunction) -> Any:
+        return date_function_column(scope, item) if isinstance(item, ast.DateFunction) else scope.column(item)
+
+    groups = [resolve(path) for path in query.group_by]
     group_sql = {c.sql for c in groups}
 
     def aggregate_sql(item: ast.Aggregate) -> tuple[str, Any]:
@@ -79,19 +83,25 @@ def run_aggregate(compiler: Compiler, sobject: SObjectSchema, query: ast.Query, 
             columns.append(sql)
             shapes.append((key, item.function, f))
             continue
-        column = scope.column(item)
+        column = resolve(item)
         if column.sql not in group_sql:
+            name = item.text if isinstance(item, ast.DateFunction) else column.field.name
             raise err.MalformedQuery(positioned(compiler.soql, item.line, item.column,
-                                                f"Field must be grouped or aggregated: {column.field.name}"))
+                                                f"Field must be grouped or aggregated: {name}"))
         columns.append(column.sql)
-        shapes.append((column.field.name, "group", column.field))
+        if isinstance(item, ast.DateFunction):
+            key = item.alias or f"expr{unnamed}"
+            unnamed += 0 if item.alias else 1
+            shapes.append((key, "group", column.field))
+        else:
+            shapes.append((column.field.name, "group", column.field))
     if groups:
         statement.group = " GROUP BY " + ", ".join(f"{c.sql}{c.nocase}" for c in groups)
     if query.having is not None:
         having = ConditionCompiler(compiler, scope, statement.having_params, aggregates=aggregate_sql)
         statement.having = " HAVING " + having.compile(query.having)
     for item in query.order_by:
-        if isinstance(item.operand, ast.FieldPath) and scope.column(item.operand).sql not in group_sql:
+        if isinstance(item.operand, (ast.FieldPath, ast.DateFunction)) and resolve(item.operand).sql not in group_sql:
             raise err.MalformedQuery(f"Ordered field must be grouped or aggregated: {item.operand.text}")
     compiler.order(query, statement, aggregate_sql)
     compiler.limits(query, statement)

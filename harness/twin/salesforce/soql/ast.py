@@ -27,6 +27,21 @@ class Aggregate:
 
 
 @dataclass(frozen=True)
+class DateFunction:
+    """CALENDAR_YEAR(CreatedDate) and friends: in SELECT and GROUP BY of aggregate queries, and in WHERE."""
+
+    function: str  # lower-case
+    argument: FieldPath
+    alias: str | None = None
+    line: int = field(default=1, compare=False)
+    column: int = field(default=1, compare=False)
+
+    @property
+    def text(self) -> str:
+        return f"{self.function.upper()}({self.argument.text})"
+
+
+@dataclass(frozen=True)
 class Literal:
     kind: str  # string, number, null, boolean, date, datetime, date_literal
     value: Any

@@ -124,7 +124,12 @@ class Compiler:
                     raise err.MalformedQuery("Ordering by an aggregate needs GROUP BY")
                 sql, text = aggregate_sql(item.operand)[0], False
             else:
-                column = statement.scope.column(item.operand)
+                if isinstance(item.operand, ast.DateFunction):
+                    from .names import date_function_column
+
+                    column = date_function_column(statement.scope, item.operand)
+                else:
+                    column = statement.scope.column(item.operand)
                 if column.field.type in {"textarea", "multipicklist"}:
                     raise err.MalformedQuery(f"field '{column.field.name}' can not be sorted in a query call")
                 sql, text = column.sql, column.text
@@ -159,7 +164,7 @@ class Compiler:
     def run(self, query: ast.Query) -> QueryResult:
         sobject = self.root(query)
         select = self.expand(sobject, query)
-        if any(isinstance(i, ast.Aggregate) for i in select) or query.group_by:
+        if any(isinstance(i, (ast.Aggregate, ast.DateFunction)) for i in select) or query.group_by:
             from .aggregates import run_aggregate
 
             return run_aggregate(self, sobject, query, select)

@@ -88,7 +88,12 @@ class ConditionCompiler:
             if self.aggregates is None:
                 raise err.MalformedQuery("Aggregate functions are not allowed in the WHERE clause; use HAVING")
             return self._aggregate_comparison(node)
-        column = self.scope.column(node.operand)
+        if isinstance(node.operand, ast.DateFunction):
+            from .names import date_function_column
+
+            column = date_function_column(self.scope, node.operand)
+        else:
+            column = self.scope.column(node.operand)
         if any(v.kind == "date_literal" for v in node.values):
             return self._date_literal(column, node)
         return self._comparison(column, node)

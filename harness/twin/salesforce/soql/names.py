@@ -150,3 +150,35 @@ class Scope:
         node = JoinNode(names, lookup, targets, parent)
         self.nodes[key] = node
         return node
+
+
+_PARTS = {
+    "calendar_year": "CAST(substr({c}, 1, 4) AS INTEGER)",
+    "calendar_month": "CAST(substr({c}, 6, 2) AS INTEGER)",
+    "calendar_quarter": "((CAST(substr({c}, 6, 2) AS INTEGER) - 1) / 3 + 1)",
+    "day_in_month": "CAST(substr({c}, 9, 2) AS INTEGER)",
+    "day_in_week": "(CAST(strftime('%w', substr({c}, 1, 10)) AS INTEGER) + 1)",
+    "day_in_year": "CAST(strftime('%j', substr({c}, 1, 10)) AS INTEGER)",
+    "day_only": "substr({c}, 1, 10)",
+    "hour_in_day": "CAST(substr({c}, 12, 2) AS INTEGER)",
+    "week_in_month": "((CAST(substr({c}, 9, 2) AS INTEGER) - 1) / 7 + 1)",
+    "week_in_year": "((CAST(strftime('%j', substr({c}, 1, 10)) AS INTEGER) - 1) / 7 + 1)",
+    "fiscal_month": "((CAST(substr({c}, 6, 2) AS INTEGER) - {fm} + 12) % 12 + 1)",
+    "fiscal_quarter": "(((CAST(substr({c}, 6, 2) AS INTEGER) - {fm} + 12) % 12) / 3 + 1)",
+    "fiscal_year": "(CAST(substr({c}, 1, 4) AS INTEGER) - (CAST(substr({c}, 6, 2) AS INTEGER) < {fm}))",
+}
+
+
+def date_function_column(scope: Scope, node: ast.DateFunction) -> Column:
+    """A date function as a computed column (an int, or a date for DAY_ONLY). Datetimes are read in UTC, the
+    twin's stored zone; the fiscal year is named after the calendar year it starts in."""
+    column = scope.column(node.argument)
+    kind = column.field.type
+    if kind not in {"date", "datetime"} or (node.function in {"day_only", "hour_in_day"} and kind != "datetime"):
+        raise err.MalformedQuery(positioned(scope.compiler.soql, node.line, node.column,
+                                            f"{node.function.upper()} cannot be applied to field {column.field.name} "
+                                            f"of type {kind}"))
+    fiscal = int(scope.compiler.backend.schema.organization.get("fiscal_year_start_month", 1))
+    sql = f"(CASE WHEN {column.sql} IS NULL THEN NULL ELSE {_PARTS[node.function].format(c=column.sql, fm=fiscal)} END)"
+    result = FieldSchema(column.field.name, "date" if node.function == "day_only" else "int", column.field.label)
+    return Column(sql, result, None, column.sobject)

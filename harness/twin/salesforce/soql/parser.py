@@ -61,6 +61,10 @@ class _ToAst(Transformer):
         alias = next((str(r) for r in rest if isinstance(r, Token)), None)
         return ast.Aggregate(str(function).lower(), argument, alias, function.line, function.column)
 
+    def date_fn(self, function, argument, *alias):
+        return ast.DateFunction(str(function).lower(), argument, str(alias[0]) if alias else None, function.line,
+                                function.column)
+
     def fields_fn(self, keyword, which):
         return ast.FieldsFunction(str(which).upper(), keyword.line, keyword.column)
 
