@@ -237,6 +237,8 @@ def parse_settings(raw: Any, source: str) -> ConnectorSettings:
             message = f"{first.get('input')!r} is not a sync rule; use one of {[r.value for r in SyncRule]}"
         else:
             message = first.get("msg", "invalid value").removeprefix("Value error, ")
+            if where == "mappings" and message.split("[", 1)[0] in SALESFORCE_OBJECTS:
+                where, message = f"mappings.{message.split(':', 1)[0]}", message.split(": ", 1)[1]
         raise SettingsError(f"{source}: {where}: {message}") from None
     try:
         settings.switches = resolve_switches(settings.switches)
