@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,12 +48,15 @@ def _hubspot_api(sandboxes: Sandboxes, object_type: str, kind: str) -> Any:
     return sandboxes.hubspot.api(object_type, kind)
 
 
-def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry]) -> list[tuple[str, str, str]]:
-    """Records on the other side that the connector created from the run's records (read in batches)."""
+def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry],
+                    errors: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """Records on the other side that the connector created from the run's records (read in batches).
+    A read that fails (throttling, an outage) goes into `errors`: the pass is then incomplete, not clean."""
+    errors = [] if errors is None else errors
     known = {(e.system, e.id) for e in entries}
     found: list[tuple[str, str, str]] = []
     contact_ids = [e.id for e in entries if e.system == "hubspot" and e.object == "contacts"]
-    with contextlib.suppress(Exception):
+    with _noted(errors, "reading the Salesforce links of HubSpot contacts"):
         for props in sandboxes.hubspot.read_many("contacts", contact_ids, list(LINK_PROPERTIES)).values():
             for prop, sobject in LINK_PROPERTIES.items():
                 if props.get(prop) and ("salesforce", props[prop]) not in known:
@@ -61,12 +65,12 @@ def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry]) -> list[tu
     emails: set[str] = set()
     for sobject in ("Lead", "Contact"):
         ids = [e.id for e in entries if e.system == "salesforce" and e.object == sobject]
-        with contextlib.suppress(Exception):
+        with _noted(errors, f"reading the e-mails of Salesforce {sobject}s"):
             emails.update(str(r["Email"]).strip().lower() for r in
                           sandboxes.salesforce.read_many(sobject, ids, ["Email"]).values() if r.get("Email"))
     addresses = sorted(emails)
     for start in range(0, len(addresses), 100):
-        with contextlib.suppress(Exception):
+        with _noted(errors, "reading HubSpot contacts by e-mail"):
             response = sandboxes.hubspot._call(sandboxes.hubspot.api("contacts", "batch_api").read, {
                 "inputs": [{"id": a} for a in addresses[start:start + 100]], "idProperty": "email",
                 "properties": ["email"]})
@@ -77,6 +81,14 @@ def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry]) -> list[tu
     return found
 
 
+@contextlib.contextmanager
+def _noted(errors: list[str], what: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception as error:  # keep going: what could be read is still cleaned, and the pass is repeated
+        errors.append(f"{what}: {type(error).__name__}")
+
+
 def _salesforce_batch(sandboxes: Sandboxes, sobject: str, ids: list[str], result: CleanupResult) -> list[str]:
     """Delete up to 200 records in one call; the ids that are gone now (deleted or already gone)."""
     try:
@@ -84,6 +96,9 @@ def _salesforce_batch(sandboxes: Sandboxes, sobject: str, ids: list[str], result
                                                params={"ids": ",".join(ids), "allOrNone": "false"}) or []
     except SalesforceResourceNotFound:  # no sObject Collections here: one call per record
         return [i for i in ids if _salesforce_single(sandboxes, sobject, i, result)]
+    except Exception as error:  # retries ran out (throttling, an outage): these stay for the next pass
+        result.failed.extend(f"salesforce {sobject} {i}: {type(error).__name__}" for i in ids)
+        return []
     done = []
     for record_id, answer in zip(ids, answers, strict=False):
         codes = {e.get("statusCode") for e in answer.get("errors") or []}
@@ -131,7 +146,10 @@ def cleanup_run(sandboxes: Sandboxes, ledger: Ledger, progress_path: Path) -> Cl
                 item = json.loads(line)
                 done.add((item["system"], item["id"]))
     entries = ledger.entries()
-    targets = [(e.system, e.object, e.id) for e in entries] + derived_records(sandboxes, entries)
+    derived = derived_records(sandboxes, entries, result.failed)
+    # Into the ledger before anything is deleted: once a record is gone, what was derived from it cannot be read.
+    ledger.record_many([(system, sobject, record_id, None) for system, sobject, record_id in derived], "derived")
+    targets = [(e.system, e.object, e.id) for e in entries] + derived
     pending = [t for t in dict.fromkeys(targets) if (t[0], t[2]) not in done]
     groups: dict[tuple[str, str], list[str]] = {}
     for system, sobject, record_id in pending:

@@ -43,11 +43,11 @@ LIGHT: dict[str, Any] = {
 # Most calls fail: retries run out, so scenarios fail on infrastructure, which the verdict must say.
 HEAVY: dict[str, Any] = {
     "seed": 13,
-    "salesforce": {"unavailable": 0.45, "limit_exceeded": 0.3, "slow": 0.05, "delay_ms": 300,
-                   "connection_resets": {"share": 0.1, "when": "either"}},
-    "hubspot": {"faults": {"share": 0.75, "kinds": ["429", "502", "503", "slow"], "slow_ms": 300},
-                "connection_resets": {"share": 0.1, "when": "either"}},
-    "connector": {"pause_seconds": 4.0, "every_seconds": 8.0},
+    "salesforce": {"unavailable": 0.3, "limit_exceeded": 0.2, "slow": 0.05, "delay_ms": 300,
+                   "connection_resets": {"share": 0.05, "when": "either"}},
+    "hubspot": {"faults": {"share": 0.5, "kinds": ["429", "502", "503", "slow"], "slow_ms": 300},
+                "connection_resets": {"share": 0.05, "when": "either"}},
+    "connector": {"pause_seconds": 3.0, "every_seconds": 6.0},
 }
 BUILT_IN = {"light": LIGHT, "heavy": HEAVY}
 
@@ -203,6 +203,12 @@ class FaultInjection:
         if self.pauses:
             out["connector"] = {"pauses": self.pauses}
         return out
+
+    def summary(self) -> str:
+        """The faults injected so far, in one line (for the verdict of a run that infrastructure failures decided)."""
+        counts = self.counts()
+        return describe_counts({"profile": self.profile.name, "injected": counts,
+                                "total": sum(v for kinds in counts.values() for v in kinds.values())})
 
     def stop(self) -> dict[str, Any]:
         """Switch everything off (the connector resumed), and return what was injected."""

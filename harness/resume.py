@@ -133,8 +133,16 @@ def infrastructure_failures(context: RunContext) -> list[str]:
 
 def describe_failure(phase: str, error: BaseException) -> str:
     """An infrastructure failure that stopped a phase, in one line (no traceback: the reader is a QA lead)."""
-    text = " ".join(str(error).split())[:240]
-    return f"{phase} stopped by an infrastructure failure: {type(error).__name__}: {text}"
+    from .report.categories import classify
+
+    text = " ".join(str(error).split())
+    kind = INFRASTRUCTURE.get(classify(f"{type(error).__name__}: {text}"), "platform failure")
+    content = getattr(error, "content", None)
+    code = content[0].get("errorCode") if isinstance(content, list) and content and isinstance(content[0], dict) else None
+    status = getattr(error, "status", None)
+    detail = code or (f"HTTP {status}" if status else None) or f"{type(error).__name__}: {text[:160]}"
+    return (f"{phase} stopped: {kind} outlasted the retries ({detail}); an infrastructure failure, not an "
+            "integration defect")
 
 
 @contextlib.contextmanager

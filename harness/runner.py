@@ -154,7 +154,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
         timings["suite"] = time.monotonic() - mark
         infrastructure.extend(infrastructure_failures(context))
         if injection is not None and infrastructure:
-            infrastructure.append(describe_counts(injection.counts()))
+            infrastructure.append(injection.summary())
         for usage in sorted((context.run_dir / "api-usage").glob("*.json")):
             sandboxes.budget.absorb(json.loads(usage.read_text(encoding="utf-8")))
         evidence = RunEvidence(infrastructure_errors=infrastructure, api_calls=sandboxes.budget.report(),
