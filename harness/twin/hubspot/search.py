@@ -62,6 +62,13 @@ class SearchIndex:
             db.execute("CREATE INDEX IF NOT EXISTS ix_hs_search_object ON hs_search (id, key, hidden_ms)")
             for row in db.execute("SELECT code, object_type, property FROM hs_search_keys"):
                 self._keys[(row["object_type"], row["property"])] = row["code"]
+            # A restarted twin picks up where the lag window stood: rows still waiting to appear or disappear.
+            now = now_ms()
+            db.execute("DELETE FROM hs_search WHERE hidden_ms IS NOT NULL AND hidden_ms <= ?", (now,))
+            pending = db.execute("SELECT max(visible_ms), max(hidden_ms) FROM hs_search").fetchone()
+            self.settled_at = max(pending[0] or 0, pending[1] or 0)
+            self._hidden.extend((r[1], r[0]) for r in db.execute(
+                "SELECT id, max(hidden_ms) FROM hs_search WHERE hidden_ms IS NOT NULL GROUP BY id ORDER BY 2"))
 
     # -- writing --------------------------------------------------------------------------------------
     def key(self, object_type: str, name: str) -> int:
