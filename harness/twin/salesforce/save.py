@@ -219,9 +219,10 @@ class Saver:
 
 
 # Children deleted with their parent, as Salesforce cascades an Account's deletion to its contacts and
-# opportunities, and an Opportunity's to its contact roles.
+# opportunities, and an Opportunity's to its contact roles. An account's territory associations go with it too
+# (rule-made ones cannot be deleted on their own: INVALID_OPERATION); deleted ones stay queryable for a while.
 CASCADE: dict[str, tuple[tuple[str, str], ...]] = {
-    "Account": (("Contact", "AccountId"), ("Opportunity", "AccountId")),
+    "Account": (("Contact", "AccountId"), ("Opportunity", "AccountId"), ("ObjectTerritory2Association", "ObjectId")),
     "Opportunity": (("OpportunityContactRole", "OpportunityId"),),
     "Campaign": (("CampaignMember", "CampaignId"),),
 }
