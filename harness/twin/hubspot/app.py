@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -28,10 +29,21 @@ class HubSpotApp(PlatformApp):
         handlers = {}
         for rule in RULES:
             owner = next(r for r in responders if hasattr(r, str(rule.endpoint)))
-            handlers[str(rule.endpoint)] = getattr(owner, str(rule.endpoint))
+            handlers[str(rule.endpoint)] = self._serialised(getattr(owner, str(rule.endpoint)))
         super().__init__(RULES, handlers)
         self.gates.append(self.traffic.gate)
         self.after.append(self.traffic.after)
+
+    def _serialised(self, handler: Callable[..., Response]) -> Callable[..., Response]:
+        """One request at a time touches the portal's state: the store's one SQLite connection is shared by the
+        server's threads, and a read spanning several queries (a search, a list's members) must see one state."""
+        lock = self.backend.store.lock
+
+        def run(request: Request, **values: Any) -> Response:
+            with lock:
+                return handler(request, **values)
+
+        return run
 
     def _usage(self) -> tuple[int, int]:
         state = self.traffic.state()["rate_limits"]
