@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, then, when
 
-from harness.uat import duplicates, pairs
+from harness.uat import duplicates
 
 
 @given("a Salesforce Lead that is not yet in HubSpot")
@@ -52,11 +52,7 @@ def second_same_name(world, scenario):
 
 @then("within the sync window the second contact is linked to its own Salesforce Lead")
 def second_linked(world, scenario):
-    second = pairs.wait_for_link(world, "contacts", scenario.records["second_id"], "Lead")
-    if second == scenario.records["pair"].salesforce_id:
-        from harness.uat.failures import Duplicates
-
-        raise Duplicates("two different people were synced to the same Salesforce Lead")
+    duplicates.expect_second_person_synced(world, scenario.records["pair"], scenario.records["second_id"])
 
 
 @then("creating another HubSpot contact with that e-mail is refused as a conflict")

@@ -39,6 +39,11 @@ def stamped(world, scenario, stage):
     scenario.values[f"{stage}_date"] = lifecycle.stamp(world, scenario.records["pair"], stage)
 
 
+@given(parsers.parse('a Salesforce Lead in lifecycle stage "{stage}" whose {stamp} date was stamped {days:d} days ago'))
+def lead_with_old_stamp(world, scenario, stage, stamp, days):
+    scenario.records["pair"], scenario.values[f"{stamp}_date"] = lifecycle.lead_with_stamp(world, stage, stamp, days)
+
+
 @then(parsers.parse("after the sync window the Lead's {stage} date is unchanged"))
 def stamp_unchanged(world, scenario, stage):
     lifecycle.expect_stamp_unchanged(world, scenario.records["pair"], stage, scenario.values[f"{stage}_date"])

@@ -76,3 +76,16 @@ def expect_email_conflict(world: World, email: str) -> None:
             return
         raise
     raise Duplicates(f"HubSpot accepted a second contact with e-mail {email}; e-mail must be unique")
+
+
+def expect_second_person_synced(world: World, first: Pair, second_id: str) -> None:
+    """A different person (another e-mail) with the same name and company reaches Salesforce as their own Lead."""
+    from ..waiter import SyncTimeout
+
+    try:
+        second = wait_for_link(world, "contacts", second_id, "Lead")
+    except (SyncTimeout, AssertionError) as missing:
+        raise Duplicates("a second person with the same name and company never reached Salesforce: the two systems "
+                         "deduplicate on different keys", str(missing)) from None
+    if second == first.salesforce_id:
+        raise Duplicates("two different people were synced to the same Salesforce Lead")

@@ -86,8 +86,10 @@ def expect_all_linked(world: World, pairs: list[Pair]) -> None:
         except AssertionError:
             missing.append({k: v for k, v in pair.values.items() if k in {"lifecyclestage", "country"}})
     if missing:
-        raise Permissions("contacts in segments the profile includes did not reach Salesforce (the inclusion list "
-                          "leaves them out)", missing)
+        from .checks import SyncTimeoutFailure
+
+        raise SyncTimeoutFailure("contacts in segments the profile includes never reached Salesforce (the inclusion "
+                                 "list leaves them out)", missing)
 
 
 def hidden_lead(world: World) -> dict[str, Any]:

@@ -127,3 +127,14 @@ def open_opportunity_with_role(world: World, account_id: str, contact_id: str) -
     world.create_salesforce("OpportunityContactRole", {"OpportunityId": opportunity, "ContactId": contact_id,
                                                        "IsPrimary": True, "Role": "Decision Maker"})
     return opportunity
+
+
+def lead_with_stamp(world: World, stage: str, stamp_stage: str, days_ago: int) -> tuple[Pair, str]:
+    """A Salesforce Lead already in `stage`, its `stamp_stage` timestamp set `days_ago`, synced to HubSpot."""
+    from .pairs import contact_values, salesforce_record_synced
+
+    stamped = (date.today() - timedelta(days=days_ago)).isoformat()
+    values = contact_values(world)
+    data = {"FirstName": values["firstname"], "LastName": values["lastname"], "Company": values["company"],
+            "Email": values["email"], stage_fields(world)[1]: stage, timestamp_field(world, stamp_stage): stamped}
+    return salesforce_record_synced(world, "Lead", data, "contacts"), stamped

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..waiter import settle
-from .failures import MappingMismatch, TestDataProblem
+from .failures import PlatformAutomation, TestDataProblem
 from .pairs import Pair, expect_hubspot_values
 from .world import World
 
@@ -74,8 +74,9 @@ def expect_salesforce_owner_stays(world: World, pair: Pair, user_id: str) -> Non
                lambda record: None if record.get("OwnerId") == user_id else {"OwnerId": record.get("OwnerId")},
                "mapping mismatch")
     except AssertionError as broken:
-        raise MappingMismatch(f"the owner of {pair.sobject} {pair.salesforce_id} changed back (round-tripping)",
-                              str(broken).split("\n", 1)[-1]) from None
+        # An owner that does not hold is automation on the other side answering the sync (round-tripping).
+        raise PlatformAutomation(f"the owner of {pair.sobject} {pair.salesforce_id} did not hold (round-tripping)",
+                                 str(broken).split("\n", 1)[-1]) from None
 
 
 def owner_unknown_to_salesforce(world: World) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..testdata import new_person
 from ..waiter import SyncTimeout
-from .failures import MappingMismatch
+from .failures import MappingMismatch, UatFailure
 from .world import LINK_PROPERTY, World
 
 
@@ -30,10 +30,16 @@ def contact_values(world: World, **overrides: Any) -> dict[str, Any]:
 
 def wait_for_link(world: World, object_type: str, object_id: str, sobject: str) -> str:
     """The Salesforce id of `sobject` the HubSpot record carries once the connector has synced it."""
+    from .diagnose import explained
+
     link = LINK_PROPERTY[sobject]
-    observed = world.waiter.until(
-        f"HubSpot {object_type} {object_id} linked to a Salesforce {sobject} ({link})",
-        lambda: world.hubspot(object_type, object_id, [link]), lambda props: None if props.get(link) else {link: "not set"})
+    try:
+        observed = world.waiter.until(
+            f"HubSpot {object_type} {object_id} linked to a Salesforce {sobject} ({link})",
+            lambda: world.hubspot(object_type, object_id, [link]),
+            lambda props: None if props.get(link) else {link: "not set"})
+    except SyncTimeout as timeout:
+        raise explained(world, timeout, hubspot_id=object_id) from None
     record_id = observed.value[link]
     world.observed("salesforce", sobject, record_id)
     return record_id
@@ -61,33 +67,47 @@ def salesforce_record_synced(world: World, sobject: str, data: dict[str, Any], h
             return {}
         return {"id": found.id, **(found.properties or {})}
 
-    observed = world.waiter.until(f"Salesforce {sobject} {record_id} reaches HubSpot as a {hubspot_object[:-1]}", read,
-                                  lambda props: None if props.get(link) == record_id else {link: props.get(link)})
+    from .diagnose import explained
+
+    try:
+        observed = world.waiter.until(f"Salesforce {sobject} {record_id} reaches HubSpot as a {hubspot_object[:-1]}",
+                                      read, lambda props: None if props.get(link) == record_id else {link: props.get(link)})
+    except SyncTimeout as timeout:
+        raise explained(world, timeout, salesforce_id=record_id) from None
     world.observed("hubspot", hubspot_object, observed.value["id"])
     return Pair(hubspot_object, observed.value["id"], sobject, record_id, dict(data))
 
 
-def expect_salesforce_values(world: World, pair: Pair, expected: dict[str, Any], what: str) -> None:
-    """Wait until the Salesforce record holds `expected` (field -> value); a record that differs is a mismatch."""
+def expect_salesforce_values(world: World, pair: Pair, expected: dict[str, Any], what: str,
+                             failure: type[UatFailure] = MappingMismatch) -> None:
+    """Wait until the Salesforce record holds `expected` (field -> value); a record that differs is a `failure`
+    (a mapping mismatch unless the caller knows better), or the connector's own error for the record."""
     from ..reconcile import expected_difference
+    from .diagnose import connector_errors, explained
 
     fields = list(expected)
     try:
         world.waiter.until(what, lambda: world.salesforce(pair.sobject, pair.salesforce_id, fields),
                            lambda record: expected_difference(expected, record))
     except SyncTimeout as timeout:
-        raise MappingMismatch(what, timeout.last_difference) from None
+        if connector_errors(world, pair.hubspot_id, pair.salesforce_id):
+            raise explained(world, timeout, pair.hubspot_id, pair.salesforce_id) from None
+        raise failure(what, timeout.last_difference) from None
 
 
-def expect_hubspot_values(world: World, pair: Pair, expected: dict[str, Any], what: str) -> None:
+def expect_hubspot_values(world: World, pair: Pair, expected: dict[str, Any], what: str,
+                          failure: type[UatFailure] = MappingMismatch) -> None:
     from ..reconcile import expected_difference
+    from .diagnose import connector_errors, explained
 
     names = list(expected)
     try:
         world.waiter.until(what, lambda: world.hubspot(pair.hubspot_object, pair.hubspot_id, names),
                            lambda props: expected_difference(expected, props))
     except SyncTimeout as timeout:
-        raise MappingMismatch(what, timeout.last_difference) from None
+        if connector_errors(world, pair.hubspot_id, pair.salesforce_id):
+            raise explained(world, timeout, pair.hubspot_id, pair.salesforce_id) from None
+        raise failure(what, timeout.last_difference) from None
 
 
 # Rules under which a value crosses in each direction (HubSpot KB, "Map HubSpot properties to Salesforce fields").
