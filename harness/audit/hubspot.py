@@ -9,6 +9,7 @@ from .salesforce import _walk
 
 OBJECT_TYPES = {"0-1": "contacts", "0-2": "companies", "0-3": "deals", "0-5": "tickets"}
 SET_PROPERTY = "0-5"
+ROTATE_OWNER = "0-11"  # "Rotate record to owner": writes the owner property (target_property, default the owner)
 
 
 def catalogue_hubspot(flows: list[dict[str, Any]]) -> list[Automation]:
@@ -22,6 +23,9 @@ def catalogue_hubspot(flows: list[dict[str, Any]]) -> list[Automation]:
                 value = fields.get("value") or {}
                 touches.append(Touch(object_type, str(fields["property_name"]),
                                      value.get("staticValue") if isinstance(value, dict) else str(value), sets=True))
+            elif action.get("actionTypeId") == ROTATE_OWNER:
+                touches.append(Touch(object_type, str(fields.get("target_property") or "hubspot_owner_id"), None,
+                                     sets=True))
         for element in _walk(flow.get("enrollmentCriteria") or {}):
             if "property" in element:
                 operation = element.get("operation") or {}

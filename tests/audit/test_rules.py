@@ -80,3 +80,10 @@ def test_status_and_stage_coupled_in_one_automation():
 def test_unknown_stage_values_are_flagged():
     findings = audit(catalogue_salesforce({"flows": [flow("Typo", True, set_stage("recycled"))]}, []), POLICY)
     assert rules(findings) == ["AUD005"] and "recycled" in findings[0].message
+
+
+def test_a_workflow_rotating_owners_writes_the_owner():
+    flow = {"id": "5003", "name": "Rotate lead owners", "isEnabled": True, "objectTypeId": "0-1", "actions": [
+        {"actionId": "1", "actionTypeId": "0-11", "fields": {"target_property": "hubspot_owner_id",
+                                                             "user_ids": ["9100001", "9100002"]}}]}
+    assert rules(audit(catalogue_hubspot([flow]), POLICY)) == ["AUD006"]
