@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,13 @@ from .sandboxes import Sandboxes
 SALESFORCE_ORDER = ["Task", "CampaignMember", "OpportunityContactRole", "Opportunity", "Case", "Contact", "Lead", "Account"]
 HUBSPOT_ORDER = ["calls", "emails", "meetings", "notes", "tasks", "deals", "tickets", "contacts", "companies"]
 LINK_PROPERTIES = {"salesforceleadid": "Lead", "salesforcecontactid": "Contact"}
+# HubSpot objects that carry the id of the Salesforce record they sync with (the connector's link property).
+LINKED_OBJECTS = [("companies", "salesforceaccountid", "Account"), ("deals", "hs_salesforceopportunityid", "Opportunity"),
+                  ("tickets", "salesforcecaseid", "Case"), ("contacts", "salesforceleadid", "Lead"),
+                  ("contacts", "salesforcecontactid", "Contact")]
+# HubSpot's search index lags writes by seconds (the twin's healthy portal: 3 s). Records the connector made
+# near the end of a run are searched for only once the run's last write is this old.
+SEARCH_SETTLE_SECONDS = 8.0
 ENGAGEMENTS = {"calls", "emails", "meetings", "notes", "tasks"}
 GONE = {"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "NOT_FOUND", "MALFORMED_ID"}
 
@@ -48,6 +56,13 @@ def _hubspot_api(sandboxes: Sandboxes, object_type: str, kind: str) -> Any:
     return sandboxes.hubspot.api(object_type, kind)
 
 
+def settle_search(run_dir: Path, seconds: float = SEARCH_SETTLE_SECONDS) -> None:
+    """Wait until the run's last write (ledger, results) is `seconds` old, so HubSpot search sees it."""
+    stamps = [p.stat().st_mtime for p in (run_dir / "ledger.jsonl", run_dir / "results.jsonl") if p.exists()]
+    if stamps:
+        time.sleep(max(0.0, min(seconds, max(stamps) + seconds - time.time())))
+
+
 def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry],
                     errors: list[str] | None = None) -> list[tuple[str, str, str]]:
     """Records on the other side that the connector created from the run's records (read in batches).
@@ -68,6 +83,8 @@ def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry],
         with _noted(errors, f"reading the e-mails of Salesforce {sobject}s"):
             emails.update(str(r["Email"]).strip().lower() for r in
                           sandboxes.salesforce.read_many(sobject, ids, ["Email"]).values() if r.get("Email"))
+    for object_type, prop, sobject in LINKED_OBJECTS:
+        _linked(sandboxes, entries, object_type, prop, sobject, known, found, errors)
     addresses = sorted(emails)
     for start in range(0, len(addresses), 100):
         with _noted(errors, "reading HubSpot contacts by e-mail"):
@@ -79,6 +96,43 @@ def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry],
                     found.append(("hubspot", "contacts", record.id))
                     known.add(("hubspot", record.id))
     return found
+
+
+def _linked(sandboxes: Sandboxes, entries: list[LedgerEntry], object_type: str, prop: str, sobject: str,
+            known: set[tuple[str, str]], found: list[tuple[str, str, str]], errors: list[str]) -> None:
+    """Companies, deals and tickets <-> Accounts, Opportunities and Cases, through the link property: the
+    HubSpot side's link read by id, and HubSpot records pointing at the run's Salesforce records found by search
+    (by the time cleanup runs, the index has long caught up with the connector's writes)."""
+    hubspot_ids = [e.id for e in entries if e.system == "hubspot" and e.object == object_type and object_type != "contacts"]
+    with _noted(errors, f"reading the Salesforce links of HubSpot {object_type}"):
+        for props in sandboxes.hubspot.read_many(object_type, hubspot_ids, [prop]).values():
+            if props.get(prop) and ("salesforce", props[prop]) not in known:
+                found.append(("salesforce", sobject, props[prop]))
+                known.add(("salesforce", props[prop]))
+    salesforce_ids = sorted({e.id for e in entries if e.system == "salesforce" and e.object == sobject})
+    search = sandboxes.hubspot.api(object_type, "search_api")
+    for start in range(0, len(salesforce_ids), 100):
+        with _noted(errors, f"searching HubSpot {object_type} linked to Salesforce {sobject}s"):
+            after = None
+            while True:
+                body: dict[str, Any] = {"filterGroups": [{"filters": [
+                    {"propertyName": prop, "operator": "IN", "values": salesforce_ids[start:start + 100]}]}],
+                    "properties": [prop], "limit": 100}
+                if after:
+                    body["after"] = after
+                try:
+                    page = sandboxes.hubspot._call(search.do_search, body)
+                except Exception as error:
+                    if getattr(error, "status", None) == 400 and "does not exist" in str(getattr(error, "body", "")):
+                        return  # the portal has no such link property: the connector links none of these
+                    raise
+                for record in page.results or []:
+                    if ("hubspot", record.id) not in known:
+                        found.append(("hubspot", object_type, record.id))
+                        known.add(("hubspot", record.id))
+                after = page.paging.next.after if page.paging and page.paging.next else None
+                if not after:
+                    break
 
 
 @contextlib.contextmanager
@@ -146,9 +200,12 @@ def cleanup_run(sandboxes: Sandboxes, ledger: Ledger, progress_path: Path) -> Cl
                 item = json.loads(line)
                 done.add((item["system"], item["id"]))
     entries = ledger.entries()
+    settle_search(progress_path.parent)
     derived = derived_records(sandboxes, entries, result.failed)
     # Into the ledger before anything is deleted: once a record is gone, what was derived from it cannot be read.
     ledger.record_many([(system, sobject, record_id, None) for system, sobject, record_id in derived], "derived")
+    if result.failed:  # a link could not be read: deleting now could strand what it points at; try again later
+        return result
     targets = [(e.system, e.object, e.id) for e in entries] + derived
     pending = [t for t in dict.fromkeys(targets) if (t[0], t[2]) not in done]
     groups: dict[tuple[str, str], list[str]] = {}
