@@ -1,0 +1,60 @@
+"""A full `uat run` on the healthy twin: wall time and peak memory of the whole loop (target: 60 s, 1 GB on 2 cores).
+
+Peak memory is the largest resident set of the run's process tree (the runner with its in-process twin, and the
+pytest subprocess), sampled every 50 ms. Usage: python bench/bench_run.py [uat run options...]
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants, from /proc."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+        pending.extend(int(c) for c in children)
+    return total / 1024
+
+
+def main() -> None:
+    command = [sys.executable, "-m", "harness.cli", "run", *sys.argv[1:]]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_mb(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    done.set()
+    sampler.join()
+    elapsed = time.perf_counter() - started
+    verdict = next((line.split()[1] for line in stderr.splitlines() if line.startswith("verdict:")), "?")
+    print(f"uat run: wall_seconds={elapsed:.1f} peak_rss_mb={peak:.0f} exit={process.returncode} verdict={verdict}")
+
+
+if __name__ == "__main__":
+    main()
