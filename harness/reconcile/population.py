@@ -45,15 +45,15 @@ class Population:
         return None
 
 
-def _sf_fields(sandboxes: Sandboxes, sobject: str, wanted: set[str]) -> list[str]:
+def _sf_fields(sandboxes: Sandboxes, sobject: str, wanted: set[str], catalog: Any = None) -> list[str]:
     from ..catalog import FieldCatalog
 
-    catalog = FieldCatalog(sandboxes)
+    catalog = catalog or FieldCatalog(sandboxes)
     return sorted(name for name in wanted if catalog.salesforce(sobject, name) is not None)
 
 
 def gather(sandboxes: Sandboxes, entries: list[LedgerEntry], hubspot_properties: dict[str, set[str]],
-           salesforce_fields: dict[str, set[str]]) -> Population:
+           salesforce_fields: dict[str, set[str]], catalog: Any = None) -> Population:
     population = Population()
     hubspot_ids: dict[str, set[str]] = defaultdict(set)
     salesforce_ids: dict[str, set[str]] = defaultdict(set)
@@ -68,7 +68,7 @@ def gather(sandboxes: Sandboxes, entries: list[LedgerEntry], hubspot_properties:
                     salesforce_ids[sobject].add(props[prop])
     for sobject, ids in salesforce_ids.items():
         wanted = salesforce_fields.get(sobject, set()) | set(STATE_FIELDS.get(sobject, ["IsDeleted"]))
-        fields = _sf_fields(sandboxes, sobject, wanted)
+        fields = _sf_fields(sandboxes, sobject, wanted, catalog)
         columns = ", ".join(dict.fromkeys(["Id", *fields]))
         listed = sorted(ids)
         for start in range(0, len(listed), 200):
@@ -85,16 +85,14 @@ def _discover_hubspot_counterparts(sandboxes: Sandboxes, population: Population,
                                    hubspot_properties: dict[str, set[str]]) -> None:
     linked = {(sobject, sf_id) for object_type, records in population.hubspot.items() for props in records.values()
               for sobject, sf_id in [population.link_of(object_type, props) or ("", "")]}
-    api = sandboxes.hubspot.api("contacts", "basic_api")
-    contact_props = sorted(hubspot_properties.get("contacts", set()) | {p for p, _ in LINKS["contacts"]})
-    for sobject in ("Lead", "Contact"):
-        for sf_id, record in population.salesforce.get(sobject, {}).items():
-            if (sobject, sf_id) in linked or record.get("IsDeleted") or not record.get("Email"):
-                continue
-            with contextlib.suppress(Exception):  # no HubSpot contact with that e-mail: it stays unmatched
-                found = sandboxes.hubspot._call(api.get_by_id, record["Email"], id_property="email",
-                                                properties=contact_props)
-                population.hubspot["contacts"][found.id] = dict(found.properties or {})
+    contact_props = sorted(hubspot_properties.get("contacts", set()) | {p for p, _ in LINKS["contacts"]} | {"email"})
+    emails = sorted({str(record["Email"]).strip().lower() for sobject in ("Lead", "Contact")
+                     for sf_id, record in population.salesforce.get(sobject, {}).items()
+                     if (sobject, sf_id) not in linked and not record.get("IsDeleted") and record.get("Email")})
+    if emails:
+        # By e-mail through batch read (idProperty), 100 a call; an e-mail HubSpot lacks simply stays unmatched.
+        population.hubspot["contacts"].update(sandboxes.hubspot.read_many("contacts", emails, contact_props,
+                                                                          id_property="email"))
     _discover_companies(sandboxes, population, hubspot_properties, linked)
 
 

@@ -72,8 +72,9 @@ def owner_ids(sandboxes: Sandboxes) -> dict[str, str]:
 
 
 def reconcile_population(sandboxes: Sandboxes, profile: Profile, mappings: list[FieldMapping],
-                         population: Population, out_dir: Path | None = None) -> ReconciliationReport:
-    catalog = FieldCatalog(sandboxes)
+                         population: Population, out_dir: Path | None = None,
+                         catalog: FieldCatalog | None = None) -> ReconciliationReport:
+    catalog = catalog or FieldCatalog(sandboxes)
     owners = owner_ids(sandboxes)
     objects = list(profile.reconciliation.objects) if profile.reconciliation else ["contacts"]
     results: list[ObjectReconciliation] = []
@@ -104,7 +105,9 @@ def reconcile_population(sandboxes: Sandboxes, profile: Profile, mappings: list[
 
 
 def reconcile_run(sandboxes: Sandboxes, profile: Profile, mappings: list[FieldMapping], entries: list[LedgerEntry],
-                  out_dir: Path | None = None) -> ReconciliationReport:
+                  out_dir: Path | None = None, catalog: FieldCatalog | None = None) -> ReconciliationReport:
+    """Gather the population by id and reconcile it (pass a catalog to reuse its describe reads)."""
+    catalog = catalog or FieldCatalog(sandboxes)
     hubspot_fields, salesforce_fields = wanted_fields(profile, mappings)
-    population = gather(sandboxes, entries, hubspot_fields, salesforce_fields)
-    return reconcile_population(sandboxes, profile, mappings, population, out_dir)
+    population = gather(sandboxes, entries, hubspot_fields, salesforce_fields, catalog)
+    return reconcile_population(sandboxes, profile, mappings, population, out_dir, catalog)

@@ -22,7 +22,7 @@ def seeded_population(world: World) -> ReconciliationReport:
                               "the suite through `uat run` (which seeds first) or `uat seed` into this run folder")
 
     def read() -> ReconciliationReport:
-        return reconcile_run(world.sandboxes, world.profile, world.mappings, entries)
+        return reconcile_run(world.sandboxes, world.profile, world.mappings, entries, catalog=world.catalog)
 
     def unsynced(report: ReconciliationReport) -> list[str]:
         return [f"{o.kind}: {o.object} {o.id}" for o in report.orphans.orphans if o.kind in UNSYNCED]
@@ -31,6 +31,6 @@ def seeded_population(world: World) -> ReconciliationReport:
     with contextlib.suppress(SyncTimeout):
         world.waiter.until("the seeded population has synced", read, unsynced)
     out_dir = world.run_dir / "reconciliation" if world.run_dir else None
-    report = reconcile_run(world.sandboxes, world.profile, world.mappings, entries, out_dir)
+    report = reconcile_run(world.sandboxes, world.profile, world.mappings, entries, out_dir, world.catalog)
     world.memo["reconciliation"] = report
     return report
