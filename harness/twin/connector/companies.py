@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..hubspot.models import HsObject
+from .context import Context
+from .inclusion import InclusionList
 from .links import Link
 from .objects import ObjectSync, Pair
 
@@ -25,6 +27,10 @@ class CompanySync(ObjectSync):
     object_type = "companies"
     sf_objects = ("Account",)
     link_property = {"Account": ACCOUNT_LINK}
+
+    def __init__(self, ctx: Context, inclusion: InclusionList | None = None) -> None:
+        super().__init__(ctx)
+        self.inclusion = inclusion
 
     @property
     def config(self):  # noqa: ANN201 - the pydantic CompanySettings
@@ -59,20 +65,21 @@ class CompanySync(ObjectSync):
         if not contact_ids:
             return False  # documented: no associated contacts, no account
         links = ctx.links.by_hs("contacts", contact_ids)
-        contacts_settings = ctx.settings.objects.contacts
-        if self.config.hubspot_auto_create_companies and contacts_settings.create_in_salesforce_as == "Contact" \
-                and obj.properties.get("hs_created_by_contact_association") == "true":
-            return True
-        if links and all(link.sf_object == "Lead" for link in links.values()):
-            return False  # documented: all associated contacts sync with Leads
-        for link in links.values():
-            if link.sf_object == "Contact":
-                row = ctx.salesforce.row("Contact", link.sf_id)
-                if row is not None and not row.get("AccountId"):
-                    return True  # a private contact: HubSpot creates its account
-        return ctx.settings.objects.contacts.inclusion_list is not None and any(
-            (c := ctx.hubspot.get("contacts", cid)) is not None and c.properties.get("email")
-            for cid in contact_ids if cid not in links)
+        if links and len(links) == len(contact_ids) and all(link.sf_object == "Lead" for link in links.values()):
+            return False  # documented: every associated contact syncs with a Lead (leads have no accounts)
+        synced_contacts = [link for link in links.values() if link.sf_object == "Contact"]
+        rows = ctx.salesforce.rows("Contact", [link.sf_id for link in synced_contacts]) if synced_contacts else {}
+        if any(not row.get("AccountId") for row in rows.values()):
+            return True  # an associated contact syncs with a private contact: HubSpot creates its account
+        if self.config.hubspot_auto_create_companies and synced_contacts \
+                and ctx.settings.objects.contacts.create_in_salesforce_as == "Contact":
+            return True  # auto-created companies of contacts that sync as Salesforce Contacts
+        if self.inclusion is not None and self.inclusion.active:
+            for contact_id in contact_ids:
+                contact = ctx.hubspot.get("contacts", contact_id)
+                if contact is not None and contact_id not in links and self.inclusion.contains(contact):
+                    return True  # documented: an associated contact qualifies for the inclusion list
+        return False
 
     # -- Salesforce accounts without a company --------------------------------------------------------
     def match_salesforce(self, unlinked: list[tuple[str, dict[str, Any]]]) -> None:

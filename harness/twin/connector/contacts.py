@@ -14,13 +14,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..hubspot.models import HsObject
+from .associations import COMPANY, UNLINKED, account_of_primary_company, company_of_account, set_primary_company
 from .context import Context
 from .fieldsync import PairPlan
 from .inclusion import InclusionList
 from .links import Link
 from .objects import ObjectSync, Pair
+from .settings import FieldMapping, SyncRule
 
 LEAD_LINK, CONTACT_LINK = "salesforceleadid", "salesforcecontactid"
+# The contact's primary company syncs with the Salesforce Contact's AccountId, most recent change winning.
+COMPANY_MAPPING = FieldMapping(hubspot=COMPANY, salesforce="AccountId", rule=SyncRule.TWO_WAY, salesforce_objects=("Contact",))
 DELETED_PROPERTY = "salesforcedeleted"
 
 
@@ -138,8 +142,13 @@ class ContactSync(ObjectSync):
         if obj is None or contact_row is None:
             ctx.links.unlink(self.object_type, link.hs_id)
             return True
-        # The conversion continues the pair: the Lead's snapshots carry over to the converted Contact.
+        # The conversion continues the pair: the Lead's snapshots carry over to the converted Contact. The contact's
+        # company follows the converted account (the documented duplicate company when HubSpot had made one), or
+        # stays as it is (switch lead_conversion_company).
         moved = Link(self.object_type, obj.id, "Contact", contact_id, dict(link.hs_snapshot), dict(link.sf_snapshot))
+        moved.hs_snapshot[COMPANY] = account_of_primary_company(ctx, self.object_type, obj.id)
+        follow = ctx.settings.switches["lead_conversion_company"] == "follow_converted_account"
+        moved.sf_snapshot[COMPANY] = None if follow else contact_row.get("AccountId")
         self.add_pair(moved, obj, contact_row)
         ctx.stats.bump(self.object_type, "relinked")
         return True
@@ -185,8 +194,42 @@ class ContactSync(ObjectSync):
                 self.ctx.links.retire(link.sf_id, link.sf_object, self.object_type, obj.id, "hubspot_merge")
         super().hubspot_gone(hs_id, obj, link)
 
+    # -- the contact's company <-> the Salesforce Contact's account ------------------------------------
+    def virtual_mappings(self, sobject_name: str) -> list[FieldMapping]:
+        companies = self.ctx.settings.objects.companies
+        if sobject_name != "Contact" or not companies.enabled or not companies.sync_associations \
+                or self.ctx.salesforce.field("Contact", "AccountId") is None:
+            return []
+        return [COMPANY_MAPPING]
+
+    def virtual_values(self, pair: Pair) -> dict[str, str | None]:
+        assert pair.hs is not None
+        if pair.link.sf_object != "Contact":
+            return {}
+        return {COMPANY: account_of_primary_company(self.ctx, self.object_type, pair.hs.id)}
+
+    def write_virtual(self, plan: PairPlan, values: dict[str, str | None]) -> bool:
+        if COMPANY not in values:
+            return True
+        account_id = values[COMPANY]
+        company_id = company_of_account(self.ctx, account_id) if account_id else None
+        if account_id and company_id is None:
+            # Documented Sync Health association error: the contact's account has not synced as a company yet.
+            self.ctx.health.record("WAITING_FOR_ACCOUNT", f"Waiting for account to sync: the contact's Salesforce "
+                                   f"account {account_id} has not synced to HubSpot yet", self.object_type, plan.hs.id,
+                                   plan.link.sf_object, plan.link.sf_id)
+            return False
+        return set_primary_company(self.ctx, self.object_type, plan.hs.id, company_id)
+
     # -- what the contact shows of its Salesforce record ----------------------------------------------
     def extend_plan(self, plan: PairPlan) -> None:
+        account = plan.to_sf.get("AccountId")
+        if isinstance(account, str) and account.startswith(UNLINKED):
+            # The contact's HubSpot company has no account yet: the company sync creates it, then this crosses.
+            del plan.to_sf["AccountId"]
+            plan.hs_expect[COMPANY] = plan.link.hs_snapshot.get(COMPANY)
+            plan.sf_expect[COMPANY] = plan.link.sf_snapshot.get(COMPANY)
+            self.ctx.retries.later("hs", self.object_type, plan.hs.id, self.ctx.cycle + 1)
         super().extend_plan(plan)
         props = plan.hs.properties
         row = plan.sf_row

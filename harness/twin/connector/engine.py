@@ -15,7 +15,8 @@ import threading
 from typing import Any
 
 from ..clock import now_ms
-from ..hubspot.models import HubSpotBackend
+from ..hubspot.exceptions import HubSpotError
+from ..hubspot.models import HsObject, HubSpotBackend
 from ..salesforce.models import SalesforceBackend
 from ..store import Store
 from .activities import ActivitySync
@@ -64,12 +65,17 @@ class Connector:
                            health=self.health, retries=Retries(self.store), budget=self.budget, owners=owners,
                            funnel=funnel, fields=FieldSync(settings, hs_side, owners, funnel))
         self.inclusion = InclusionList(settings.objects.contacts.inclusion_list, self.hs, self.source)
-        self.companies = CompanySync(self.ctx)
+        self.companies = CompanySync(self.ctx, self.inclusion)
         self.contacts = ContactSync(self.ctx, self.inclusion)
         self.deals = DealSync(self.ctx)
         self.activities = ActivitySync(self.ctx)
         self.tickets = TicketSync(self.ctx)
         self.modules: list[ObjectSync] = [self.companies, self.contacts, self.deals, self.activities, self.tickets]
+        # HubSpot refuses company merges while the integration syncs companies (switch hubspot_company_merge).
+        guards = self.hs.merge_guards
+        guards[:] = [g for g in guards if not getattr(g, "connector_guard", False)]
+        if settings.objects.companies.enabled and settings.switches["hubspot_company_merge"] == "blocked":
+            guards.append(_company_merge_guard)
 
     def apply_settings(self, changes: dict[str, Any]) -> ConnectorSettings:
         """Change settings as an admin would on HubSpot's settings screens: `changes` is merged into the current
@@ -199,3 +205,12 @@ def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     for key, value in changes.items():
         out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
     return out
+
+
+def _company_merge_guard(object_type: str, primary: HsObject, secondary: HsObject) -> None:
+    if object_type == "companies":
+        raise HubSpotError("Companies can't be merged while the Salesforce integration syncs companies. Merge the "
+                           "accounts in Salesforce instead.", category="VALIDATION_ERROR")
+
+
+_company_merge_guard.connector_guard = True  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ from .settings import ConnectorSettings, FieldMapping, SyncRule
 from .values import canonical, hs_to_sf
 
 OWNER_FIELD = "OwnerId"
+VIRTUAL = "@"  # mappings of associations, not properties: the object module reads and writes them
 
 
 @dataclass
@@ -80,6 +81,9 @@ class FieldSync:
         maker = self.special.get((object_type, mapping.hubspot))
         if maker is not None:
             return maker(f)
+        if mapping.hubspot.startswith(VIRTUAL):
+            # Association values are Salesforce ids on both sides (the module translates HubSpot ids into them).
+            return Translator(hs=lambda v: v or None, sf=lambda v: v or None, hs_out=lambda c: c, sf_out=lambda c: c)
         if f.name == OWNER_FIELD:
             return Translator(hs=lambda v: canonical(v, "string"), sf=self._owner_from_sf,
                               hs_out=self._owner_to_hs, sf_out=self._owner_to_sf)
@@ -105,12 +109,14 @@ class FieldSync:
 
     # -- planning -------------------------------------------------------------------------------------
     def plan(self, object_type: str, link: Link, hs: HsObject, sf_row: dict[str, Any], sobject: SObjectSchema,
-             mappings: list[FieldMapping], forced: bool = False) -> PairPlan:
+             mappings: list[FieldMapping], forced: bool = False,
+             virtual: dict[str, str | None] | None = None) -> PairPlan:
         """`forced`: a manual sync or a retry, which syncs the record whether or not a mapped value changed."""
         plan = PairPlan(object_type, link, hs, sf_row)
         prepared, problems = self.prepare(object_type, sobject, mappings)
         plan.errors.extend(problems)
-        properties = hs.properties
+        # Virtual values ("@company": the record's primary company, as its account id) sync like fields.
+        properties = {**hs.properties, **virtual} if virtual else hs.properties
         fields = [(mapping, f, tr, tr.hs(properties.get(mapping.hubspot)), tr.sf(sf_row.get(f.name)))
                   for mapping, f, tr in prepared]
         # A record syncs when a mapped value it synced before has changed (unmapped changes don't trigger), when it
@@ -137,7 +143,7 @@ class FieldSync:
                 if f is None:
                     problems.append(PlannedError("INVALID_FIELD", f"No such column '{mapping.salesforce}' on sobject "
                                                  f"of type {sobject.name}"))
-                elif self.hubspot.property(object_type, mapping.hubspot) is None:
+                elif not mapping.hubspot.startswith(VIRTUAL) and self.hubspot.property(object_type, mapping.hubspot) is None:
                     problems.append(PlannedError("PROPERTY_DOESNT_EXIST", f'Property "{mapping.hubspot}" does not exist'))
                 else:
                     prepared.append((mapping, f, self.translator(object_type, mapping, f)))
@@ -184,7 +190,8 @@ class FieldSync:
         direction = decide(rule, state, self.settings.conflict_rule)
         if direction is Direction.TO_SALESFORCE and (f.calculated or not f.createable and not f.updateable):
             direction = None  # formula and system fields are Salesforce's alone
-        if direction is Direction.TO_HUBSPOT and not self.hubspot.writable_by_connector(object_type, mapping.hubspot):
+        if direction is Direction.TO_HUBSPOT and not key.startswith(VIRTUAL) \
+                and not self.hubspot.writable_by_connector(object_type, mapping.hubspot):
             direction = None  # HubSpot-calculated properties (lifecycle dates) are HubSpot's alone
         if direction is not None and key == LIFECYCLE_PROPERTY and self.funnel.guarded():
             current, proposed = (hs_value, sf_value) if direction is Direction.TO_HUBSPOT else (sf_value, hs_value)

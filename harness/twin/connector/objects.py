@@ -17,7 +17,7 @@ from ..clock import now_ms
 from ..hubspot.models import HsObject
 from ..salesforce.exceptions import SalesforceError
 from .context import Context
-from .fieldsync import PairPlan
+from .fieldsync import VIRTUAL, PairPlan
 from .hubspot_side import hubspot_error_code
 from .lifecycle import LIFECYCLE_PROPERTY
 from .links import Link
@@ -82,6 +82,17 @@ class ObjectSync:
 
     def match_salesforce(self, unlinked: list[tuple[str, dict[str, Any]]]) -> None:
         return None
+
+    def virtual_mappings(self, sobject_name: str) -> list[FieldMapping]:
+        """Associations that sync like fields (names start with '@'): e.g. a contact's company <-> AccountId."""
+        return []
+
+    def virtual_values(self, pair: Pair) -> dict[str, str | None]:
+        return {}
+
+    def write_virtual(self, plan: PairPlan, values: dict[str, str | None]) -> bool:
+        """Write '@' values to HubSpot (associations); False when one must wait (it is retried)."""
+        return True
 
     def extend_plan(self, plan: PairPlan) -> None:
         prop = self.link_property.get(plan.link.sf_object)
@@ -313,8 +324,11 @@ class ObjectSync:
             if pair.link.hs_snapshot.get(FIRST_SYNC):
                 pair.link.new = True
                 pair.link.hs_snapshot, pair.link.sf_snapshot = {}, {}
-            plan = ctx.fields.plan(self.object_type, pair.link, pair.hs, pair.row, sobject, self.mappings(sobject.name),
-                                   forced=pair.hs.id in self.forced or pair.link.sf_id in self.forced)
+            virtual = self.virtual_mappings(sobject.name)
+            plan = ctx.fields.plan(self.object_type, pair.link, pair.hs, pair.row, sobject,
+                                   self.mappings(sobject.name) + virtual,
+                                   forced=pair.hs.id in self.forced or pair.link.sf_id in self.forced,
+                                   virtual=self.virtual_values(pair) if virtual else None)
             self.extend_plan(plan)
             plans.append(plan)
         self.apply(plans)
@@ -341,8 +355,14 @@ class ObjectSync:
                     ctx.health.record(result.error.error_code, result.error.message, self.object_type, plan.hs.id,
                                       plan.link.sf_object, plan.link.sf_id)
                     failed = True
+            virtual = {k: plan.to_hs.pop(k) for k in list(plan.to_hs) if k.startswith(VIRTUAL)}
+            if virtual and not self.write_virtual(plan, virtual):
+                for key in virtual:  # not written: keep the old snapshot so it is tried again
+                    plan.hs_expect[key] = plan.link.hs_snapshot.get(key)
+                    plan.sf_expect[key] = plan.link.sf_snapshot.get(key)
+                plan.partial = True
             properties: dict[str, str | None] = {**plan.to_hs, **plan.hs_extra}
-            if properties or plan.link.new or (result is not None and result.ok):
+            if properties or virtual or plan.link.new or (result is not None and result.ok):
                 properties[LAST_SYNC_PROPERTY] = str(now_ms())
                 failed = not self.write_hubspot(plan, properties) or failed
             for error in plan.errors:

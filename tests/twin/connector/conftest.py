@@ -123,3 +123,37 @@ def set_rule(prop: str, rule: str) -> Patch:
             if mapping["hubspot"] == prop:
                 mapping["rule"] = rule
     return patch
+
+
+# -- Salesforce's SOAP partner calls (convertLead, merge), posted through simple-salesforce's own session ----------
+def soap(both: Both, body: str) -> dict[str, Any]:
+    """Post one partner-API call; the first <result> as a dict (Salesforce's REST API has neither call)."""
+    import xml.etree.ElementTree as ET
+
+    envelope = ('<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/'
+                'soap/envelope/" xmlns:urn="urn:partner.soap.sforce.com" xmlns:urn1="urn:sobject.partner.soap.sforce.com" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Header><urn:SessionHeader><urn:sessionId>'
+                f'{both.sf.session_id}</urn:sessionId></urn:SessionHeader></soapenv:Header><soapenv:Body>{body}'
+                '</soapenv:Body></soapenv:Envelope>')
+    response = both.sf.session.post(f"https://{both.sf.sf_instance}/services/Soap/u/59.0", data=envelope,
+                                    headers={"Content-Type": "text/xml; charset=UTF-8", "SOAPAction": '""'})
+    root = ET.fromstring(response.content)
+    result = next(root.iter("{urn:partner.soap.sforce.com}result"))
+    out: dict[str, Any] = {}
+    for child in result:
+        name = child.tag.rsplit("}", 1)[-1]
+        out.setdefault(name, []).append(child.text) if name in {"mergedRecordIds", "errors"} else out.update({name: child.text})
+    assert out.get("success") == "true", f"SOAP call failed: {response.text[:500]}"
+    return out
+
+
+def convert_lead(both: Both, lead_id: str, create_opportunity: bool = True) -> dict[str, Any]:
+    return soap(both, f"<urn:convertLead><urn:leadConverts><urn:convertedStatus>Closed - Converted</urn:convertedStatus>"
+                      f"<urn:doNotCreateOpportunity>{'false' if create_opportunity else 'true'}</urn:doNotCreateOpportunity>"
+                      f"<urn:leadId>{lead_id}</urn:leadId></urn:leadConverts></urn:convertLead>")
+
+
+def merge(both: Both, sobject: str, master_id: str, loser_id: str) -> dict[str, Any]:
+    return soap(both, f'<urn:merge><urn:request><urn:masterRecord xsi:type="urn1:{sobject}"><urn1:Id>{master_id}'
+                      f"</urn1:Id></urn:masterRecord><urn:recordToMergeIds>{loser_id}</urn:recordToMergeIds>"
+                      "</urn:request></urn:merge>")
