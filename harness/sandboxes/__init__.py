@@ -26,7 +26,7 @@ class Sandboxes:
     def nudge(self) -> None:
         """Ask the twin for a connector cycle now; against real sandboxes there is nothing to ask, only to wait."""
         if self.control is not None:
-            self.control.sync_now()
+            self.control.sync_cycle()
 
 
 def connect(credentials: Credentials | None = None, budget: ApiBudget | None = None) -> Sandboxes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from .credentials import TwinControlCredentials
@@ -22,6 +23,16 @@ class TwinControl:
     def sync_now(self, cycles: int = 1) -> list[dict[str, Any]]:
         """Run connector cycles now: the twin's stand-in for waiting for HubSpot's next check."""
         return self._post("/sync", {"cycles": cycles})["cycles"]
+
+    def sync_cycle(self, patience: float = 60.0) -> dict[str, Any]:
+        """One connector cycle that really ran: a cycle the paused connector skipped checked nothing, so it does
+        not count toward a sync window (a fault profile pauses the connector for part of every window)."""
+        deadline = time.monotonic() + patience
+        while True:
+            stats = self.sync_now()[-1]
+            if not stats.get("paused") or time.monotonic() >= deadline:
+                return stats
+            time.sleep(0.25)
 
     def health(self) -> dict[str, Any]:
         response = self.session.get(self.url + "/health", timeout=30)
