@@ -67,7 +67,8 @@ class Connector:
         self.inclusion = InclusionList(settings.objects.contacts.inclusion_list, self.hs, self.source)
         self.companies = CompanySync(self.ctx, self.inclusion)
         self.contacts = ContactSync(self.ctx, self.inclusion)
-        self.deals = DealSync(self.ctx)
+        self.deals = DealSync(self.ctx, self.source)
+        self.deals.check()
         self.activities = ActivitySync(self.ctx)
         self.tickets = TicketSync(self.ctx)
         self.modules: list[ObjectSync] = [self.companies, self.contacts, self.deals, self.activities, self.tickets]

@@ -84,8 +84,9 @@ class CompanySettings(Strict):
 
 class DealPipeline(Strict):
     record_type: str | None = None  # None: the org has no opportunity record types (the Master one)
-    pipeline: str = "Salesforce"  # HubSpot pipeline label (documented: "Salesforce - <record type>")
-    stages: dict[str, str] = Field(default_factory=dict)  # Salesforce StageName -> HubSpot stage (label or id)
+    # HubSpot pipeline id or label (documented: "Salesforce - <record type>"); None: the portal's default pipeline.
+    pipeline: str | None = None
+    stages: dict[str, str] = Field(default_factory=dict)  # Salesforce StageName -> HubSpot stage (id or label)
 
 
 class DealSettings(Strict):
@@ -94,6 +95,10 @@ class DealSettings(Strict):
     # Documented: deleting an opportunity deletes the deal; deleting a deal does not delete the opportunity.
     on_salesforce_delete: Literal["delete_deal"] = "delete_deal"
     on_hubspot_delete: Literal["do_nothing"] = "do_nothing"
+    # Whether a HubSpot deal in a synced pipeline creates an opportunity.
+    on_hubspot_create: Literal["create_opportunity", "do_nothing"] = "create_opportunity"
+    # The rule for the stage (the pipeline's stage mapping), like a field mapping's.
+    stage_rule: SyncRule = SyncRule.TWO_WAY
     sync_associations: bool = True
 
 
@@ -115,7 +120,7 @@ class ActivitySettings(Strict):
 
 class TicketPipeline(Strict):
     business_process: str | None = None
-    pipeline: str = "Support Pipeline"
+    pipeline: str | None = None  # HubSpot ticket pipeline id or label; None: the portal's default one
     statuses: dict[str, str] = Field(default_factory=dict)  # Salesforce Case Status -> HubSpot ticket stage
 
 
