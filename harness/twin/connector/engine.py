@@ -70,7 +70,8 @@ class Connector:
         self.deals = DealSync(self.ctx, self.source)
         self.deals.check()
         self.activities = ActivitySync(self.ctx)
-        self.tickets = TicketSync(self.ctx)
+        self.tickets = TicketSync(self.ctx, self.source)
+        self.tickets.check()
         self.modules: list[ObjectSync] = [self.companies, self.contacts, self.deals, self.activities, self.tickets]
         # HubSpot refuses company merges while the integration syncs companies (switch hubspot_company_merge).
         guards = self.hs.merge_guards
