@@ -78,3 +78,25 @@ def test_a_bad_settings_change_is_refused_with_the_setting_named(both: Both):
     assert response.status_code == 400
     assert "mappings.contacts[0].rule" in response.json()["message"]
     assert "'Sometimes' is not a sync rule" in response.json()["message"]
+
+
+def test_a_formula_field_change_does_not_trigger_a_sync(org, start):
+    def formula_field(data):
+        data["objects"]["Contact"]["fields"]["Account_Name__c"] = {"type": "string", "formula": "Account.Name"}
+
+    def map_formula(data):
+        data["mappings"]["contacts"].append({"hubspot": "company", "salesforce": "Account_Name__c",
+                                             "rule": "Always use Salesforce", "salesforce_objects": ["Contact"]})
+
+    both = start(org(connector=map_formula, salesforce=formula_field))
+    account = both.sf.Account.create({"Name": "Acme"})["id"]
+    contact = both.sf.Contact.create({"LastName": "Formula", "Email": "formula@example.com", "AccountId": account})["id"]
+    both.sync()
+    hs_id = both.hs.crm.contacts.basic_api.get_by_id("formula@example.com", id_property="email").id
+    assert both.contact(hs_id, "company")["company"] == "Acme"
+    both.sf.Account.update(account, {"Name": "Acme Corporation"})  # changes the formula's value, not the Contact
+    both.sync()
+    assert both.contact(hs_id, "company")["company"] == "Acme"
+    both.sf.Contact.update(contact, {"Title": "Buyer"})  # the next real trigger carries the formula's value along
+    both.sync()
+    assert both.contact(hs_id, "company")["company"] == "Acme Corporation"
