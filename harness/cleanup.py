@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import requests
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
 from .ledger import Ledger, LedgerEntry
@@ -85,6 +86,7 @@ def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry],
                           sandboxes.salesforce.read_many(sobject, ids, ["Email"]).values() if r.get("Email"))
     for object_type, prop, sobject in LINKED_OBJECTS:
         _linked(sandboxes, entries, object_type, prop, sobject, known, found, errors)
+    _activities(sandboxes, entries, known, found, errors)
     addresses = sorted(emails)
     for start in range(0, len(addresses), 100):
         with _noted(errors, "reading HubSpot contacts by e-mail"):
@@ -133,6 +135,40 @@ def _linked(sandboxes: Sandboxes, entries: list[LedgerEntry], object_type: str, 
                 after = page.paging.next.after if page.paging and page.paging.next else None
                 if not after:
                     break
+
+
+def _activities(sandboxes: Sandboxes, entries: list[LedgerEntry], known: set[tuple[str, str]],
+                found: list[tuple[str, str, str]], errors: list[str]) -> None:
+    """Activities the connector logged on the run's people: Salesforce Tasks whose WhoId is one of the run's Leads
+    or Contacts, HubSpot engagements associated with one of the run's contacts. Those people did not exist
+    before the run, so nothing else can hang off them. (The connector keeps no link property on activities.)"""
+    people = sorted({e.id for e in entries if e.system == "salesforce" and e.object in ("Lead", "Contact")}
+                    | {i for s, o, i in found if s == "salesforce" and o in ("Lead", "Contact")})
+    for start in range(0, len(people), 200):
+        with _noted(errors, "reading the Salesforce Tasks of the run's Leads and Contacts"):
+            quoted = ", ".join(f"'{i}'" for i in people[start:start + 200])
+            for row in sandboxes.salesforce.query_all(f"SELECT Id FROM Task WHERE WhoId IN ({quoted})"):
+                if ("salesforce", row["Id"]) not in known:
+                    found.append(("salesforce", "Task", row["Id"]))
+                    known.add(("salesforce", row["Id"]))
+    contacts = sorted({e.id for e in entries if e.system == "hubspot" and e.object == "contacts"}
+                      | {i for s, o, i in found if s == "hubspot" and o == "contacts"})
+    for kind in sorted(ENGAGEMENTS):
+        for start in range(0, len(contacts), 100):
+            with _noted(errors, f"reading the {kind} associated with the run's HubSpot contacts"):
+                try:
+                    answer = sandboxes.hubspot.request("POST", f"/crm/v4/associations/contacts/{kind}/batch/read",
+                                                       {"inputs": [{"id": c} for c in contacts[start:start + 100]]})
+                except requests.HTTPError as error:
+                    if error.response is not None and error.response.status_code in (400, 404):
+                        break  # the portal has no such activity type or association: nothing to find
+                    raise
+                for result in (answer or {}).get("results", []):
+                    for target in result.get("to", []):
+                        activity = str(target.get("toObjectId"))
+                        if ("hubspot", activity) not in known:
+                            found.append(("hubspot", kind, activity))
+                            known.add(("hubspot", activity))
 
 
 @contextlib.contextmanager

@@ -49,7 +49,8 @@ HEAVY: dict[str, Any] = {
                 "connection_resets": {"share": 0.05, "when": "either"}},
     "connector": {"pause_seconds": 3.0, "every_seconds": 6.0},
 }
-BUILT_IN = {"light": LIGHT, "heavy": HEAVY}
+NONE: dict[str, Any] = {}  # `--faults none`: clear whatever an interrupted run left switched on
+BUILT_IN = {"light": LIGHT, "heavy": HEAVY, "none": NONE}
 
 
 @dataclass
@@ -65,12 +66,12 @@ class FaultProfile:
 
 
 def load_fault_profile(spec: str) -> FaultProfile:
-    """`light`, `heavy`, or a YAML file with the same keys as the built-in profiles (see docs/reliability.md)."""
+    """`light`, `heavy`, `none`, or a YAML file with the keys of the built-in profiles (docs/reliability.md)."""
     if spec in BUILT_IN:
         return _parse(BUILT_IN[spec], spec)
     path = Path(spec)
     if not path.is_file():
-        raise UserError(f"--faults {spec}: not light, heavy or a file; give one of those (see docs/reliability.md)")
+        raise UserError(f"--faults {spec}: not light, heavy, none or a file; give one of those (see docs/reliability.md)")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -157,6 +158,7 @@ class FaultInjection:
         self.result: dict[str, Any] | None = None
 
     def start(self) -> FaultInjection:
+        self.clear()  # a run's faults replace any left on (a killed run never switched its own off)
         for side in ("salesforce", "hubspot"):
             self._baseline[side] = _counts(self.control.faults(side), side)
         for side, settings in (("salesforce", self.profile.salesforce), ("hubspot", self.profile.hubspot)):

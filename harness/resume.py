@@ -30,7 +30,7 @@ from .run_context import REPORTS_DIR, RunContext, open_run
 STATE_FILE = "run-state.json"
 PHASES = ("seed", "suite", "signoff", "cleanup")
 INFRASTRUCTURE = {"infrastructure": "platform unavailable (5xx, connection reset)", "rate_limit": "rate limit"}
-RESUMABLE_OPTIONS = ("profile", "org", "keep_data", "workers", "marker", "keyword", "allure_html", "selection")
+RESUMABLE_OPTIONS = ("profile", "org", "keep_data", "workers", "marker", "keyword", "allure_html", "selection", "faults")
 
 
 class RunState:
@@ -91,7 +91,7 @@ def open_for_resume(run_id: str, reports_dir: Path = REPORTS_DIR) -> tuple[RunCo
 
 
 def resumed_options(run_id: str, faults: str | None = None, reports_dir: Path = REPORTS_DIR) -> Any:
-    """The options the interrupted run was started with (faults are not state: give --faults again to keep them)."""
+    """The options the interrupted run was started with; `faults` replaces its fault profile (`none`: no faults)."""
     from .runner import RunOptions
 
     _context, state = open_for_resume(run_id, reports_dir)
@@ -99,7 +99,8 @@ def resumed_options(run_id: str, faults: str | None = None, reports_dir: Path = 
     if not saved.get("profile"):
         raise UserError(f"--resume {run_id}: {STATE_FILE} names no profile; the run was interrupted before it began")
     saved["profile"] = Path(saved["profile"])
-    return RunOptions(**saved, faults=faults, resume=run_id)
+    saved["faults"] = faults or saved.get("faults")
+    return RunOptions(**saved, resume=run_id)
 
 
 def refuse_twin_resume(run_id: str, target_kind: str) -> None:

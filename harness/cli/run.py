@@ -24,7 +24,7 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
         impacted_by: list[Path] = typer.Option([], "--impacted-by", metavar="OLD.csv",
                                                help="regression run: only the scenarios the change from this mapping "
                                                     "CSV to the profile's touches, plus reconciliation (repeatable)"),
-        faults: str | None = typer.Option(None, "--faults", metavar="light|heavy|FILE",
+        faults: str | None = typer.Option(None, "--faults", metavar="light|heavy|none|FILE",
                                           help="twin only: throttle, fail, reset and slow the platforms and pause "
                                                "the connector (docs/reliability.md)"),
         resume: str | None = typer.Option(None, "--resume", metavar="RUN",

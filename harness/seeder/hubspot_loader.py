@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -56,7 +57,8 @@ def _input(object_type: str, item: Item) -> dict[str, Any]:
     return body
 
 
-def lookup(sandboxes: Sandboxes, object_type: str, items: list[Item], taken: set[str]) -> dict[str, str]:
+def lookup(sandboxes: Sandboxes, object_type: str, items: list[Item], taken: set[str],
+           patient: bool = True) -> dict[str, str]:
     """Records of ours that exist already: contacts by e-mail (batch read), others by their tagged reference."""
     found: dict[str, str] = {}
     hs = sandboxes.hubspot
@@ -76,20 +78,34 @@ def lookup(sandboxes: Sandboxes, object_type: str, items: list[Item], taken: set
                     found[item.key] = object_id
                     taken.add(object_id)
         return found
-    for item in (i for i in items if i.lookup):
-        prop = item.lookup[0]
-        try:  # search lags writes; this path only runs for records whose create answer was lost
-            response = hs._call(_api(sandboxes, object_type, "search_api").do_search, {
-                "filterGroups": [{"filters": [{"propertyName": prop, "operator": "EQ", "value": item.data[prop]}]}],
-                "properties": [prop], "limit": 2})
-        except Exception:
-            continue
-        for result in response.results or []:
-            if result.id not in taken:
-                found[item.key] = result.id
-                taken.add(result.id)
-                break
+    # Search lags writes (seconds): a record whose answer was lost a moment ago may not be indexed yet, so the
+    # ones not found are searched again a few times before they count as never created. Only this path pays it.
+    pending = [i for i in items if i.lookup]
+    for pause in SEARCH_ROUNDS if patient else SEARCH_ROUNDS[:1]:
+        if not pending:
+            break
+        time.sleep(pause)
+        missing = []
+        for item in pending:
+            prop = item.lookup[0]
+            try:
+                response = hs._call(_api(sandboxes, object_type, "search_api").do_search, {
+                    "filterGroups": [{"filters": [{"propertyName": prop, "operator": "EQ", "value": item.data[prop]}]}],
+                    "properties": [prop], "limit": 10})
+            except Exception:
+                missing.append(item)
+                continue
+            result = next((r for r in response.results or [] if r.id not in taken), None)
+            if result is None:
+                missing.append(item)
+                continue
+            found[item.key] = result.id
+            taken.add(result.id)
+        pending = missing
     return found
+
+
+SEARCH_ROUNDS = (0.0, 2.0, 3.0, 4.0)  # seconds before each search round: 9 s in all, past the index's lag
 
 
 class BatchRefused(Exception):
@@ -123,7 +139,9 @@ def _send(sandboxes: Sandboxes, object_type: str, chunk: list[Item], outcome: Ou
         body = str(getattr(error, "body", "") or "")
         if status == 400 and "PROPERTY_DOESNT_EXIST" in body:  # the portal's schema, not one record, is the problem
             raise ObjectUnsupported(_lacking(object_type, body)) from None
-        adopted = lookup(sandboxes, object_type, chunk, taken)
+        # A 4xx was an answer (nothing created); anything else may have been served: look before resending.
+        answered = isinstance(status, int) and 400 <= status < 500
+        adopted = {} if answered else lookup(sandboxes, object_type, chunk, taken)
         if adopted:
             outcome.created.update(adopted)
             sink(list(adopted.items()))
@@ -150,7 +168,7 @@ def _send(sandboxes: Sandboxes, object_type: str, chunk: list[Item], outcome: Ou
     sink(pairs)
     missing = [i for i in chunk if i.key not in outcome.created]
     if missing:  # a 207 with per-record errors, or values HubSpot rewrote: find them rather than guess
-        adopted = lookup(sandboxes, object_type, missing, taken)
+        adopted = lookup(sandboxes, object_type, missing, taken, patient=False)
         outcome.created.update(adopted)
         sink(list(adopted.items()))
         errors = "; ".join(str(e.get("message", e)) for e in response.get("errors") or [])

@@ -48,10 +48,10 @@ def _chunks(items: list[Item], size: int) -> Iterable[list[Item]]:
         yield items[start:start + size]
 
 
-def _soql_literal(value: Any) -> str:
+def _soql_literal(value: Any, strip: bool = True) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value).strip().replace("\\", "\\\\").replace("'", "\\'")
+    text = (str(value).strip() if strip else str(value)).replace("\\", "\\\\").replace("'", "\\'")
     return f"'{text}'"
 
 
@@ -66,7 +66,10 @@ def lookup(sandboxes: Sandboxes, sobject: str, items: list[Item], taken: set[str
     for chunk in _chunks(usable, 100):
         first = chunk[0].lookup[0]
         fields = sorted({f for i in chunk for f in i.lookup} | {"Id"})
-        values = ", ".join(dict.fromkeys(_soql_literal(i.data[first]) for i in chunk))
+        # As sent and trimmed: a platform may keep the surrounding spaces of a messy value ("case and whitespace
+        # variants" in the recipe) or drop them; either way the lost record must be found.
+        values = ", ".join(dict.fromkeys(literal for i in chunk for literal in
+                                         (_soql_literal(i.data[first]), _soql_literal(i.data[first], strip=False))))
         rows = sandboxes.salesforce.query_all(f"SELECT {', '.join(fields)} FROM {sobject} WHERE {first} IN ({values})")
         for item in chunk:
             for row in rows:
