@@ -181,6 +181,13 @@ class Reconciliation(Strict):
     key_totals: list[KeyTotal] = Field(default_factory=list)
 
 
+class DealPipeline(Strict):
+    """Where Salesforce opportunities land in HubSpot: the pipeline, and each Salesforce stage's HubSpot stage."""
+
+    pipeline: str = Field(min_length=1)  # the HubSpot pipeline's label
+    stages: dict[str, str] = Field(min_length=1)  # Salesforce StageName -> HubSpot deal stage id
+
+
 class Deduplication(Strict):
     hubspot: dict[HubSpotObject, list[str]] = Field(default_factory=dict)  # object -> properties
     salesforce: dict[str, list[str]] = Field(default_factory=dict)  # sObject -> fields
@@ -222,6 +229,7 @@ class Profile(Strict):
     selective_sync: SelectiveSync | None = None
     reconciliation: Reconciliation | None = None
     deduplication: Deduplication | None = None
+    deal_pipeline: DealPipeline | None = None
     seed: SeedSettings = SeedSettings()
     exit_criteria: ExitCriteria = ExitCriteria()
     api_budget: ApiBudget = ApiBudget()

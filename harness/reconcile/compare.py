@@ -117,6 +117,9 @@ class FieldComparator:
         self.normalise = normaliser(spec)
         if spec.rule is Rule.DONT_SYNC:
             self.agrees: Callable[[Any, Any], bool] = lambda _h, _s: True
+        elif spec.hubspot_read_only:
+            # Only HubSpot -> Salesforce is possible: a Salesforce value stands; a blank one should have been filled.
+            self.agrees = lambda h, s: h is None or h == "" or not (s is None or s == "")
         elif spec.kind is FieldKind.NUMBER and not spec.synonyms:
             self.agrees = _blank_aware(_numbers_equal)
         else:

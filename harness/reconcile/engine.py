@@ -138,6 +138,12 @@ def reconcile_object(spec: ObjectSpec, hubspot: Iterable[Iterable[tuple[str, dic
                                           spec, total.hubspot_group, "hubspot")
             sf_groups = _canonical_groups(store.grouped_total("salesforce", total.salesforce_group, total.salesforce_value),
                                           spec, total.salesforce_group, "salesforce")
+            if total.salesforce_group_map:
+                translate = dict(total.salesforce_group_map)
+                regrouped: dict[str, float] = {}
+                for label, value in sf_groups.items():
+                    regrouped[translate.get(label, label)] = regrouped.get(translate.get(label, label), 0.0) + value
+                sf_groups = regrouped
             groups = []
             for group in sorted(set(hs_groups) | set(sf_groups)):
                 left, right = hs_groups.get(group, 0.0), sf_groups.get(group, 0.0)

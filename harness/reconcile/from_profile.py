@@ -51,9 +51,11 @@ def field_specs(profile: Profile, mappings: list[FieldMapping], catalog: FieldCa
         system = ownership.system_of_record.value if ownership else "salesforce"
         synonyms = _owner_synonyms(owners) if first.salesforce_field == "OwnerId" else \
             _synonyms(profile, hubspot_object, prop, sf_fields)
+        hubspot_side = catalog.hubspot(hubspot_object, prop)
         specs.append(FieldSpec(prop, f"sf:{prop}", Rule(first.rule.value), kind, synonyms,
                                "salesforce" if system in {"salesforce", "governed", "both"} else "hubspot",
-                               label="/".join(dict.fromkeys(sf_fields))))
+                               label="/".join(dict.fromkeys(sf_fields)),
+                               hubspot_read_only=bool(hubspot_side and (hubspot_side.read_only or hubspot_side.calculated))))
     return tuple(specs)
 
 
@@ -71,8 +73,11 @@ def object_spec(profile: Profile, mappings: list[FieldMapping], catalog: FieldCa
         group = total.group_by or {}
         hs_group = group.get("hubspot", "").split(".", 1)[-1] or None
         sf_group = f"x:{group['salesforce'].split('.', 1)[1]}" if group.get("salesforce") else None
+        stage_map: tuple[tuple[str, str], ...] = ()
+        if hs_group == "dealstage" and profile.deal_pipeline:
+            stage_map = tuple(profile.deal_pipeline.stages.items())
         totals.append(KeyTotalSpec(total.name, hs_group, sf_group, hs_value if total.aggregate == "sum" else None,
-                                   sf_value if total.aggregate == "sum" else None, total.tolerance))
+                                   sf_value if total.aggregate == "sum" else None, total.tolerance, stage_map))
     key = NATURAL_KEYS.get(hubspot_object, (None, None))
     return ObjectSpec(f"{hubspot_object} <-> {'/'.join(salesforce_objects)}", hubspot_object, "/".join(salesforce_objects),
                       LINK, fields, key[0], "natural" if key[1] else None,
@@ -81,8 +86,10 @@ def object_spec(profile: Profile, mappings: list[FieldMapping], catalog: FieldCa
 
 
 def project(profile: Profile, mappings: list[FieldMapping], population: Population, spec: ObjectSpec,
-            extra_fields: set[str]) -> tuple[list[tuple[str, dict[str, Any]]], list[dict[str, Any]]]:
-    """HubSpot rows (in scope, with their link) and Salesforce rows projected onto `sf:<property>` columns."""
+            extra_fields: set[str], set_aside: set[tuple[str, str]] | None = None,
+            ) -> tuple[list[tuple[str, dict[str, Any]]], list[dict[str, Any]]]:
+    """HubSpot rows (in scope, with their link) and Salesforce rows projected onto `sf:<property>` columns;
+    `set_aside` (sObject, id) are Salesforce records reported elsewhere (planted duplicates awaiting a merge)."""
     hubspot_rows = []
     for hs_id, props in population.hubspot.get(spec.hubspot_object, {}).items():
         if spec.hubspot_object == "contacts" and not in_inclusion_list(profile, props):
@@ -100,6 +107,8 @@ def project(profile: Profile, mappings: list[FieldMapping], population: Populati
         for sf_id, record in population.salesforce.get(sobject, {}).items():
             if record.get("IsDeleted") or (sobject == "Lead" and record.get("IsConverted")):
                 continue  # merged-away, deleted and converted records are orphan classes, not population
+            if set_aside and (sobject, sf_id) in set_aside:
+                continue
             row: dict[str, Any] = {"Id": sf_id, "natural": record.get(natural_field) if natural_field else None}
             for f in spec.fields:
                 source = field_of.get((sobject, f.hubspot))

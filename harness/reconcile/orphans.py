@@ -83,9 +83,14 @@ def find_orphans(population: Population, profile: Profile) -> OrphanReport:
             if object_type == "companies" and not has_link:
                 add(Orphan("company_without_account", "hubspot", "companies", hs_id,
                            f"company {props.get('name')!r} has no salesforceaccountid"))
+    # Only objects the profile expects to sync can be unsynced (a Case with ticket sync off is not an orphan).
+    expected = {sobject for tolerance in (profile.reconciliation.objects.values() if profile.reconciliation else [])
+                for sobject in tolerance.salesforce} or {"Lead", "Contact", "Account", "Opportunity"}
     linked_emails = {str(population.salesforce.get(sobject, {}).get(sf_id, {}).get("Email") or "").strip().lower()
                      for sobject, sf_id in linked} - {""}
     for sobject, records in population.salesforce.items():
+        if sobject not in expected:
+            continue
         for sf_id, record in records.items():
             if record.get("IsDeleted") or (sobject == "Lead" and record.get("IsConverted")):
                 continue

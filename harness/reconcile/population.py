@@ -58,6 +58,9 @@ def gather(sandboxes: Sandboxes, entries: list[LedgerEntry], hubspot_properties:
     hubspot_ids: dict[str, set[str]] = defaultdict(set)
     salesforce_ids: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
+        if (entry.system == "salesforce" and entry.object not in HUBSPOT_FOR) or \
+                (entry.system == "hubspot" and entry.object not in LINKS):
+            continue  # records the connector does not sync as records of their own (contact roles, tasks, notes...)
         (hubspot_ids if entry.system == "hubspot" else salesforce_ids)[entry.object].add(entry.id)
     for object_type, ids in hubspot_ids.items():
         names = hubspot_properties.get(object_type, set()) | {p for p, _ in LINKS.get(object_type, [])}
@@ -94,6 +97,33 @@ def _discover_hubspot_counterparts(sandboxes: Sandboxes, population: Population,
         population.hubspot["contacts"].update(sandboxes.hubspot.read_many("contacts", emails, contact_props,
                                                                           id_property="email"))
     _discover_companies(sandboxes, population, hubspot_properties, linked)
+    _discover_associated(sandboxes, population, hubspot_properties, linked)
+
+
+def _discover_associated(sandboxes: Sandboxes, population: Population, hubspot_properties: dict[str, set[str]],
+                         linked: set[tuple[str, str]]) -> None:
+    """Deals and tickets the connector made from the run's Opportunities and Cases: through the deals and tickets
+    associated with the population's contacts and companies (batch association reads, then reads by id)."""
+    for object_type, link, sobject in (("deals", "hs_salesforceopportunityid", "Opportunity"),
+                                       ("tickets", "salesforcecaseid", "Case")):
+        wanted = {sf_id for sf_id, record in population.salesforce.get(sobject, {}).items()
+                  if (sobject, sf_id) not in linked and not record.get("IsDeleted")}
+        if not wanted:
+            continue
+        candidates: set[str] = set()
+        for source in ("contacts", "companies"):
+            ids = list(population.hubspot.get(source, {}))
+            if ids:
+                with contextlib.suppress(Exception):
+                    for targets in sandboxes.hubspot.associated_many(source, ids, object_type).values():
+                        candidates.update(targets)
+        candidates -= set(population.hubspot.get(object_type, {}))
+        if not candidates:
+            continue
+        names = sorted(hubspot_properties.get(object_type, set()) | {link})
+        for object_id, props in sandboxes.hubspot.read_many(object_type, sorted(candidates), names).items():
+            if props.get(link) in wanted:
+                population.hubspot[object_type][object_id] = props
 
 
 def _discover_companies(sandboxes: Sandboxes, population: Population, hubspot_properties: dict[str, set[str]],

@@ -77,6 +77,8 @@ def reconcile_population(sandboxes: Sandboxes, profile: Profile, mappings: list[
     catalog = catalog or FieldCatalog(sandboxes)
     owners = owner_ids(sandboxes)
     objects = list(profile.reconciliation.objects) if profile.reconciliation else ["contacts"]
+    orphans = find_orphans(population, profile)
+    noted = {(o.object, o.id) for o in orphans.orphans if o.kind in NOTED_CLASSES}
     results: list[ObjectReconciliation] = []
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -86,11 +88,11 @@ def reconcile_population(sandboxes: Sandboxes, profile: Profile, mappings: list[
         spec = object_spec(profile, mappings, catalog, hubspot_object, owners)
         extra = {t.salesforce_group[2:] for t in spec.totals if t.salesforce_group} | \
                 {t.salesforce_value[2:] for t in spec.totals if t.salesforce_value}
-        hubspot_rows, salesforce_rows = project(profile, mappings, population, spec, extra)
+        hubspot_rows, salesforce_rows = project(profile, mappings, population, spec, extra, noted)
         results.append(reconcile_object(spec, [hubspot_rows], [salesforce_rows],
                                         out_dir / f"{hubspot_object}-mismatches.csv" if out_dir else None))
     max_orphans = sum(t.max_orphans for t in profile.reconciliation.objects.values()) if profile.reconciliation else 0
-    report = ReconciliationReport(results, find_orphans(population, profile), max_orphans)
+    report = ReconciliationReport(results, orphans, max_orphans)
     if out_dir:
         write_summary_csv(results, out_dir / "summary.csv")
         (out_dir / "report.json").write_text(json.dumps(report.as_dict(), indent=2, default=str), encoding="utf-8")

@@ -34,6 +34,8 @@ class FieldSpec:
     synonyms: tuple[tuple[str, str], ...] = ()
     system_of_record: str = "salesforce"  # which side is right when they disagree (source-of-truth map)
     label: str | None = None  # how reports name the Salesforce side (e.g. "Lead.Country/Contact.MailingCountry")
+    # HubSpot computes the value (e.g. "Became an MQL date"): it can flow to Salesforce, never back.
+    hubspot_read_only: bool = False
 
     @property
     def salesforce_label(self) -> str:
@@ -50,6 +52,8 @@ class KeyTotalSpec:
     hubspot_value: str | None = None  # None: count records
     salesforce_value: str | None = None
     tolerance: float = 0.0  # absolute difference allowed per group
+    # Salesforce group value -> the HubSpot group it belongs to (e.g. StageName -> deal stage id), when they differ.
+    salesforce_group_map: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -205,6 +205,19 @@ class HubSpotSandbox:
             if not after:
                 return ids
 
+    def associated_many(self, from_type: str, ids: Iterable[str], to_type: str) -> dict[str, list[str]]:
+        """Associations of many records at once (v4 batch read, 1,000 inputs a call): from id -> to ids."""
+        api = self.client.crm.associations.v4.batch_api
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, list[str]] = {i: [] for i in wanted}
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start:start + 1000]
+            response = self._call(api.get_page, from_type, to_type, {"inputs": [{"id": i} for i in chunk]})
+            for result in response.results or []:
+                source = str(result._from.id)
+                out.setdefault(source, []).extend(str(t.to_object_id) for t in result.to or [])
+        return out
+
     def associate(self, from_type: str, from_id: str, to_type: str, to_id: str) -> None:
         """The default (unlabelled, primary where HubSpot makes it so) association between two records."""
         self._call(self.client.crm.associations.v4.basic_api.create_default, from_type, from_id, to_type, to_id)
