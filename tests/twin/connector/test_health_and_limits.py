@@ -167,3 +167,31 @@ def test_the_twin_can_start_in_interval_mode(start):
     while time.monotonic() < deadline and not both.contact(contact_id, "salesforceleadid")["salesforceleadid"]:
         time.sleep(0.1)
     assert both.contact(contact_id, "salesforceleadid")["salesforceleadid"]
+
+
+def test_a_validation_rule_rejection_is_a_custom_code_error(org, start):
+    def no_interns(data):
+        data["automation"]["validation_rules"].append({
+            "name": "No_Intern_Leads", "object": "Lead", "condition": "Title = 'Intern'",
+            "message": "Interns are not leads.", "field": "Title"})
+
+    both = start(org(salesforce=no_interns))
+    contact_id = both.new_contact(email="intern@example.com", lastname="Intern")
+    both.sync()
+    both.update_contact(contact_id, jobtitle="Intern")
+    both.sync()
+    [error] = both.errors()
+    assert (error["category"], error["code"], error["message"]) == (
+        "custom_code", "FIELD_CUSTOM_VALIDATION_EXCEPTION", "Interns are not leads.")
+
+
+def test_an_email_already_used_by_another_contact_is_a_duplicates_error(both: Both):
+    first = both.new_contact(email="first@example.com", lastname="First")
+    both.new_contact(email="second@example.com", lastname="Second")
+    both.sync()
+    both.sf.Lead.update(both.lead_of(first), {"Email": "second@example.com"},
+                        headers={"Sforce-Duplicate-Rule-Header": "allowSave=true"})
+    both.sync()
+    [error] = both.errors("duplicates")
+    assert error["hubspot_id"] == first and "already exists" in error["message"]
+    assert both.contact(first, "email")["email"] == "first@example.com"
