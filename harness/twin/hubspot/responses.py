@@ -33,13 +33,30 @@ def object_type_of(name: str) -> str:
     raise err.HubSpotError(f"Unable to infer object type from: {name}", status=400, category="VALIDATION_ERROR")
 
 
-def body_of(request: Request) -> Any:
+def body_of(request: Request, array: bool = False) -> Any:
+    """The JSON body: an object (an array where the endpoint takes one); anything else is HubSpot's 400."""
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw) if raw else {}
+        body = json.loads(raw) if raw else ([] if array else {})
     except (ValueError, UnicodeDecodeError):
         raise err.HubSpotError("Invalid input JSON on line 1, column 1: Cannot build input, the body is not valid "
                                "JSON", category="VALIDATION_ERROR") from None
+    if not isinstance(body, list if array else dict):
+        raise err.HubSpotError(f"Invalid input JSON on line 1, column 1: Cannot build input, expected a JSON "
+                               f"{'array' if array else 'object'}", category="VALIDATION_ERROR")
+    return body
+
+
+def int_arg(request: Request, name: str, default: int) -> int:
+    """A whole-number query parameter (limit, after), or HubSpot's 400 naming it."""
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise err.HubSpotError(f"Invalid value for query parameter {name}: {raw[:40]!r} is not a whole number",
+                               category="VALIDATION_ERROR") from None
 
 
 def multi(request: Request, name: str) -> list[str]:

@@ -11,7 +11,7 @@ from ..web import empty_response, json_response
 from . import exceptions as err
 from .models import HubSpotBackend
 from .properties import OBJECT_TYPES
-from .responses import batch_response, body_of, flag, inputs_of, object_type_of
+from .responses import batch_response, body_of, flag, inputs_of, int_arg, object_type_of
 
 
 def _ids(body: Any) -> list[str]:
@@ -85,10 +85,10 @@ class AutomationResponses:
         return json_response({"updatedList": self.lists.to_api(item, flag(request, "includeFilters"))})
 
     def members_add(self, request: Request, list_id: str) -> Response:
-        return json_response(self.lists.change(list_id, _ids(body_of(request)), []))
+        return json_response(self.lists.change(list_id, _ids(body_of(request, array=True)), []))
 
     def members_remove(self, request: Request, list_id: str) -> Response:
-        return json_response(self.lists.change(list_id, [], _ids(body_of(request))))
+        return json_response(self.lists.change(list_id, [], _ids(body_of(request, array=True))))
 
     def members_add_and_remove(self, request: Request, list_id: str) -> Response:
         body = body_of(request)
@@ -107,8 +107,8 @@ class AutomationResponses:
         members = self.lists.members(list_id)
         if by_time:
             members.sort(key=lambda m: (m[1], int(m[0])))
-        limit = max(1, min(250, int(request.args.get("limit") or 100)))
-        after = int(request.args.get("after") or 0)
+        limit = max(1, min(250, int_arg(request, "limit", 100)))
+        after = int_arg(request, "after", 0)
         page = members[after:after + limit]
         body: dict[str, Any] = {"results": [{"recordId": i, "membershipTimestamp": hs_datetime(t)} for i, t in page],
                                 "total": len(members)}
@@ -137,10 +137,10 @@ class AutomationResponses:
 
     def flows_page(self, request: Request) -> Response:
         flows = sorted(self.workflows.flows.values(), key=lambda f: int(f.id))
-        limit = max(1, min(100, int(request.args.get("limit") or 100)))
-        after = request.args.get("after")
+        limit = max(1, min(100, int_arg(request, "limit", 100)))
+        after = int_arg(request, "after", 0)
         if after:
-            flows = [f for f in flows if int(f.id) > int(after)]
+            flows = [f for f in flows if int(f.id) > after]
         page = flows[:limit]
         body: dict[str, Any] = {"results": [self.workflows.summary(f) for f in page]}
         if len(flows) > limit:

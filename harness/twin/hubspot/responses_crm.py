@@ -60,7 +60,7 @@ class CrmResponses:
     def assoc_create(self, request: Request, object_type: str, object_id: str, to_object_type: str,
                      to_object_id: str) -> Response:
         ft, tt = object_type_of(object_type), object_type_of(to_object_type)
-        labels = self.backend.associations.associate(ft, object_id, tt, to_object_id, self._specs(body_of(request)))
+        labels = self.backend.associations.associate(ft, object_id, tt, to_object_id, self._specs(body_of(request, array=True)))
         return json_response(self._pair_labels(ft, object_id, tt, to_object_id, labels), 201)
 
     def assoc_create_default(self, request: Request, from_object_type: str, from_object_id: str, to_object_type: str,
