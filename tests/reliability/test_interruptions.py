@@ -109,10 +109,8 @@ def test_an_interrupted_run_is_finished_with_nothing_lost_or_duplicated(served, 
     assert wait_for(lambda: not suite_processes(run_dir), 10), "the suite outlived the killed run"
     assert phase not in run_state(run_dir)["done"]
 
-    if finish == "resume":
-        done = uat("run", "--resume", run_id, env=env)
-    else:
-        done = uat("cleanup", "--run", run_id, env=env)
+    finishing = ("run", "--resume", run_id) if finish == "resume" else ("cleanup", "--run", run_id)
+    done = uat(*finishing, env=env)
     assert done.code == 0, done.output[-3000:]
     assert "Traceback" not in done.output
 
