@@ -23,6 +23,7 @@ from .faults import FaultInjection, describe_counts, load_fault_profile, write_f
 from .paths import PROJECT_ROOT
 from .preflight import check_suite
 from .profile import Profile, load_profile, profile_mappings
+from .redaction import redact_tree
 from .report import allure_html
 from .report.publish import publish_allure, publish_signoff
 from .report.signoff import RunEvidence, SignOff
@@ -170,6 +171,9 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
             timings["cleanup"] = time.monotonic() - mark
         if injection is not None:
             progress(describe_counts(write_fault_counts(context.run_dir, injection.stop())))
+        masked = redact_tree(context.run_dir, sandboxes.credentials.secrets())  # the safety net: should mask nothing
+        if masked:
+            progress(f"credentials found and masked in the run folder (please report): {masked}")
     if options.allure_html:
         mark = time.monotonic()
         try:
