@@ -129,6 +129,8 @@ class SalesforceBackend:
                     password = record.pop("_password", None)
                     token = record.pop("_security_token", "")
                     fixed_id = self.organization_id if sobject.name == "Organization" else None
+                    if fixed_id and "is_sandbox" in self.schema.organization:  # the documented switch decides
+                        record["IsSandbox"] = bool(self.schema.organization["is_sandbox"])
                     resolved = {k: self.resolve_alias(v, aliases) for k, v in record.items()}
                     new_id = self.saver.insert(sobject, resolved, ctx, trusted=True, fixed_id=fixed_id)
                     if alias:
