@@ -89,9 +89,9 @@ def sandboxes(uat_profile: Profile) -> Iterator[Sandboxes]:
         if uat_profile.target.kind != "twin":
             raise UserError(f"{uat_profile.source}: target.kind is sandboxes but no credentials are set; export the "
                             "UAT_SF_* and UAT_HUBSPOT_* variables (README, 'Real sandboxes')")
-        from .twin import Twin  # only an ad-hoc pytest session starts a twin of its own
+        from .sandboxes.twin_start import start_twin  # only an ad-hoc pytest session starts a twin of its own
 
-        with Twin.start(org=uat_profile.target.org, sync=uat_profile.target.sync) as twin:
+        with start_twin(uat_profile.target.org, sync=uat_profile.target.sync) as twin:
             connected = connect(twin_credentials(twin.info()))
             _BUDGETS.append(connected.budget)
             yield connected

@@ -78,9 +78,9 @@ class RunOutcome:
 def target(profile: Profile, org: str | None) -> Iterator[tuple[dict[str, str], Sandboxes, str]]:
     """Yield (environment for the suite, connected sandboxes, a description of the target)."""
     if profile.target.kind == "twin":
-        from .twin import Twin
+        from .sandboxes.twin_start import start_twin
 
-        with Twin.start(org=org or profile.target.org, sync=profile.target.sync) as twin:
+        with start_twin(org or profile.target.org, sync=profile.target.sync) as twin:
             info = twin.info()
             yield twin_environment(info), connect(twin_credentials(info)), f"the twin (org {twin.org})"
         return

@@ -15,8 +15,11 @@ DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
 
 def lint(profile: Path = typer.Argument(DEFAULT_PROFILE, help="integration profile (YAML)"),
          as_json: bool = typer.Option(False, "--json", help="print the findings as JSON"),
-         against: bool = typer.Option(False, "--against", help="also compare the profile with the connected sandboxes "
-                                      "(credentials from the environment: UAT_SF_*, UAT_HUBSPOT_*)")) -> None:
+         against: bool = typer.Option(False, "--against", help="also compare the profile with its target: the twin "
+                                      "(started for the check) or the sandboxes (credentials from UAT_SF_*, "
+                                      "UAT_HUBSPOT_*)"),
+         org: str | None = typer.Option(None, help="twin only: the org fixture to compare with (default: the "
+                                        "profile's)")) -> None:
     """Check the profile and its mapping CSVs against the governance rules. Exit 1 on any error-level finding."""
     from ..lint import has_errors, lint_profile
     from ..lint.engine import sort_findings
@@ -30,11 +33,10 @@ def lint(profile: Path = typer.Argument(DEFAULT_PROFILE, help="integration profi
     target = None
     if against:
         from ..lint.against import lint_against
-        from ..sandboxes import connect
+        from ..runner import target as connect_target
 
-        sandboxes = connect()
-        target = f"Salesforce {sandboxes.organization.get('Id')} / HubSpot {sandboxes.portal.get('portalId')}"
-        findings = sort_findings(findings + lint_against(loaded, mappings, sandboxes))
+        with connect_target(loaded, org) as (_environment, sandboxes, target):
+            findings = sort_findings(findings + lint_against(loaded, mappings, sandboxes))
     if as_json:
         sys.stdout.write(render_json(profile, findings, target) + "\n")
     else:

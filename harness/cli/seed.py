@@ -32,10 +32,10 @@ def _connected(profile_target: str, org: str) -> Iterator:
     if profile_target != "twin":
         raise UserError("environment: no credentials; export UAT_SF_* and UAT_HUBSPOT_TOKEN (see README, 'Real "
                         "sandboxes') or use a profile whose target.kind is twin")
+    from ..sandboxes.twin_start import start_twin
     from ..sandboxes.twin_target import twin_credentials
-    from ..twin import Twin
 
-    with Twin.start(org=org) as twin:
+    with start_twin(org) as twin:
         console.print("[yellow]no credentials set: seeding a twin started for this command (its data ends with it; "
                       "run `uat twin serve` and export its details to keep one)[/yellow]")
         yield connect(twin_credentials(twin.info())), f"a twin (org {org})"

@@ -21,17 +21,11 @@ def serve(org: str = typer.Option("healthy", help="org fixture under fixtures/or
           sync: str = typer.Option("manual", help="manual (cycles on request) or interval (cycles on a timer)"),
           interval: float | None = typer.Option(None, help="seconds between cycles with --sync interval")) -> None:
     """Serve the twin until interrupted; first print its connection details as one JSON line."""
-    from ..twin import Twin
-    from ..twin.paths import UnknownOrg
+    from ..sandboxes.twin_start import start_twin
 
     if sync not in {"manual", "interval"}:
         raise UserError(f"--sync {sync}: use manual or interval")
-    try:
-        twin = Twin.start(org=org, state_dir=state_dir, sync=sync, port=port, interval_seconds=interval)
-    except UnknownOrg as error:
-        raise UserError(f"--org: {error}") from None
-    except OSError as error:
-        raise UserError(f"--port {port}: cannot listen ({error.strerror}); choose another port or 0") from None
+    twin = start_twin(org, state_dir=state_dir, sync=sync, port=port, interval_seconds=interval)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

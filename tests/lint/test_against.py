@@ -64,5 +64,5 @@ def test_cli_against_the_twin(twin):
                                capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
     assert completed.returncode in (0, 1), completed.stderr
     report = json.loads(completed.stdout)
-    assert report["against"].startswith("Salesforce ")
+    assert report["against"] == "the twin (org healthy)"
     assert not [f for f in report["findings"] if f["rule"].startswith("GOV") and f["severity"] == "error"]

@@ -49,12 +49,12 @@ def test_contacts_can_be_set_to_create_salesforce_contacts_instead(org, start):
         data["objects"]["contacts"]["create_in_salesforce_as"] = "Contact"
 
     both = start(org(connector=create_contacts))
-    contact_id = both.new_contact(email="kat@example.com", firstname="Katherine", lastname="Johnson", country="USA")
+    contact_id = both.new_contact(email="kat@example.com", firstname="Katherine", lastname="Johnson", country="United States")
     both.sync()
     linked = both.contact(contact_id, "salesforcecontactid", "salesforceleadid")
     assert linked["salesforcecontactid"].startswith("003") and not linked["salesforceleadid"]
     record = both.sf.Contact.get(linked["salesforcecontactid"])
-    assert (record["LastName"], record["MailingCountry"]) == ("Johnson", "USA")
+    assert (record["LastName"], record["MailingCountry"]) == ("Johnson", "United States")
     assert both.sf.query("SELECT COUNT() FROM Lead")["totalSize"] == 0
 
 

@@ -20,7 +20,7 @@ def test_properties_read_with_their_definitions(client):
     names = {p.name for p in client.crm.properties.core_api.get_all("contacts").results}
     assert {"email", "salesforceleadid", "salesforcecontactid", "hs_object_id", "lead_source_detail"} <= names
     owner = client.crm.properties.core_api.get_by_name("contacts", "hubspot_owner_id")
-    assert [o.value for o in owner.options] == ["71000001", "71000002", "71000003"]  # the active owners
+    assert [o.value for o in owner.options] == ["71000001", "71000002", "71000003", "71000004"]  # the active owners
     read_only = client.crm.properties.core_api.get_by_name("contacts", "salesforceleadid")
     assert read_only.modification_metadata.read_only_value is True and read_only.form_field is False
 
@@ -63,7 +63,7 @@ def test_owners_page_filter_and_read_by_user_id(client):
     assert len(page.results) == 2 and page.paging.next.after
     rest = client.crm.owners.owners_api.get_page(after=page.paging.next.after)
     assert [o.email for o in page.results + rest.results] == ["nadia.ortiz@example.com", "emil.novak@example.com",
-                                                             "aiko.tanaka@example.com"]
+                                                             "aiko.tanaka@example.com", "morgan.blake@example.com"]
     emil = client.crm.owners.owners_api.get_page(email="EMIL.NOVAK@example.com").results[0]
     assert (emil.id, emil.user_id, emil.first_name, emil.archived) == ("71000002", 9100002, "Emil", False)
     assert emil.teams[0].name == "EMEA Sales"
@@ -113,8 +113,10 @@ def test_healthy_portal_has_what_the_suite_relies_on():
         "other"]
     salesforce = yaml.safe_load((ROOT / "fixtures/orgs/healthy/salesforce.yaml").read_text())
     users = {(u["Email"], u["FirstName"], u["LastName"]) for u in salesforce["records"]["User"]}
-    for owner in portal["owners"]:
-        assert (owner["email"], owner["firstName"], owner["lastName"]) in users
+    # Every sales owner is a Salesforce user; Morgan Blake (marketing) deliberately is not, for the scenario that
+    # checks an owner unknown to Salesforce never overwrites the Salesforce owner.
+    hubspot_only = [o for o in portal["owners"] if (o["email"], o["firstName"], o["lastName"]) not in users]
+    assert [o["email"] for o in hubspot_only] == ["morgan.blake@example.com"]
 
 
 def test_a_bad_portal_fixture_names_file_field_and_fix(tmp_path):

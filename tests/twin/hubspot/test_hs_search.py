@@ -18,7 +18,7 @@ PEOPLE = [  # firstname, lastname, jobtitle, country, lifecyclestage, employees-
     ("Grace", "Hopper", "Rear Admiral", "United States", "customer", "250"),
     ("Katherine", "Johnson", None, "United States", "opportunity", "75"),
     ("Dorothy", "Vaughan", "Programmer", "United States", "lead", "20"),
-    ("Hedy", "Lamarr", "Inventor", "Austria", "subscriber", None),
+    ("Hedy", "Lamarr", "Inventor", "Germany", "subscriber", None),
 ]
 
 
@@ -95,7 +95,7 @@ def test_groups_are_ored_and_filters_anded(client, people):
     marker, _ = people
     result = client.crm.contacts.search_api.do_search({"filterGroups": [
         {"filters": [{"propertyName": "company", "operator": "EQ", "value": marker},
-                     {"propertyName": "country", "operator": "EQ", "value": "Austria"}]},
+                     {"propertyName": "country", "operator": "EQ", "value": "Germany"}]},
         {"filters": [{"propertyName": "company", "operator": "EQ", "value": marker},
                      {"propertyName": "lifecyclestage", "operator": "EQ", "value": "customer"}]}],
         "properties": ["firstname"]})
