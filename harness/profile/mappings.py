@@ -93,6 +93,8 @@ def load_mappings(path: Path, hubspot_object: str,
     if missing:
         raise UserError(f"{path}:1: missing column(s) {', '.join(missing)}; the header must include "
                         f"{', '.join(REQUIRED_COLUMNS)}")
+    if not any(any(cell.strip() for cell in row) for row in rows[1:]):
+        raise UserError(f"{path}: a header and no mapping rows; export the {hubspot_object} mappings again")
     index = {name: header.index(name.lower()) for name in ALL_COLUMNS if name.lower() in header}
     allowed_objects = SALESFORCE_OBJECTS.get(hubspot_object, ())
     mappings: list[FieldMapping] = []

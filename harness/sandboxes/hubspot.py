@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import hubspot
+import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -190,7 +191,15 @@ class HubSpotSandbox:
         return response.json() if response.content else None
 
     def account(self) -> dict[str, Any]:
-        return self.request("GET", "/account-info/v3/details")
+        """The portal's identity: the first call of a run, so an unreachable or untrusted host is told here."""
+        try:
+            return self.request("GET", "/account-info/v3/details")
+        except requests.exceptions.SSLError:
+            raise UserError(f"environment: the TLS certificate of HubSpot at {self.credentials.host} is not trusted; "
+                            "set UAT_CA_BUNDLE to the PEM bundle that signs it") from None
+        except requests.ConnectionError:
+            raise UserError(f"environment: cannot reach HubSpot at {self.credentials.host}; check UAT_HUBSPOT_HOST "
+                            "and the network") from None
 
     # -- associations and merges ----------------------------------------------------------------------
     def associated_ids(self, from_type: str, object_id: str, to_type: str) -> list[str]:

@@ -171,7 +171,15 @@ class SalesforceSandbox:
         return out
 
     def organization(self) -> dict[str, Any]:
-        records = self.query_all("SELECT Id, Name, IsSandbox, InstanceName, OrganizationType FROM Organization LIMIT 1")
+        """The org's identity: the first call of a run, so an unreachable or untrusted host is told here."""
+        try:
+            records = self.query_all("SELECT Id, Name, IsSandbox, InstanceName, OrganizationType FROM Organization LIMIT 1")
+        except requests.exceptions.SSLError:
+            raise UserError(f"environment: the TLS certificate of Salesforce at {self.instance_url} is not trusted; "
+                            "set UAT_CA_BUNDLE to the PEM bundle that signs it") from None
+        except requests.ConnectionError:
+            raise UserError(f"environment: cannot reach Salesforce at {self.instance_url}; check UAT_SF_INSTANCE_URL "
+                            "(or UAT_SF_DOMAIN) and the network") from None
         if not records:
             raise UserError("environment: Salesforce returned no Organization row; the user needs 'View Setup and "
                             "Configuration'")

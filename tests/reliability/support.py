@@ -57,8 +57,9 @@ class Completed:
         return self.stdout + self.stderr
 
 
-def uat(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> Completed:
-    done = subprocess.run(uat_command(*args), cwd=PROJECT, env=env or clean_environment(), capture_output=True,
+def uat(*args: str, env: dict[str, str] | None = None, timeout: float = 600, cwd: Path = PROJECT) -> Completed:
+    """`uat ARGS` as a user runs it; `cwd` another copy of the project runs that copy's code."""
+    done = subprocess.run(uat_command(*args), cwd=cwd, env=env or clean_environment(), capture_output=True,
                           text=True, timeout=timeout)
     return Completed(done.returncode, done.stdout, done.stderr)
 
