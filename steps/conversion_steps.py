@@ -72,15 +72,40 @@ def merge_in_salesforce(world, scenario, sobject):
     scenario.records["merge"] = merges.merge_in_salesforce(world, first, second)
 
 
-@then(parsers.parse("within the sync window no HubSpot {kind} links to the merged-away {sobject}"))
-def no_link_to_loser(world, scenario, kind, sobject):
+@given("a duplicate of that Contact in Salesforce that HubSpot does not sync")
+def unsynced_duplicate(world, scenario):
+    scenario.records["duplicate"] = merges.unsynced_duplicate(world, scenario.records["pair"])
+
+
+@when("the duplicate is merged into the synced Contact in Salesforce")
+def merge_duplicate(world, scenario):
+    scenario.records["merge"] = merges.merge_in_salesforce(world, scenario.records["pair"], scenario.records["duplicate"])
+
+
+@then("after the sync window the HubSpot contact is still linked to the master Contact")
+def pair_stays_linked(world, scenario):
+    merges.expect_link_stays(world, scenario.records["pair"])
+
+
+@then("within the sync window the second HubSpot contact is relinked to the master or marked as deleted in Salesforce")
+def loser_relinked_or_marked(world, scenario):
     first, second = scenario.records["pairs"]
-    merges.expect_no_link_to(world, [first, second], sobject, second.salesforce_id)
+    merges.expect_relinked_or_marked(world, second, first.salesforce_id)
 
 
 @then("the first HubSpot contact is still linked to the master Contact")
 def master_still_linked(world, scenario):
     merges.expect_still_linked(world, scenario.records["pairs"][0])
+
+
+@then("after the sync window the first HubSpot company is still linked to the master Account")
+def master_company_stays(world, scenario):
+    merges.expect_link_stays(world, scenario.records["pairs"][0])
+
+
+@then("the reconciliation reports the second HubSpot company as linked to a merged-away record")
+def loser_company_reported(world, scenario):
+    merges.expect_reported_orphan(world, scenario.records["pairs"][1])
 
 
 @when("the second HubSpot contact is merged into the first")

@@ -117,7 +117,12 @@ def won_stage(world: World) -> str:
 
 
 def close_won(world: World, opportunity_id: str) -> None:
-    world.sandboxes.salesforce.update("Opportunity", opportunity_id, {"StageName": won_stage(world)})
+    """Close the opportunity won, as a rep would: with an amount if it has none yet (orgs commonly require one)."""
+    current = world.salesforce("Opportunity", opportunity_id, ["Amount"])
+    data: dict[str, Any] = {"StageName": won_stage(world)}
+    if not current.get("Amount"):
+        data["Amount"] = 25000
+    world.sandboxes.salesforce.update("Opportunity", opportunity_id, data)
 
 
 def open_opportunity_with_role(world: World, account_id: str, contact_id: str) -> str:

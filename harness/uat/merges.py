@@ -18,26 +18,6 @@ def merge_in_salesforce(world: World, master: Pair, loser: Pair) -> MergeResult:
     return SoapClient(world.sandboxes.salesforce).merge(master.sobject, master.salesforce_id, [loser.salesforce_id])
 
 
-def expect_no_link_to(world: World, pairs: list[Pair], sobject: str, merged_away: str) -> None:
-    """No live HubSpot record of the pairs still points at the merged-away Salesforce id."""
-    link = LINK_PROPERTY[sobject]
-
-    def read() -> dict[str, Any]:
-        found = world.sandboxes.hubspot.read_many(pairs[0].hubspot_object, [p.hubspot_id for p in pairs], [link])
-        return {hs_id: props.get(link) for hs_id, props in found.items()}
-
-    def stale(links: dict[str, Any]) -> Any:
-        pointing = [hs_id for hs_id, value in links.items() if value == merged_away]
-        return {"linked to merged-away record": pointing} if pointing else None
-
-    try:
-        world.waiter.until(f"no HubSpot {pairs[0].hubspot_object} links to merged-away {sobject} {merged_away}", read,
-                           stale)
-    except AssertionError as timeout:
-        raise Duplicates(f"a HubSpot record still links to merged-away {sobject} {merged_away} (an orphan)",
-                         str(timeout)) from None
-
-
 def expect_still_linked(world: World, pair: Pair) -> None:
     link = LINK_PROPERTY[pair.sobject]
     props = world.hubspot(pair.hubspot_object, pair.hubspot_id, [link])
@@ -70,3 +50,58 @@ def expect_merge_refused(world: World, first: Pair, second: Pair) -> None:
         raise
     raise MergeNotRefused(f"HubSpot merged {first.hubspot_object} {first.hubspot_id} and {second.hubspot_id} while the "
                           "Salesforce integration is on; company merges must be blocked")
+
+
+def unsynced_duplicate(world: World, pair: Pair) -> Pair:
+    """A duplicate of a synced Contact in Salesforce that HubSpot does not sync: same name and account, no e-mail."""
+    current = world.salesforce(pair.sobject, pair.salesforce_id, ["FirstName", "LastName", "AccountId"])
+    data = {k: v for k, v in current.items() if k in {"FirstName", "LastName", "AccountId"} and v}
+    return Pair(pair.hubspot_object, "", pair.sobject, world.create_salesforce(pair.sobject, data))
+
+
+def expect_link_stays(world: World, pair: Pair) -> None:
+    """After a whole window the HubSpot record still links to the (master) Salesforce record."""
+    from ..waiter import settle
+
+    link = LINK_PROPERTY[pair.sobject]
+    try:
+        settle(world.waiter, f"HubSpot {pair.hubspot_object[:-1]} {pair.hubspot_id} stays linked to {pair.sobject} "
+               f"{pair.salesforce_id}", lambda: world.hubspot(pair.hubspot_object, pair.hubspot_id, [link]),
+               lambda props: None if props.get(link) == pair.salesforce_id else {link: props.get(link)}, "duplicates")
+    except AssertionError as broken:
+        raise Duplicates(f"the merge master {pair.salesforce_id} lost its HubSpot record",
+                         str(broken).split("\n", 1)[-1]) from None
+
+
+def expect_relinked_or_marked(world: World, loser: Pair, master_id: str) -> None:
+    """The HubSpot record of a merged-away Salesforce record follows the master, or is marked deleted in
+    Salesforce (salesforcedeleted) so a reconciliation and a person can see it: never silently orphaned."""
+    link = LINK_PROPERTY[loser.sobject]
+
+    def state(props: dict[str, Any]) -> Any:
+        if props.get(link) == master_id or str(props.get("salesforcedeleted")).lower() == "true":
+            return None
+        return {link: props.get(link), "salesforcedeleted": props.get("salesforcedeleted"), "master": master_id}
+
+    try:
+        world.waiter.until(f"HubSpot {loser.hubspot_object[:-1]} {loser.hubspot_id} relinked or marked after the merge",
+                           lambda: world.hubspot(loser.hubspot_object, loser.hubspot_id, [link, "salesforcedeleted"]),
+                           state)
+    except AssertionError as timeout:
+        raise Duplicates(f"HubSpot {loser.hubspot_object[:-1]} {loser.hubspot_id} still links to merged-away "
+                         f"{loser.sobject} {loser.salesforce_id} with nothing to show it (a silent orphan)",
+                         str(timeout)) from None
+
+
+def expect_reported_orphan(world: World, loser: Pair) -> None:
+    """The reconciliation, run on these records, names the loser's HubSpot record as linked to a merged-away one."""
+    from ..ledger import LedgerEntry
+    from ..reconcile.orphans import find_orphans
+    from ..reconcile.population import gather
+
+    entries = [LedgerEntry("hubspot", loser.hubspot_object, loser.hubspot_id, "", "check", 0.0)]
+    population = gather(world.sandboxes, entries, {loser.hubspot_object: set()}, {loser.sobject: set()}, world.catalog)
+    kinds = {o.kind for o in find_orphans(population, world.profile).orphans if o.id == loser.hubspot_id}
+    if "link_to_merged" not in kinds:
+        raise Duplicates(f"the reconciliation does not report HubSpot {loser.hubspot_object[:-1]} {loser.hubspot_id} "
+                         f"as linked to merged-away {loser.sobject} {loser.salesforce_id}", {"reported": sorted(kinds)})
