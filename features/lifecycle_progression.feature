@@ -34,10 +34,10 @@ Feature: Lifecycle progression
 
   @critical @field_hs_lead_status
   Scenario: Lead Status changes independently of lifecycle stage
-    Given a HubSpot contact in lifecycle stage "marketingqualifiedlead" synced to a Salesforce Lead
+    Given a HubSpot contact in lifecycle stage "lead" synced to a Salesforce Lead
     When the Lead's Status is changed to "Working - Contacted" in Salesforce
     Then within the sync window the contact's lead status is "Working - Contacted"
-    And after the sync window the contact's lifecycle stage is still "marketingqualifiedlead"
+    And after the sync window the contact's lifecycle stage is still "lead"
 
   @critical @object_opportunity
   Scenario: An opportunity contact role makes the contact an opportunity, never the other way round

@@ -25,3 +25,8 @@ Feature: Retired-stage automation
     Given a HubSpot contact synced to a Salesforce Lead
     When the contact's lifecycle stage is set to "salesqualifiedlead" in HubSpot
     Then after the sync window neither side holds a retired lifecycle stage for the contact
+
+  @critical
+  Scenario: Neither platform still offers a retired stage
+    When the picklist mappings of the profile are compared with both platforms' definitions
+    Then neither side offers a retired lifecycle stage

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from harness.uat import lifecycle
-from harness.uat.retired import expect_no_retired_records
+from harness.uat.retired import expect_no_retired_options, expect_no_retired_records
 
 
 @when(parsers.parse('the Lead\'s lifecycle stage is set to "{stage}" in Salesforce'))
@@ -84,3 +84,8 @@ def no_retired_for_contact(world, scenario):
 def no_retired_records(world, reconciliation):
     expect_no_retired_records(world)
 
+
+
+@then("neither side offers a retired lifecycle stage")
+def no_retired_options(world):
+    expect_no_retired_options(world)

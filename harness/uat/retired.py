@@ -24,3 +24,19 @@ def expect_no_retired_records(world: World) -> None:
     if found:
         raise PlatformAutomation(f"{len(found)} record(s) in a retired lifecycle stage",
                                  tabulate(found[:20], headers=["System", "Object", "Id", "Stage"], tablefmt="github"))
+
+
+def expect_no_retired_options(world: World) -> None:
+    """A retired stage must not be selectable on either side: what cannot be chosen cannot be set by hand."""
+    prop, field = stage_fields(world)
+    retired = {s.lower() for s in (world.profile.lifecycle.retired if world.profile.lifecycle else [])}
+    offered = []
+    hubspot = world.catalog.hubspot("contacts", prop)
+    offered += [["HubSpot", f"contacts.{prop}", o] for o in (hubspot.options if hubspot else []) if o.lower() in retired]
+    for sobject in ("Lead", "Contact"):
+        described = world.catalog.salesforce(sobject, field)
+        offered += [["Salesforce", f"{sobject}.{field}", v] for v in (described.picklist if described else [])
+                    if v.lower() in retired]
+    if offered:
+        raise PlatformAutomation("retired lifecycle stages are still offered (and so can still be set)",
+                                 tabulate(offered, headers=["System", "Field", "Retired stage"], tablefmt="github"))

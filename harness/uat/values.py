@@ -4,7 +4,6 @@ Salesforce's), different from what the record holds, and recognisably test data.
 from __future__ import annotations
 
 import itertools
-import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -46,7 +45,8 @@ def fresh_value(catalog: FieldCatalog, mapping: FieldMapping, sobject: str, curr
         choices = [o for o in both if o != current] or both
         if not choices:
             raise ValueError(f"no value valid on both sides for {mapping.key}")
-        value = random.choice(choices)
+        # The first valid option that differs: deterministic, so a scenario exercises the same values every run.
+        value = choices[0]
         return FieldValue(value, value)
     if kind == "number":
         value = 1000 + number
