@@ -92,8 +92,10 @@ def target(profile: Profile, org: str | None) -> Iterator[tuple[dict[str, str], 
 
 def run_suite(context: RunContext, profile: Profile, environment: dict[str, str], options: RunOptions) -> int:
     env = {**os.environ, **environment, "UAT_RUN_DIR": str(context.run_dir), "UAT_PROFILE": str(profile.source)}
+    # --tb=short: pytest's long tracebacks print every function's arguments, and the clients' own frames hold the
+    # Authorization header; short ones still give file, line and message (docs/reliability.md, "Secrets").
     command = [sys.executable, "-m", "pytest", SUITE, f"--alluredir={context.allure_results}", "-p", "no:cacheprovider",
-               "-q", "--no-header", "-rN", "-o", "console_output_style=classic"]
+               "-q", "--no-header", "-rN", "-o", "console_output_style=classic", "--tb=short"]
     if options.workers:
         command += ["-n", options.workers, "--dist", "load"]
     if options.marker:

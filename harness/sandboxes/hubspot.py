@@ -24,9 +24,9 @@ from .pacing import hubspot_limits
 log = logging.getLogger("harness.hubspot")
 
 
-# POSTs that create records: `/crm/v3/objects/<type>` and `.../batch/create`. Their answers, not only their
-# requests, can be lost; a blind resend would create the record twice.
-CREATE_PATH = re.compile(r"^(https?://[^/]+)?/crm/v3/objects/[^/?]+(/batch/create)?/?(\?.*)?$")
+# POSTs that are not idempotent: `/crm/v3/objects/<type>`, `.../batch/create` and `.../merge`. Their answers,
+# not only their requests, can be lost; a blind resend would create the record twice or merge a merged record.
+CREATE_PATH = re.compile(r"^(https?://[^/]+)?/crm/v3/objects/[^/?]+(/batch/create|/merge)?/?(\?.*)?$")
 # The property that identifies a record a run created (its value carries the run's tag), per object type.
 IDENTIFYING_PROPERTY = {"contacts": "email", "companies": "name", "deals": "dealname", "tickets": "subject",
                         "notes": "hs_note_body", "tasks": "hs_task_subject", "calls": "hs_call_title",
@@ -233,6 +233,13 @@ class HubSpotSandbox:
 
     def merge(self, object_type: str, primary_id: str, merged_id: str) -> str:
         """HubSpot merge; returns the surviving record's id (which may be new: both old ids then resolve to it)."""
-        merged = self._call(self.api(object_type, "basic_api").merge,
-                            {"primaryObjectId": primary_id, "objectIdToMerge": merged_id})
-        return str(merged.id)
+        body = {"primaryObjectId": primary_id, "objectIdToMerge": merged_id}
+        try:
+            return str(self._call(self.api(object_type, "basic_api").merge, body).id)
+        except urllib3.exceptions.HTTPError:  # the answer was lost: did the merge happen?
+            survivor = str(self._call(self.api(object_type, "basic_api").get_by_id, merged_id).id)
+            if survivor != merged_id:  # a merged-away id resolves to the record that survived
+                log.info("hubspot merge %s: %s already merged into %s by the attempt whose answer was lost",
+                         object_type, merged_id, survivor)
+                return survivor
+            return str(self._call(self.api(object_type, "basic_api").merge, body).id)

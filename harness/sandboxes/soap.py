@@ -7,13 +7,16 @@ Responses are parsed with defusedxml (no entity expansion from a remote document
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
+import requests
 from defusedxml import ElementTree
+from simple_salesforce.exceptions import SalesforceGeneralError, SalesforceRefusedRequest
 
-from .salesforce import SalesforceSandbox
+from .salesforce import SalesforceSandbox, answer_lost, soql_literal
 
 PARTNER = "urn:partner.soap.sforce.com"
 SOBJECT = "urn:sobject.partner.soap.sforce.com"
@@ -70,12 +73,36 @@ class SoapClient:
     def url(self) -> str:
         return f"{self.salesforce.instance_url}/services/Soap/u/{self.salesforce.client.sf_version}"
 
-    def _post(self, operation: str, body: str) -> list[Any]:
-        session_id = self.salesforce.client.session_id
-        payload = _envelope(session_id, body).encode("utf-8")
-        response = self.salesforce.call(
-            f"soap {operation}", self.salesforce.session.post, self.url, data=payload,
-            headers={"Content-Type": "text/xml; charset=UTF-8", "SOAPAction": '""'})
+    def _send(self, payload: bytes) -> requests.Response:
+        """One POST. An answer that is not SOAP (a 503 or 403 REQUEST_LIMIT_EXCEEDED from a gateway or the
+        limiter) becomes the error the retry wrapper knows, instead of an XML parse error."""
+        response = self.salesforce.session.post(self.url, data=payload, headers={
+            "Content-Type": "text/xml; charset=UTF-8", "SOAPAction": '""'})
+        if response.status_code >= 400 and b"Envelope" not in response.content[:500]:
+            error = SalesforceRefusedRequest if response.status_code == 403 else SalesforceGeneralError
+            raise error(self.url, response.status_code, "soap", _content(response))
+        return response
+
+    def _post(self, operation: str, body: str, settled: Callable[[], Any] | None = None) -> Any:
+        """Post an operation; when an attempt's answer was lost, `settled()` says whether it took effect (its
+        result, or None) before the operation is sent again: merges and conversions are not idempotent."""
+        payload = _envelope(self.salesforce.client.session_id, body).encode("utf-8")
+        lost = {"answer": False}
+
+        def attempt() -> Any:
+            if lost["answer"] and settled is not None:
+                done = settled()
+                if done is not None:
+                    return done
+            try:
+                return self._send(payload)
+            except Exception as error:
+                lost["answer"] = lost["answer"] or answer_lost(error)
+                raise
+
+        response = self.salesforce.call(f"soap {operation}", attempt)
+        if not isinstance(response, requests.Response):
+            return response
         root = ElementTree.fromstring(response.content)
         for element in root.iter():
             if _local(element.tag) == "Fault":
@@ -105,8 +132,11 @@ class SoapClient:
             parts.append(f"<urn:opportunityName>{escape(opportunity_name)}</urn:opportunityName>")
         if owner_id:
             parts.append(f"<urn:ownerId>{escape(owner_id)}</urn:ownerId>")
-        result = self._post("convertLead", f"<urn:convertLead><urn:leadConverts>{''.join(parts)}</urn:leadConverts>"
-                                           "</urn:convertLead>")[0]
+        outcome = self._post("convertLead", f"<urn:convertLead><urn:leadConverts>{''.join(parts)}</urn:leadConverts>"
+                                            "</urn:convertLead>", settled=lambda: self._converted(lead_id))
+        if isinstance(outcome, ConvertResult):
+            return outcome
+        result = outcome[0]
         return ConvertResult(_text(result, "leadId") or lead_id, _text(result, "accountId"), _text(result, "contactId"),
                              _text(result, "opportunityId"))
 
@@ -116,6 +146,36 @@ class SoapClient:
         ids = "".join(f"<urn:recordToMergeIds>{escape(i)}</urn:recordToMergeIds>" for i in losers)
         body = (f'<urn:merge><urn:request><urn:masterRecord xsi:type="urn1:{escape(sobject)}">'
                 f"<urn1:Id>{escape(master_id)}</urn1:Id></urn:masterRecord>{ids}</urn:request></urn:merge>")
-        result = self._post("merge", body)[0]
+        outcome = self._post("merge", body, settled=lambda: self._merged(sobject, master_id, losers))
+        if isinstance(outcome, MergeResult):
+            return outcome
+        result = outcome[0]
         return MergeResult(_text(result, "id") or master_id, _all(result, "mergedRecordIds"),
                            _all(result, "updatedRelatedIds"))
+
+    def _converted(self, lead_id: str) -> ConvertResult | None:
+        """The conversion an attempt whose answer was lost made, if it made one."""
+        rows = self.salesforce.query_all("SELECT Id, IsConverted, ConvertedAccountId, ConvertedContactId, "
+                                         f"ConvertedOpportunityId FROM Lead WHERE Id = {soql_literal(lead_id)}")
+        if rows and rows[0].get("IsConverted"):
+            row = rows[0]
+            return ConvertResult(row["Id"], row.get("ConvertedAccountId"), row.get("ConvertedContactId"),
+                                 row.get("ConvertedOpportunityId"))
+        return None
+
+    def _merged(self, sobject: str, master_id: str, losers: list[str]) -> MergeResult | None:
+        """The merge an attempt whose answer was lost made, if it made one (losers deleted into the master)."""
+        quoted = ", ".join(soql_literal(i) for i in losers)
+        rows = self.salesforce.query_all(f"SELECT Id, IsDeleted, MasterRecordId FROM {sobject} WHERE Id IN ({quoted})",
+                                         include_deleted=True)
+        if len(rows) == len(losers) and all(r.get("IsDeleted") and str(r.get("MasterRecordId") or "")[:15]
+                                            == master_id[:15] for r in rows):
+            return MergeResult(master_id, [r["Id"] for r in rows], [])
+        return None
+
+
+def _content(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text[:300]

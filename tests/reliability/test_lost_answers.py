@@ -60,3 +60,36 @@ def test_an_adopted_record_is_never_one_already_in_the_ledger(twin, sandboxes):
                                          headers={"Sforce-Duplicate-Rule-Header": "allowSave=true"},
                                          taken=lambda: {first})
     assert second != first
+
+
+def test_a_salesforce_merge_and_conversion_whose_answers_are_lost_happen_once(twin, sandboxes):
+    from harness.sandboxes.soap import SoapClient
+
+    soap = SoapClient(sandboxes.salesforce)
+    master = sandboxes.salesforce.create("Lead", {"LastName": "Keep", "Company": "Merge Ltd", "Email": "keep@example.com"})
+    loser = sandboxes.salesforce.create("Lead", {"LastName": "Lose", "Company": "Merge Ltd", "Email": "lose@example.com"})
+    convert = sandboxes.salesforce.create("Lead", {"LastName": "Convert", "Company": "Convert Ltd",
+                                                   "Email": "convert@example.com"})
+    lose_next_soap_answer = {"connection_resets": {"share": 1.0, "when": "after", "count": 1, "paths": ["/services/Soap"]}}
+    sandboxes.control.faults("salesforce", lose_next_soap_answer)
+    merged = soap.merge("Lead", master, [loser])
+    sandboxes.control.faults("salesforce", lose_next_soap_answer)
+    status = sandboxes.salesforce.query_all("SELECT ApiName FROM LeadStatus WHERE IsConverted = true LIMIT 1")[0]["ApiName"]
+    converted = soap.convert_lead(convert, status)
+    injected = sandboxes.control.faults("salesforce")["connection_resets"]["injected"]["after"]
+    assert injected == 1  # (the counter restarts with each configure: the second loss)
+    assert merged.master_id[:15] == master[:15] and [i[:15] for i in merged.merged_ids] == [loser[:15]]
+    contacts = [r for r in twin.snapshot()["salesforce"]["Contact"] if r["Email"] == "convert@example.com"]
+    assert len(contacts) == 1 and converted.contact_id == contacts[0]["Id"]
+
+
+def test_a_hubspot_merge_whose_answer_is_lost_happens_once(twin, sandboxes):
+    primary = sandboxes.hubspot.create("contacts", {"email": "primary@example.com"})
+    other = sandboxes.hubspot.create("contacts", {"email": "other@example.com"})
+    sandboxes.control.faults("hubspot", {"connection_resets": {"share": 1.0, "when": "after", "count": 1,
+                                                               "paths": ["/crm/v3/objects/contacts/merge"]}})
+    survivor = sandboxes.hubspot.merge("contacts", primary, other)
+    assert sandboxes.control.faults("hubspot")["connection_resets"]["injected"]["after"] == 1
+    live = [r for r in twin.snapshot()["hubspot"] if r["object_type"] == "contacts" and not r["archived"]
+            and r["merged_into"] is None]
+    assert [str(r["id"]) for r in live] == [survivor]
