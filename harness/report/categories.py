@@ -36,6 +36,17 @@ _MARKERS = [
     ("connectionerror", "infrastructure"),
     ("max retries exceeded", "infrastructure"),
     ("server_unavailable", "infrastructure"),
+    # HubSpot's SDK says "(503)\nReason: Service Unavailable"; a dropped connection is urllib3's ProtocolError
+    ("ten_secondly_rolling", "rate_limit"),
+    ("(500)", "infrastructure"),
+    ("(502)", "infrastructure"),
+    ("(503)", "infrastructure"),
+    ("(504)", "infrastructure"),
+    ("service unavailable", "infrastructure"),
+    ("bad gateway", "infrastructure"),
+    ("connection aborted", "infrastructure"),
+    ("remote end closed connection", "infrastructure"),
+    ("protocolerror", "infrastructure"),
 ]
 
 

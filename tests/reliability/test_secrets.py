@@ -3,8 +3,7 @@
 The runs carry recognisable secrets: the twin's own random session id, private-app token and control token, and
 decoy UAT_SF_PASSWORD / UAT_SF_SECURITY_TOKEN / UAT_SF_CLIENT_SECRET values in the environment (unused by a
 session login, so they could only leak by being dumped). The drifted org makes scenarios fail, so defect
-messages and attachments may be written too; heavy faults add retries, platform errors and infrastructure
-failures to the sign-off.
+messages and attachments are written too, and a fault profile makes every merge fail in the clients themselves.
 """
 
 from __future__ import annotations
@@ -46,14 +45,26 @@ def scan(run_id: str, secrets: dict[str, str]) -> list[str]:
     return find_secrets(folder, secrets)
 
 
+# Merges always fail on both platforms: those scenarios end in the clients' own exceptions, whose tracebacks run
+# through the frames that hold the Authorization header and the SOAP session header.
+BROKEN_MERGES = """\
+salesforce: {unavailable: 1.0, path_prefix: /services/Soap}
+hubspot: {faults: {share: 1.0, kinds: ["503"], paths: [/crm/v3/objects/contacts/merge]}}
+"""
+
+
 @pytest.mark.slow
-def test_a_failing_run_under_heavy_faults_writes_no_credential_anywhere(tmp_path, run_ids):
+def test_a_run_with_failing_client_calls_writes_no_credential_anywhere(tmp_path, run_ids):
     twin = ServedTwin(tmp_path / "state", org="drifted").start()
     try:
         profile = sandbox_profile(tmp_path)
-        done = uat("run", "--profile", profile, "--faults", "heavy", env=twin.environment(**DECOYS))
+        (tmp_path / "broken-merges.yaml").write_text(BROKEN_MERGES, encoding="utf-8")
+        done = uat("run", "--profile", profile, "--faults", str(tmp_path / "broken-merges.yaml"),
+                   env=twin.environment(**DECOYS))
         run_ids.append(done.run_id)
-        assert done.code == 1, done.output[-2000:]  # NO-GO: errors, messages and evidence written
+        assert done.code == 1, done.output[-2000:]
+        failed = (REPORTS / done.run_id / "results.jsonl").read_text()
+        assert "(503)" in failed and "SERVER_UNAVAILABLE" in failed  # both clients' errors are in the folder
         secrets = {"salesforce session id": twin.info["salesforce_session_id"],
                    "HubSpot token": twin.info["hubspot_token"], "control-plane token": twin.info["control_token"],
                    **DECOYS}
