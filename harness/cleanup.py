@@ -22,6 +22,7 @@ import requests
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
 from .ledger import Ledger, LedgerEntry
+from .resume import creates_in_doubt
 from .sandboxes import Sandboxes
 
 # Children before parents, so nothing is left pointing at a deleted record.
@@ -237,6 +238,15 @@ def cleanup_run(sandboxes: Sandboxes, ledger: Ledger, progress_path: Path) -> Cl
                 done.add((item["system"], item["id"]))
     entries = ledger.entries()
     settle_search(progress_path.parent)
+    try:
+        in_doubt = creates_in_doubt(sandboxes, progress_path.parent, entries)
+    except Exception as error:  # cannot tell whether they exist: deleting the rest now could strand them
+        result.failed.append(f"looking up scenario creates in doubt: {type(error).__name__}")
+        return result
+    if in_doubt:  # created by a run killed before its ledger write: theirs to clean like any other
+        for system, sobject, record_id, key in in_doubt:
+            ledger.record(system, sobject, record_id, "scenario", key=key)
+        entries = ledger.entries()
     derived = derived_records(sandboxes, entries, result.failed)
     # Into the ledger before anything is deleted: once a record is gone, what was derived from it cannot be read.
     ledger.record_many([(system, sobject, record_id, None) for system, sobject, record_id in derived], "derived")

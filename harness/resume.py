@@ -17,6 +17,7 @@ import ctypes
 import json
 import os
 import signal
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -28,6 +29,7 @@ from .report.results import read_results
 from .run_context import REPORTS_DIR, RunContext, open_run
 
 STATE_FILE = "run-state.json"
+SCENARIO_JOURNAL = "scenario-journal.jsonl"
 PHASES = ("seed", "suite", "signoff", "cleanup")
 INFRASTRUCTURE = {"infrastructure": "platform unavailable (5xx, connection reset)", "rate_limit": "rate limit"}
 RESUMABLE_OPTIONS = ("profile", "org", "keep_data", "workers", "marker", "keyword", "allure_html", "selection", "faults")
@@ -179,3 +181,50 @@ def cleanup_until_clean(clean: Callable[[], Any], passes: int = 5) -> Any:
         result.already_gone += retry.already_gone
         result.failed = retry.failed
     return result
+
+
+# -- scenario creates in doubt --------------------------------------------------------------------------------
+def intend(run_dir: Path | None, system: str, object_name: str, values: dict[str, Any]) -> str | None:
+    """Before a scenario creates a record: its identifying values, fsynced, under a key its ledger entry will
+    carry. A run killed between the platform's answer and the ledger write leaves an intent with no entry:
+    cleanup then looks the record up (`creates_in_doubt`) instead of leaving it behind."""
+    if run_dir is None:
+        return None
+    from .sandboxes.hubspot import IDENTIFYING_PROPERTY
+    from .sandboxes.salesforce import IDENTIFYING_FIELDS
+
+    names = IDENTIFYING_FIELDS if system == "salesforce" else (IDENTIFYING_PROPERTY.get(object_name),)
+    key = f"scenario:{os.urandom(8).hex()}"
+    line = json.dumps({"key": key, "system": system, "object": object_name, "at": time.time(),
+                       "values": {n: values[n] for n in names if n and isinstance(values.get(n), str)}})
+    with (run_dir / SCENARIO_JOURNAL).open("a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return key
+
+
+def creates_in_doubt(sandboxes: Any, run_dir: Path, entries: list[Any]) -> list[tuple[str, str, str, str]]:
+    """Scenario creates that were sent but never reached the ledger, found on the platform by their identifying
+    values: (system, object, id, key) to add to the ledger."""
+    path = run_dir / SCENARIO_JOURNAL
+    if not path.exists():
+        return []
+    recorded = {e.key for e in entries if e.key}
+    taken = {e.id for e in entries}
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            intent = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # torn by a kill: that create was never sent
+        if intent["key"] in recorded or not intent.get("values"):
+            continue
+        if intent["system"] == "salesforce":
+            record_id = sandboxes.salesforce.find_created(intent["object"], intent["values"], intent["at"], taken)
+        else:
+            record_id = sandboxes.hubspot.find_created(intent["object"], intent["values"], taken)
+        if record_id:
+            taken.add(record_id)
+            found.append((intent["system"], intent["object"], record_id, intent["key"]))
+    return found

@@ -9,6 +9,7 @@ from typing import Any
 from ..catalog import FieldCatalog
 from ..ledger import Ledger
 from ..profile import FieldMapping, Profile
+from ..resume import intend
 from ..sandboxes import Sandboxes
 from ..waiter import Waiter
 
@@ -47,13 +48,15 @@ class World:
 
     # -- writes, recorded -----------------------------------------------------------------------------
     def create_hubspot(self, object_type: str, properties: dict[str, Any]) -> str:
+        key = intend(self.run_dir, "hubspot", object_type, properties)  # a kill before the ledger write loses nothing
         object_id = self.sandboxes.hubspot.create(object_type, properties, taken=self._ledger_ids)
-        self.ledger.record("hubspot", object_type, object_id, "scenario")
+        self.ledger.record("hubspot", object_type, object_id, "scenario", key=key)
         return object_id
 
     def create_salesforce(self, sobject: str, data: dict[str, Any]) -> str:
+        key = intend(self.run_dir, "salesforce", sobject, data)
         record_id = self.sandboxes.salesforce.create(sobject, data, taken=self._ledger_ids)
-        self.ledger.record("salesforce", sobject, record_id, "scenario")
+        self.ledger.record("salesforce", sobject, record_id, "scenario", key=key)
         return record_id
 
     def _ledger_ids(self) -> set[str]:
