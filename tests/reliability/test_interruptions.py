@@ -121,14 +121,15 @@ def test_an_interrupted_run_is_finished_with_nothing_lost_or_duplicated(served, 
         assert {"seed", "suite", "signoff", "cleanup"} <= set(state["done"])
         outcomes = results(run_id)
         assert "failed" not in outcomes.values(), outcomes
-        assert len(outcomes) == check_suite(), "a scenario has no result"  # every scenario (outline rows apart)
         lines_per_scenario = Counter(json.loads(line)["nodeid"] for line in
                                      (run_dir / "results.jsonl").read_text().splitlines() if line.strip())
+        assert len(lines_per_scenario) == check_suite(), "a scenario has no result"  # outline rows count apart
         assert max(lines_per_scenario.values()) == 1, "a scenario ran twice"
     entries = ledger(run_id)
     seed_keys = Counter(e["key"] for e in entries if e["origin"] == "seed")
     assert seed_keys and max(seed_keys.values()) == 1, "a seed record went into the ledger twice"
-    created = Counter((e["system"], e["id"]) for e in entries)
+    # Created by the run itself at most once (the connector's records may be observed by several scenarios).
+    created = Counter((e["system"], e["id"]) for e in entries if e["origin"] in ("seed", "scenario"))
     assert max(created.values()) == 1, [k for k, n in created.items() if n > 1][:5]
     assert state_difference(before, served.snapshot()) == []  # everything created is gone: nothing lost
 
