@@ -42,3 +42,25 @@ def sf(twin: Twin) -> Salesforce:
 @pytest.fixture
 def hs(twin: Twin) -> hubspot.Client:
     return hubspot_client(twin)
+
+
+# -- whole runs, shared by every test module that reads a run folder (each costs a full `uat run`) --------
+@pytest.fixture(scope="session")
+def allure_history(tmp_path_factory: pytest.TempPathFactory):
+    return tmp_path_factory.mktemp("allure-history") / "history.jsonl"
+
+
+@pytest.fixture(scope="session")
+def healthy_run(allure_history):
+    """`uat run` on the healthy twin org (the whole suite)."""
+    from tests.report.report_runs import uat_run
+
+    return uat_run(history=allure_history)
+
+
+@pytest.fixture(scope="session")
+def drifted_run(allure_history):
+    """`uat run --org drifted` (the whole suite, against the planted defects)."""
+    from tests.report.report_runs import uat_run
+
+    return uat_run("--org", "drifted", history=allure_history)

