@@ -34,9 +34,11 @@ class SideStore:
         width_sf = len(self.sf_columns) + len(self.sf_extra)
         hs_cols = ", ".join(f"v{i}" for i in range(width_hs))
         sf_cols = ", ".join(f"v{i}" for i in range(width_sf))
-        self.db.execute(f"CREATE TABLE hs (id TEXT PRIMARY KEY, link TEXT, natural TEXT, matched INTEGER DEFAULT 0"
+        # Plain rowid tables, indexed once after loading: building an index at the end is far cheaper than keeping
+        # one up to date through a million inserts.
+        self.db.execute(f"CREATE TABLE hs (id TEXT, link TEXT, natural TEXT, matched INTEGER DEFAULT 0"
                         f"{', ' + hs_cols if hs_cols else ''})")
-        self.db.execute(f"CREATE TABLE sf (id TEXT PRIMARY KEY, natural TEXT, matched INTEGER DEFAULT 0"
+        self.db.execute(f"CREATE TABLE sf (id TEXT, natural TEXT, matched INTEGER DEFAULT 0"
                         f"{', ' + sf_cols if sf_cols else ''})")
         self.hs_count = 0
         self.sf_count = 0
@@ -62,7 +64,7 @@ class SideStore:
         rows = ((object_id, props.get(self.spec.link_property) or None, self._key(props.get(key)) if key else None,
                  *[props.get(n) for n in names]) for object_id, props in records)
         before = self.db.total_changes
-        self.db.executemany(f"INSERT OR REPLACE INTO hs (id, link, natural{''.join(f', v{i}' for i in range(len(names)))}) "
+        self.db.executemany(f"INSERT INTO hs (id, link, natural{''.join(f', v{i}' for i in range(len(names)))}) "
                             f"VALUES ({marks})", rows)
         self.hs_count += self.db.total_changes - before
 
@@ -72,36 +74,39 @@ class SideStore:
         key = self.spec.salesforce_key
         rows = ((r["Id"], self._key(r.get(key)) if key else None, *[r.get(n) for n in names]) for r in records)
         before = self.db.total_changes
-        self.db.executemany(f"INSERT OR REPLACE INTO sf (id, natural{''.join(f', v{i}' for i in range(len(names)))}) "
+        self.db.executemany(f"INSERT INTO sf (id, natural{''.join(f', v{i}' for i in range(len(names)))}) "
                             f"VALUES ({marks})", rows)
         self.sf_count += self.db.total_changes - before
 
     def match(self) -> dict[str, int]:
         """Mark pairs: first by the Salesforce id HubSpot holds, then by natural key among the unmatched."""
-        self.db.execute("CREATE INDEX IF NOT EXISTS ix_hs_link ON hs (link)")
-        self.db.execute("CREATE TABLE pairs (hs_id TEXT, sf_id TEXT, how TEXT)")
-        by_id = self.db.execute("INSERT INTO pairs SELECT hs.id, sf.id, 'id' FROM hs JOIN sf ON sf.id = hs.link").rowcount
-        self.db.execute("UPDATE hs SET matched = 1 WHERE id IN (SELECT hs_id FROM pairs)")
-        self.db.execute("UPDATE sf SET matched = 1 WHERE id IN (SELECT sf_id FROM pairs)")
+        self.db.execute("CREATE INDEX ix_sf_id ON sf (id)")
+        self.db.execute("CREATE TABLE pairs (hs_row INTEGER, sf_row INTEGER, hs_id TEXT, sf_id TEXT, how TEXT)")
+        by_id = self.db.execute("INSERT INTO pairs SELECT hs.rowid, sf.rowid, hs.id, sf.id, 'id' FROM hs "
+                                "JOIN sf ON sf.id = hs.link WHERE hs.link IS NOT NULL").rowcount
+        self._mark_paired()
         by_key = 0
         if self.spec.hubspot_key and self.spec.salesforce_key:
-            self.db.execute("CREATE INDEX IF NOT EXISTS ix_sf_natural ON sf (natural) WHERE matched = 0")
-            # One partner per key on each side: the lowest id wins, the rest stay unmatched (duplicates).
+            # One partner per key on each side: the lowest id wins, the rest stay unmatched (duplicates). With MIN(),
+            # SQLite takes the bare column (rowid) from the row holding the minimum, which is the row wanted.
             by_key = self.db.execute(
-                "INSERT INTO pairs SELECT h.id, s.id, 'key' FROM "
-                "(SELECT natural, MIN(id) AS id FROM hs WHERE matched = 0 AND natural IS NOT NULL GROUP BY natural) h "
-                "JOIN (SELECT natural, MIN(id) AS id FROM sf WHERE matched = 0 AND natural IS NOT NULL GROUP BY natural) s "
-                "ON s.natural = h.natural").rowcount
-            self.db.execute("UPDATE hs SET matched = 1 WHERE matched = 0 AND id IN (SELECT hs_id FROM pairs)")
-            self.db.execute("UPDATE sf SET matched = 1 WHERE matched = 0 AND id IN (SELECT sf_id FROM pairs)")
+                "INSERT INTO pairs SELECT h.row, s.row, h.id, s.id, 'key' FROM "
+                "(SELECT natural, MIN(id) AS id, rowid AS row FROM hs WHERE matched = 0 AND natural IS NOT NULL "
+                "GROUP BY natural) h JOIN (SELECT natural, MIN(id) AS id, rowid AS row FROM sf WHERE matched = 0 AND "
+                "natural IS NOT NULL GROUP BY natural) s ON s.natural = h.natural").rowcount
+            self._mark_paired()
         return {"by_id": max(by_id, 0), "by_key": max(by_key, 0)}
+
+    def _mark_paired(self) -> None:
+        self.db.execute("UPDATE hs SET matched = 1 WHERE matched = 0 AND rowid IN (SELECT hs_row FROM pairs)")
+        self.db.execute("UPDATE sf SET matched = 1 WHERE matched = 0 AND rowid IN (SELECT sf_row FROM pairs)")
 
     def pairs(self, batch: int = 5000) -> Iterator[tuple[str, str, str, tuple[Any, ...], tuple[Any, ...]]]:
         width = len(self.spec.fields)
         hs_cols = ", ".join(f"h.v{i}" for i in range(width)) or "NULL"
         sf_cols = ", ".join(f"s.v{i}" for i in range(width)) or "NULL"
         cursor = self.db.execute(f"SELECT p.hs_id, p.sf_id, p.how, {hs_cols}, {sf_cols} FROM pairs p "
-                                 "JOIN hs h ON h.id = p.hs_id JOIN sf s ON s.id = p.sf_id")
+                                 "JOIN hs h ON h.rowid = p.hs_row JOIN sf s ON s.rowid = p.sf_row")
         while True:
             rows = cursor.fetchmany(batch)
             if not rows:
