@@ -6,7 +6,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import requests
+
+from ..errors import UserError
 
 
 def platform_session(ca_bundle: str | None) -> requests.Session:
@@ -15,3 +20,15 @@ def platform_session(ca_bundle: str | None) -> requests.Session:
         session.verify = ca_bundle
         session.trust_env = False
     return session
+
+
+@contextmanager
+def reaching(platform: str, where: str, setting: str) -> Iterator[None]:
+    """A platform that cannot be reached, or whose certificate is not trusted, is the user's setting to fix."""
+    try:
+        yield
+    except requests.exceptions.SSLError:
+        raise UserError(f"environment: the TLS certificate of {platform} at {where} is not trusted; set UAT_CA_BUNDLE "
+                        "to the PEM bundle that signs it") from None
+    except requests.ConnectionError:
+        raise UserError(f"environment: cannot reach {platform} at {where}; check {setting} and the network") from None

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import hubspot
-import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -18,7 +17,7 @@ from urllib3.util.retry import Retry
 from ..errors import UserError
 from .budget import ApiBudget
 from .credentials import HubSpotCredentials
-from .http import platform_session
+from .http import platform_session, reaching
 from .pacing import hubspot_limits
 
 log = logging.getLogger("harness.hubspot")
@@ -192,14 +191,8 @@ class HubSpotSandbox:
 
     def account(self) -> dict[str, Any]:
         """The portal's identity: the first call of a run, so an unreachable or untrusted host is told here."""
-        try:
+        with reaching("HubSpot", self.credentials.host, "UAT_HUBSPOT_HOST"):
             return self.request("GET", "/account-info/v3/details")
-        except requests.exceptions.SSLError:
-            raise UserError(f"environment: the TLS certificate of HubSpot at {self.credentials.host} is not trusted; "
-                            "set UAT_CA_BUNDLE to the PEM bundle that signs it") from None
-        except requests.ConnectionError:
-            raise UserError(f"environment: cannot reach HubSpot at {self.credentials.host}; check UAT_HUBSPOT_HOST "
-                            "and the network") from None
 
     # -- associations and merges ----------------------------------------------------------------------
     def associated_ids(self, from_type: str, object_id: str, to_type: str) -> list[str]:

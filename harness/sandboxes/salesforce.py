@@ -22,7 +22,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from ..errors import UserError
 from .budget import ApiBudget
 from .credentials import SalesforceCredentials
-from .http import platform_session
+from .http import platform_session, reaching
 
 log = logging.getLogger("harness.salesforce")
 API_VERSION = "59.0"
@@ -172,14 +172,8 @@ class SalesforceSandbox:
 
     def organization(self) -> dict[str, Any]:
         """The org's identity: the first call of a run, so an unreachable or untrusted host is told here."""
-        try:
+        with reaching("Salesforce", self.instance_url, "UAT_SF_INSTANCE_URL (or UAT_SF_DOMAIN)"):
             records = self.query_all("SELECT Id, Name, IsSandbox, InstanceName, OrganizationType FROM Organization LIMIT 1")
-        except requests.exceptions.SSLError:
-            raise UserError(f"environment: the TLS certificate of Salesforce at {self.instance_url} is not trusted; "
-                            "set UAT_CA_BUNDLE to the PEM bundle that signs it") from None
-        except requests.ConnectionError:
-            raise UserError(f"environment: cannot reach Salesforce at {self.instance_url}; check UAT_SF_INSTANCE_URL "
-                            "(or UAT_SF_DOMAIN) and the network") from None
         if not records:
             raise UserError("environment: Salesforce returned no Organization row; the user needs 'View Setup and "
                             "Configuration'")

@@ -78,37 +78,33 @@ def salesforce_record_synced(world: World, sobject: str, data: dict[str, Any], h
     return Pair(hubspot_object, observed.value["id"], sobject, record_id, dict(data))
 
 
-def expect_salesforce_values(world: World, pair: Pair, expected: dict[str, Any], what: str,
-                             failure: type[UatFailure] = MappingMismatch) -> None:
-    """Wait until the Salesforce record holds `expected` (field -> value); a record that differs is a `failure`
-    (a mapping mismatch unless the caller knows better), or the connector's own error for the record."""
+def _expect_values(world: World, pair: Pair, expected: dict[str, Any], what: str, failure: type[UatFailure],
+                   read: Any) -> None:
+    """Wait until `read()` holds `expected`; a record that differs is a `failure` (a mapping mismatch unless the
+    caller knows better), or the connector's own error for the record when it reported one."""
     from ..reconcile import expected_difference
     from .diagnose import connector_errors, explained
 
-    fields = list(expected)
     try:
-        world.waiter.until(what, lambda: world.salesforce(pair.sobject, pair.salesforce_id, fields),
-                           lambda record: expected_difference(expected, record))
+        world.waiter.until(what, read, lambda record: expected_difference(expected, record))
     except SyncTimeout as timeout:
         if connector_errors(world, pair.hubspot_id, pair.salesforce_id):
             raise explained(world, timeout, pair.hubspot_id, pair.salesforce_id) from None
         raise failure(what, timeout.last_difference) from None
+
+
+def expect_salesforce_values(world: World, pair: Pair, expected: dict[str, Any], what: str,
+                             failure: type[UatFailure] = MappingMismatch) -> None:
+    fields = list(expected)
+    _expect_values(world, pair, expected, what, failure,
+                   lambda: world.salesforce(pair.sobject, pair.salesforce_id, fields))
 
 
 def expect_hubspot_values(world: World, pair: Pair, expected: dict[str, Any], what: str,
                           failure: type[UatFailure] = MappingMismatch) -> None:
-    from ..reconcile import expected_difference
-    from .diagnose import connector_errors, explained
-
     names = list(expected)
-    try:
-        world.waiter.until(what, lambda: world.hubspot(pair.hubspot_object, pair.hubspot_id, names),
-                           lambda props: expected_difference(expected, props))
-    except SyncTimeout as timeout:
-        if connector_errors(world, pair.hubspot_id, pair.salesforce_id):
-            raise explained(world, timeout, pair.hubspot_id, pair.salesforce_id) from None
-        raise failure(what, timeout.last_difference) from None
-
+    _expect_values(world, pair, expected, what, failure,
+                   lambda: world.hubspot(pair.hubspot_object, pair.hubspot_id, names))
 
 # Rules under which a value crosses in each direction (HubSpot KB, "Map HubSpot properties to Salesforce fields").
 TO_SALESFORCE = {"Two-way", "Prefer Salesforce unless blank"}
