@@ -4,13 +4,13 @@ Feature: Retired-stage automation
   (the guide: "Leaving automation running on retired stages"; "Catalogue every flow, process builder, and
   trigger; confirm none target retired stages").
 
-  @blocker
+  @blocker @audit
   Scenario: The automation audit finds no automation on a retired stage
     When the automation of both platforms is catalogued
     Then no active automation sets a retired lifecycle stage
     And no active automation tests a retired lifecycle stage
 
-  @critical
+  @critical @audit
   Scenario: No two systems automate the same governed field
     When the automation of both platforms is catalogued
     Then no governed field is automated by both systems or by the system that does not own it

@@ -26,12 +26,13 @@ class MappingChange:
     hubspot_property: str
     salesforce_objects: list[str]
     details: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # the sync rules involved, before and after
 
     @property
     def tags(self) -> list[str]:
         return list(dict.fromkeys([f"object_{OBJECT_TAGS[self.hubspot_object]}",
                                    *[f"object_{s.lower()}" for s in self.salesforce_objects],
-                                   field_tag(self.hubspot_property)]))
+                                   field_tag(self.hubspot_property), *[rule_tag(r) for r in self.rules]]))
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "object": self.hubspot_object, "property": self.hubspot_property,
@@ -40,6 +41,11 @@ class MappingChange:
 
 def field_tag(prop: str) -> str:
     return f"field_{prop}"
+
+
+def rule_tag(rule: str) -> str:
+    """`Prefer Salesforce unless blank` -> `rule_prefer_salesforce_unless_blank` (the sync-rule scenarios' tags)."""
+    return "rule_" + "".join(c if c.isalnum() else "_" for c in rule.lower().replace("'", "")).strip("_")
 
 
 def object_of(path: Path, override: str | None) -> str:
@@ -63,13 +69,14 @@ def diff_mappings(old: list[FieldMapping], new: list[FieldMapping]) -> list[Mapp
     changes: list[MappingChange] = []
     for key in sorted(set(before) | set(after)):
         was, now = before.get(key, {}), after.get(key, {})
+        rules = sorted({m.rule.value for m in [*was.values(), *now.values()]})
         if not was:
             changes.append(MappingChange("added", *key, sorted(now), [f"{s}.{m.salesforce_field} ({m.rule.value})"
-                                                                      for s, m in sorted(now.items())]))
+                                                                      for s, m in sorted(now.items())], rules))
             continue
         if not now:
             changes.append(MappingChange("removed", *key, sorted(was), [f"{s}.{m.salesforce_field} ({m.rule.value})"
-                                                                        for s, m in sorted(was.items())]))
+                                                                        for s, m in sorted(was.items())], rules))
             continue
         details: list[str] = []
         objects: list[str] = []
@@ -91,14 +98,17 @@ def diff_mappings(old: list[FieldMapping], new: list[FieldMapping]) -> list[Mapp
                 objects.append(sobject)
                 details.extend(found)
         if details:
-            changes.append(MappingChange("changed", *key, objects, details))
+            changes.append(MappingChange("changed", *key, objects, details, rules))
     return changes
 
 
 def marker_expression(changes: list[MappingChange]) -> str:
-    """One clause per changed field: the scenarios on that object that name that field."""
-    clauses = dict.fromkeys(f"(object_{OBJECT_TAGS[c.hubspot_object]} and {field_tag(c.hubspot_property)})"
-                            for c in changes)
+    """One clause per changed field (the scenarios on that object that name that field), and one per sync rule
+    involved (the sync-rule scenarios pick their mappings from the CSV by rule, so a change under a rule is theirs)."""
+    clauses = dict.fromkeys([*(f"(object_{OBJECT_TAGS[c.hubspot_object]} and {field_tag(c.hubspot_property)})"
+                               for c in changes),
+                             *(f"(object_{OBJECT_TAGS[c.hubspot_object]} and {rule_tag(r)})" for c in changes
+                               for r in c.rules)])
     return " or ".join(clauses)
 
 

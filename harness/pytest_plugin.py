@@ -172,6 +172,6 @@ def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     # Tags are open-ended (every object and field): register the families so --strict-markers stays usable.
-    for family in ("object", "field", "critical", "blocker", "normal", "minor", "reconciliation"):
+    for family in ("object", "field", "rule", "critical", "blocker", "normal", "minor", "reconciliation", "audit"):
         config.addinivalue_line("markers", f"{family}: UAT scenario tag")
     config.addinivalue_line("filterwarnings", "ignore::pytest.PytestUnknownMarkWarning")

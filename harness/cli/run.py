@@ -52,12 +52,13 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
     raise typer.Exit(outcome.exit_code)
 
 
-RECONCILIATION_TAG = "reconciliation"  # the whole-population feature, run on every mapping change
+# Run on every mapping change: the whole-population checks and the automation audit (the exit criteria need both).
+RECONCILIATION_TAG = "reconciliation or audit"
 
 
 def impacted_selection(profile_path: Path, old_files: list[Path], marker: str | None) -> tuple[str, str]:
     """The marker expression of a regression run: what `uat impact OLD NEW` selects for each changed mapping CSV
-    (NEW: the profile's CSV for the same HubSpot object), or-ed with the reconciliation feature."""
+    (NEW: the profile's CSV for the same HubSpot object), or-ed with the reconciliation and audit scenarios."""
     try:
         from ..impact import impact, object_of
     except ImportError:

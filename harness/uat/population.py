@@ -41,12 +41,17 @@ def seeded_population(world: World) -> ReconciliationReport:
     def read() -> ReconciliationReport:
         return reconcile_run(world.sandboxes, world.profile, world.mappings, entries, catalog=world.catalog)
 
-    def unsynced(report: ReconciliationReport) -> list[str]:
-        return [f"{o.kind}: {o.object} {o.id}" for o in report.orphans.orphans if o.kind in UNSYNCED]
+    def unsettled(report: ReconciliationReport) -> dict[str, object] | None:
+        """Nothing left to converge: every record linked and every field agreeing (a value a transition changed
+        on one side takes one more cycle to reach the other)."""
+        if report.clean:
+            return None
+        return {"unsynced": [f"{o.kind}: {o.object} {o.id}" for o in report.orphans.orphans if o.kind in UNSYNCED][:10],
+                "mismatched pairs": {o.name: o.mismatched_pairs for o in report.objects if o.mismatched_pairs}}
 
-    # What is still unsynced when the window ends is reported by the reconciliation scenarios, with its evidence.
+    # What has not converged when the window ends is reported by the reconciliation scenarios, with its evidence.
     with contextlib.suppress(SyncTimeout):
-        world.waiter.until("the seeded population has synced", read, unsynced)
+        world.waiter.until("the seeded population has synced", read, unsettled)
     out_dir = world.run_dir / "reconciliation" if world.run_dir else None
     report = reconcile_run(world.sandboxes, world.profile, world.mappings, entries, out_dir, world.catalog)
     world.memo["reconciliation"] = report

@@ -29,7 +29,8 @@ def test_changes_and_marker_expression(tmp_path):
     jobtitle = next(c for c in changes if c.hubspot_property == "jobtitle")
     assert "Lead: rule Two-way → Always use Salesforce" in jobtitle.details
     assert expression == ("(object_contact and field_fax) or (object_contact and field_jobtitle) or "
-                          "(object_contact and field_phone)")
+                          "(object_contact and field_phone) or (object_contact and rule_two_way) or "
+                          "(object_contact and rule_always_use_salesforce)")
 
 
 def test_the_expression_selects_the_tagged_scenarios(tmp_path):
@@ -37,11 +38,14 @@ def test_the_expression_selects_the_tagged_scenarios(tmp_path):
     new = tmp_path / "contacts.csv"
     new.write_text(CONTACTS.read_text().replace("FirstName,string,Two-way", "FirstName,string,Don't sync"))
     _changes, expression = impact(CONTACTS, new)
-    assert expression == "(object_contact and field_firstname)"
+    # The scenarios naming the field, and the sync-rule scenarios of both rules (they read their mappings by rule).
+    assert expression == ("(object_contact and field_firstname) or (object_contact and rule_dont_sync) or "
+                          "(object_contact and rule_two_way)")
     completed = subprocess.run([sys.executable, "-m", "pytest", "steps", "--collect-only", "-q", "-m", expression,
                                 "-p", "no:cacheprovider"], capture_output=True, text=True, timeout=120, cwd=ROOT)
     selected = [line for line in completed.stdout.splitlines() if "::" in line]
     assert selected and all("test_" in line for line in selected), completed.stdout[-1500:]
+    assert any("dont_sync" in line for line in selected) and any("twoway" in line for line in selected)
 
 
 def test_cli_prints_the_expression_and_nothing_when_unchanged(tmp_path):

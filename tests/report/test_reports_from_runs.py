@@ -206,11 +206,14 @@ def test_impacted_by_runs_only_the_scenarios_the_mapping_change_touches(tmp_path
     run = uat_run("--impacted-by", str(old), history=allure_history)
     selection = run.signoff["extra"]["selection"]
     assert selection.startswith("impacted by contacts.csv: 1 mapping change(s)")
-    assert "(object_contact and field_company) or reconciliation" in selection
+    assert ("(object_contact and field_company) or (object_contact and rule_prefer_salesforce_unless_blank) or "
+            "(object_contact and rule_two_way) or reconciliation or audit") in selection
     assert run.results, run.completed.stderr[-2000:]
     for result in run.results:
         tags = set(result["tags"])
-        assert {"object_contact", "field_company"} <= tags or "reconciliation" in tags, result["scenario"]
+        touched = {"object_contact", "field_company"} <= tags or \
+            ("object_contact" in tags and tags & {"rule_two_way", "rule_prefer_salesforce_unless_blank"})
+        assert touched or tags & {"reconciliation", "audit"}, result["scenario"]
     every = {r["scenario"] for r in healthy_run.results}
     assert {r["scenario"] for r in run.results} < every  # a subset: scenarios not touching `company` did not run
     assert any(r["area"] == "Coverage" and "impacted by" in r["risk"] for r in run.signoff["risks"])
