@@ -65,13 +65,17 @@ class FaultProfile:
         return f"fault profile {self.name}"
 
 
-def load_fault_profile(spec: str) -> FaultProfile:
-    """`light`, `heavy`, `none`, or a YAML file with the keys of the built-in profiles (docs/reliability.md)."""
+def load_fault_profile(spec: str, setting: str = "--faults", relative_to: Path | None = None) -> FaultProfile:
+    """`light`, `heavy`, `none`, or a YAML file with the keys of the built-in profiles (docs/reliability.md).
+
+    `setting` names where the spec came from in errors (`--faults`, or the profile's `target.faults`, whose file
+    paths are relative to the profile: `relative_to`)."""
     if spec in BUILT_IN:
         return _parse(BUILT_IN[spec], spec)
-    path = Path(spec)
+    path = relative_to / spec if relative_to is not None else Path(spec)
     if not path.is_file():
-        raise UserError(f"--faults {spec}: not light, heavy, none or a file; give one of those (see docs/reliability.md)")
+        raise UserError(f"{setting} {spec}: not light, heavy, none or a file ({path} does not exist); give one of "
+                        "those (see docs/reliability.md)")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -147,7 +151,7 @@ class FaultInjection:
 
     def __init__(self, profile: FaultProfile, control: TwinControl | None) -> None:
         if control is None:
-            raise UserError(f"--faults {profile.name}: faults are injected through the twin's control plane, and "
+            raise UserError(f"faults {profile.name}: faults are injected through the twin's control plane, and "
                             "this target has none (real sandboxes); run against the twin or a `uat twin serve`")
         self.profile = profile
         self.control = control

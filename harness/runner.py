@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .cleanup import CleanupResult, cleanup_run
 from .errors import UserError
-from .faults import FaultInjection, describe_counts, load_fault_profile, write_fault_counts
+from .faults import FaultInjection, FaultProfile, describe_counts, load_fault_profile, write_fault_counts
 from .paths import PROJECT_ROOT
 from .preflight import check_suite
 from .profile import Profile, load_profile, profile_mappings
@@ -109,6 +109,16 @@ def run_suite(context: RunContext, profile: Profile, environment: dict[str, str]
     return completed.returncode
 
 
+def run_faults(options: RunOptions, profile: Profile) -> FaultProfile | None:
+    """The command line's `--faults`, else the profile's `target.faults` (its file relative to the profile)."""
+    if options.faults:
+        return load_fault_profile(options.faults)
+    if profile.target.faults:
+        return load_fault_profile(profile.target.faults, f"{profile.source}: target.faults",
+                                  relative_to=profile.source.parent)
+    return None
+
+
 def execute(options: RunOptions, progress: Callable[[str], None] = lambda _message: None) -> RunOutcome:
     timings: dict[str, float] = {}
     started = time.monotonic()
@@ -116,7 +126,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
     profile_mappings(profile)  # a bad mapping CSV stops the run before anything is written
     recipe = load_recipe(profile.resolve(profile.seed.recipe))
     check_suite()  # feature files parse and every step is bound, before anything is written
-    fault_profile = load_fault_profile(options.faults) if options.faults else None
+    fault_profile = run_faults(options, profile)
     if options.resume:
         refuse_twin_resume(options.resume, profile.target.kind)
         context, state = open_for_resume(options.resume)

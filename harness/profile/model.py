@@ -34,6 +34,9 @@ class Target(Strict):
     kind: Literal["twin", "sandboxes"] = "twin"
     org: str = "healthy"  # twin only: the org fixture under fixtures/orgs/
     sync: Literal["manual", "interval"] = "manual"  # twin only: nudge cycles, or let them run on a timer
+    # light, heavy, none or a fault-profile file relative to this profile: the twin misbehaves for the whole run
+    # (harness/faults.py); `uat run --faults` overrides it. Needs the twin's control plane.
+    faults: str | None = Field(default=None, min_length=1)
 
 
 class SyncWindow(Strict):
