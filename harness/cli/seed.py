@@ -97,6 +97,7 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
 def cleanup(run_id: str = typer.Option(..., "--run", help="run id (a folder under reports/)")) -> None:
     """Delete exactly what run RUN created, from its ledger, children first; safe to repeat and to resume."""
     from ..cleanup import cleanup_run
+    from ..resume import cleanup_until_clean
     from ..run_context import open_run
     from ..sandboxes import connect
 
@@ -104,7 +105,9 @@ def cleanup(run_id: str = typer.Option(..., "--run", help="run id (a folder unde
     if not (run_dir / "ledger.jsonl").exists():
         raise UserError(f"--run {run_id}: no ledger at {run_dir / 'ledger.jsonl'}; give a run id from reports/")
     context = open_run(run_dir)
-    result = cleanup_run(connect(), context.ledger, run_dir / "cleanup.jsonl")
+    sandboxes = connect()
+    # Passes repeat while records remain, as at the end of `uat run`: throttling leaves some behind on one pass.
+    result = cleanup_until_clean(lambda: cleanup_run(sandboxes, context.ledger, run_dir / "cleanup.jsonl"))
     console.print(f"deleted: {result.deleted}; already gone: {result.already_gone}; failed: {len(result.failed)}")
     for failure in result.failed[:20]:
         console.print(f"[red]failed[/red] {failure}")
