@@ -9,6 +9,7 @@ import typer
 from ..errors import UserError
 from . import impact as impact_commands
 from . import lint as lint_commands
+from . import mappings as mapping_commands
 from . import run as run_commands
 from . import seed as seed_commands
 from . import signoff as signoff_commands
@@ -22,6 +23,7 @@ app.command("seed")(seed_commands.seed)
 app.command("lint")(lint_commands.lint)
 app.command("impact")(impact_commands.impact)
 app.command("steps")(run_commands.steps)
+app.add_typer(mapping_commands.app, name="mappings")
 app.add_typer(twin_commands.app, name="twin")
 app.add_typer(signoff_commands.app, name="signoff")
 

@@ -50,6 +50,12 @@ class TwinControl:
         response.raise_for_status()
         return response.json()
 
+    def connector_settings(self) -> dict[str, Any]:
+        """The settings the connector is running with: its org fixture plus changes made at run time."""
+        response = self.session.get(self.url + "/connector/settings", timeout=30)
+        response.raise_for_status()
+        return response.json()
+
     def faults(self, platform: str, settings: dict[str, Any] | None = None) -> dict[str, Any]:
         """Set (POST) or read (GET) a platform's fault switches: `platform` is salesforce or hubspot."""
         if settings is None:
