@@ -41,6 +41,8 @@ def test_the_healthy_connector_runs_exactly_the_governed_mappings_and_the_export
             assert row["HubSpot field type"] and row["Salesforce field type"], row
     email = next(r for r in rows(tmp_path / "contacts.csv") if r["HubSpot property internal name"] == "email")
     assert email["HubSpot property"] == "Email" and email["Salesforce field type"] == "email"
+    first = next(r for r in rows(tmp_path / "contacts.csv") if r["HubSpot property internal name"] == "firstname")
+    assert (first["HubSpot property"], first["Salesforce field"]) == ("First Name", "First Name")
 
 
 def test_the_drifted_connector_export_shows_the_unnormalised_country_before_any_scenario_runs(tmp_path):

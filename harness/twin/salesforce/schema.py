@@ -6,6 +6,7 @@ from it. Standard system fields (Id, IsDeleted, CreatedDate, ...) are added here
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,13 @@ def _system_fields(object_name: str, has_owner: bool, has_master: bool,
     return fields
 
 
+def default_label(name: str) -> str:
+    """The label Salesforce shows for a field the fixture gives none: words of the API name (FirstName -> First
+    Name, OwnerId -> Owner ID, MQL_Date__c -> MQL Date), as describe and HubSpot's mapping export show them."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name.removesuffix("__c").replace("_", " "))
+    return re.sub(r"\bId$", "ID", " ".join(words.split()))
+
+
 _FIELD_KEYS = {"type", "label", "length", "required", "unique", "external_id", "indexed", "default", "values",
                "restricted", "formula", "reference_to", "relationship_name", "child_relationship", "createable",
                "updateable", "precision", "scale"}
@@ -158,7 +166,7 @@ def _field(source: Path, object_name: str, name: str, spec: dict[str, Any]) -> F
     values = [str(v) for v in spec.get("values") or []]
     formula = spec.get("formula")
     made = FieldSchema(
-        name=name, type=kind, label=spec.get("label") or name.replace("__c", "").replace("_", " "),
+        name=name, type=kind, label=spec.get("label") or default_label(name),
         length=int(spec.get("length") or (255 if kind in {"string", "picklist", "multipicklist", "email", "url", "combobox"}
                                           else 40 if kind == "phone" else 32768 if kind == "textarea"
                                           else 18 if kind in {"id", "reference"} else 0)),
