@@ -114,7 +114,8 @@ def run_faults(options: RunOptions, profile: Profile) -> FaultProfile | None:
     if options.faults:
         return load_fault_profile(options.faults)
     if profile.target.faults:
-        return load_fault_profile(profile.target.faults, f"{profile.source}: target.faults",
+        return load_fault_profile(profile.target.faults,
+                                  f"{profile.source}:{profile.line('target', 'faults')}: target.faults",
                                   relative_to=profile.source.parent)
     return None
 

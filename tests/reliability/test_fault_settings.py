@@ -51,4 +51,4 @@ def test_a_missing_fault_file_names_the_profile_setting(tmp_path):
     with pytest.raises(UserError) as error:
         run_faults(RunOptions(profile=profile.source), profile)
     message = str(error.value)
-    assert "profile.yaml: target.faults stress.yaml" in message and "does not exist" in message
+    assert "profile.yaml:12: target.faults stress.yaml" in message and "does not exist" in message
