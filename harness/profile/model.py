@@ -203,6 +203,9 @@ class ExitCriteria(Strict):
     max_open_critical_defects: int = Field(default=0, ge=0)
     require_reconciliation: bool = True
     require_clean_audit: bool = True
+    require_clean_lint: bool = False  # an error-level governance finding blocks GO (otherwise shown, advisory)
+    # Open Sync Health errors allowed; unset: advisory (a shared sandbox may hold errors the run never caused)
+    max_open_sync_errors: int | None = Field(default=None, ge=0)
 
 
 class ApiBudget(Strict):

@@ -15,7 +15,7 @@ from .results import ScenarioResult
 
 SEVERE = ("blocker", "critical")
 KNOWN = {"max_failed_scenarios", "min_pass_rate", "max_open_critical_defects", "require_reconciliation",
-         "require_clean_audit", "require_clean_lint", "max_open_sync_errors", "max_api_share"}
+         "require_clean_audit", "require_clean_lint", "max_open_sync_errors"}
 
 
 @dataclass

@@ -138,6 +138,28 @@ def test_sync_errors_are_advisory_unless_the_profile_sets_a_threshold(profile):
     assert any(r["area"] == "Sync health" for r in report.risks)
 
 
+def test_a_sync_error_threshold_in_the_profile_makes_the_criterion_blocking(profile):
+    strict = profile.model_copy(deep=True)
+    strict.exit_criteria.max_open_sync_errors = 1
+    health = {"by_category": {"duplicates": {"errors": 2, "records": 2}}, "errors": []}
+    report = evaluate("r10b", strict, "twin", [result("a")], measured(sync_health=health))
+    c = criterion(report, "Open connector sync errors")
+    assert (c.expected, c.met, c.blocking, c.status) == ("at most 1", False, True, "NOT MET")
+    assert report.verdict == "NO-GO"
+
+
+def test_an_error_level_lint_finding_blocks_go_only_when_the_profile_requires_a_clean_lint(profile):
+    finding = {"rule": "GOV008", "severity": "error", "message": "no named integration owner", "fix": "name one",
+               "where": "profile.yaml:1"}
+    relaxed = profile.model_copy(deep=True)
+    relaxed.exit_criteria.require_clean_lint = False
+    assert evaluate("r10c", relaxed, "twin", [result("a")], measured(lint=[finding])).verdict == "GO"
+    strict = profile.model_copy(deep=True)
+    strict.exit_criteria.require_clean_lint = True
+    report = evaluate("r10d", strict, "twin", [result("a")], measured(lint=[finding]))
+    assert criterion(report, "Governance lint").status == "NOT MET" and report.verdict == "NO-GO"
+
+
 def test_time_to_sync_median_p95_and_max(profile):
     results = [result("a", timings=[1.0, 2.0, 3.0, 4.0]), result("b", timings=[10.0])]
     timing = evaluate("r11", profile, "twin", results, measured()).time_to_sync
