@@ -22,12 +22,13 @@ console = Console(stderr=True)
 
 @contextlib.contextmanager
 def _connected(profile_target: str, org: str) -> Iterator:
-    """Sandboxes from the environment when credentials are set; else, for a twin profile, a twin for this command."""
+    """Sandboxes from the environment when credentials are set; else, for a twin profile, a twin for this command.
+    Yields (sandboxes, description, whether the data outlives the command)."""
     from ..sandboxes import connect
     from ..sandboxes.credentials import has_credentials
 
     if has_credentials():
-        yield connect(), "the sandboxes in the environment"
+        yield connect(), "the sandboxes in the environment", True
         return
     if profile_target != "twin":
         raise UserError("environment: no credentials; export UAT_SF_* and UAT_HUBSPOT_TOKEN (see README, 'Real "
@@ -38,7 +39,7 @@ def _connected(profile_target: str, org: str) -> Iterator:
     with start_twin(org) as twin:
         console.print("[yellow]no credentials set: seeding a twin started for this command (its data ends with it; "
                       "run `uat twin serve` and export its details to keep one)[/yellow]")
-        yield connect(twin_credentials(twin.info())), f"a twin (org {org})"
+        yield connect(twin_credentials(twin.info())), f"a twin (org {org})", False
 
 
 def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: the profile's seed.recipe)"),
@@ -51,7 +52,7 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
          plan_only: bool = typer.Option(False, "--plan", help="print the planned counts and stop; nothing is written")) -> None:
     """Seed representative data; every record goes into the run's ledger as it is created."""
     from ..profile import load_profile
-    from ..run_context import create_run, open_run
+    from ..run_context import RunContext, create_run, new_run_id, open_run
     from ..seeder import load_recipe, plan_from_recipe, seed_sandboxes, write_manifest
 
     loaded = load_profile(profile)
@@ -65,14 +66,17 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
         if not (REPORTS_DIR / run_id / "seed-manifest.json").exists() and not (REPORTS_DIR / run_id / "ledger.jsonl").exists():
             raise UserError(f"--run {run_id}: no seed to resume in {REPORTS_DIR / run_id}; give a run id from reports/")
         context = open_run(REPORTS_DIR / run_id)
-    else:
-        context = create_run()
+    else:  # the folder is made once the sandboxes answered: `--plan` and a failed connection write nothing
+        fresh = new_run_id()
+        context = RunContext(fresh, REPORTS_DIR / fresh)
     plan = plan_from_recipe(parsed, seed_number, factor, context.tag)
     if plan_only:
         sys.stdout.write(json.dumps({"counts": plan.counts(), "traits": plan.traits(), "records": len(plan.records),
                                      "plan_sha256": plan.fingerprint()}, indent=2) + "\n")
         return
-    with _connected(loaded.target.kind, loaded.target.org) as (sandboxes, description):
+    with _connected(loaded.target.kind, loaded.target.org) as (sandboxes, description, kept):
+        if not run_id:
+            context = create_run(run_id=context.run_id)
         console.print(f"run {context.run_id}: seeding {len(plan.records)} records into {description}")
         with Progress(TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, disable=not console.is_terminal) as bars:
@@ -90,8 +94,9 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
     if manifest["refused_count"]:
         console.print(f"[red]{manifest['refused_count']} record(s) refused[/red]; see {context.seed_manifest}")
     console.print(f"created {sum(manifest['created'].values())} of {len(plan.records)} planned records in "
-                  f"{manifest['seconds']}s; API calls {manifest['seed_api_calls']}\nmanifest: {context.seed_manifest}\n"
-                  f"clean up with: uat cleanup --run {context.run_id}")
+                  f"{manifest['seconds']}s; API calls {manifest['seed_api_calls']}\nmanifest: {context.seed_manifest}")
+    if kept:  # a twin started for the command took its data with it: nothing to clean
+        console.print(f"clean up with: uat cleanup --run {context.run_id}")
 
 
 def cleanup(run_id: str = typer.Option(..., "--run", help="run id (a folder under reports/)")) -> None:

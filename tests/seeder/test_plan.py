@@ -85,3 +85,15 @@ def test_a_bad_recipe_names_the_file_and_line(tmp_path):
     completed = subprocess.run([sys.executable, "-m", "harness.cli", "seed", "--plan", "--recipe", str(bad)],
                                capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert completed.returncode == 2 and "Traceback" not in completed.stderr and str(bad) in completed.stderr
+
+
+def test_the_plan_alone_writes_nothing():
+    """`uat seed --plan` prints the planned counts; no run folder appears (nothing is seeded, nothing to clean)."""
+    reports = ROOT / "reports"
+    before = {p.name for p in reports.iterdir()} if reports.exists() else set()
+    completed = subprocess.run([sys.executable, "-m", "harness.cli", "seed", "--plan"], capture_output=True, text=True,
+                               timeout=60, cwd=ROOT)
+    assert completed.returncode == 0, completed.stderr
+    assert '"records"' in completed.stdout
+    after = {p.name for p in reports.iterdir()} if reports.exists() else set()
+    assert after == before
