@@ -151,7 +151,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
         plan = plan_from_recipe(recipe, profile.seed.seed, profile.seed.scale, context.tag)
         try:
             with state.phase("seed"):
-                seeded = seed_sandboxes(plan, sandboxes, context.ledger)
+                seeded = seed_sandboxes(plan, sandboxes, context.ledger, normalisation=profile.normalisation)
                 write_manifest(context.seed_manifest, recipe, plan, seeded, sandboxes)
             progress(f"seeded {len(seeded.created)} records")
         except (UserError, KeyboardInterrupt):

@@ -87,10 +87,14 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
                     tasks[name] = bars.add_task(name, total=total)
                 bars.update(tasks[name], completed=done)
 
-            result = seed_sandboxes(plan, sandboxes, context.ledger, progress=show, bulk_threshold=bulk_threshold)
+            result = seed_sandboxes(plan, sandboxes, context.ledger, progress=show, bulk_threshold=bulk_threshold,
+                                    normalisation=loaded.normalisation)
         manifest = write_manifest(context.seed_manifest, parsed, plan, result, sandboxes)
     for name, reason in manifest["skipped"].items():
         console.print(f"[yellow]skipped[/yellow] {name}: {reason}")
+    if manifest["variants_folded"]:
+        console.print(f"{sum(manifest['variants_folded'].values())} spelling variant(s) written in their canonical "
+                      "form where a restricted picklist would refuse them (variants_folded in the manifest)")
     if manifest["refused_count"]:
         console.print(f"[red]{manifest['refused_count']} record(s) refused[/red]; see {context.seed_manifest}")
     console.print(f"created {sum(manifest['created'].values())} of {len(plan.records)} planned records in "

@@ -7,14 +7,16 @@ import json
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..ledger import Ledger
+from ..profile.model import PicklistTable
 from ..sandboxes import Sandboxes
+from .folding import fold_restricted, tables_by_location
 from .hubspot_loader import BATCH_LIMIT, ObjectUnsupported, create_hubspot
 from .hubspot_loader import lookup as hubspot_lookup
 from .journal import SeedJournal
@@ -37,6 +39,7 @@ class SeedResult:
     adopted: int = 0  # in-doubt records found on the platform instead of being created again
     skipped: dict[str, str] = field(default_factory=dict)  # system.object -> why it was not seeded
     refused: dict[str, str] = field(default_factory=dict)  # plan key -> the platform's error
+    folded: dict[str, int] = field(default_factory=dict)  # system.object.field -> variants written canonical
     methods: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     api_calls: dict[str, int] = field(default_factory=dict)  # calls this seed made, per system
@@ -74,7 +77,10 @@ def minimum_calls(counts: dict[str, int]) -> dict[str, int]:
 
 
 def seed_sandboxes(plan: SeedPlan, sandboxes: Sandboxes, ledger: Ledger, journal: SeedJournal | None = None,
-                   progress: Progress | None = None, bulk_threshold: int = BULK_THRESHOLD) -> SeedResult:
+                   progress: Progress | None = None, bulk_threshold: int = BULK_THRESHOLD,
+                   normalisation: Mapping[str, PicklistTable] | None = None) -> SeedResult:
+    """`normalisation`: the profile's tables, to fold spelling variants a restricted field would refuse
+    (harness/seeder/folding.py); without it every variant is sent as planned."""
     started = time.monotonic()
     before = dict(sandboxes.budget.used)
     journal = journal or SeedJournal(ledger.path.parent / "seed-journal.jsonl")
@@ -87,6 +93,7 @@ def seed_sandboxes(plan: SeedPlan, sandboxes: Sandboxes, ledger: Ledger, journal
     result.schema_calls = {system: sandboxes.budget.used[system] - before.get(system, 0)
                            for system in ("salesforce", "hubspot")}
     result.notes.extend(target.notes)
+    tables = tables_by_location(normalisation)
     sent, refused_before = journal.state()
     in_doubt = sent - set(result.created) - set(refused_before)
 
@@ -113,6 +120,10 @@ def seed_sandboxes(plan: SeedPlan, sandboxes: Sandboxes, ledger: Ledger, journal
             if data is None:
                 result.refused[record.key] = f"not sent: {why}"
                 continue
+            data, folded = fold_restricted(system, sobject, data, target.restricted, tables)
+            with lock:
+                for name in folded:
+                    result.folded[f"{system}.{sobject}.{name}"] = result.folded.get(f"{system}.{sobject}.{name}", 0) + 1
             items.append(Item(record.key, data, record.lookup))
 
         def sink(pairs: list[tuple[str, str]], system: str = system, sobject: str = sobject) -> None:
@@ -185,6 +196,7 @@ def write_manifest(path: Path, recipe: Recipe, plan: SeedPlan, result: SeedResul
         "counts": result.counts, "created": result.created_counts, "records": len(result.created),
         "traits": plan.traits(), "resumed_from_ledger": result.resumed, "adopted_after_interruption": result.adopted,
         "skipped": result.skipped, "refused": dict(list(result.refused.items())[:200]),
+        "variants_folded": result.folded,
         "refused_count": len(result.refused), "methods": result.methods, "notes": result.notes,
         "seconds": round(result.seconds, 3),
         "records_per_second": round(created / result.seconds, 1) if result.seconds else None,

@@ -20,6 +20,8 @@ class SeedTarget:
     hubspot_properties: dict[str, set[str] | None] = field(default_factory=dict)  # None: could not be read
     salesforce_owners: dict[str, str] = field(default_factory=dict)  # region -> User Id
     hubspot_owners: dict[str, str] = field(default_factory=dict)  # region -> owner id
+    # (system, object, field) -> the values a restricted picklist or a HubSpot enumeration accepts
+    restricted: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -36,8 +38,16 @@ def read_target(sandboxes: Sandboxes, objects: set[tuple[str, str]], owners: dic
                 continue
             fields = sf.call(f"describe {name}", sf.sobject(name).describe).get("fields", [])
             target.salesforce_fields[name] = {f["name"] for f in fields if f.get("createable", True)}
+            for f in fields:
+                if f.get("type") == "picklist" and f.get("restrictedPicklist"):
+                    target.restricted[("salesforce", name, f["name"])] = {
+                        str(v["value"]) for v in f.get("picklistValues") or [] if v.get("active", True)}
     for name in sorted(o for s, o in objects if s == "hubspot"):
-        target.hubspot_properties[name] = _hubspot_properties(sandboxes, name)
+        properties = _hubspot_properties(sandboxes, name)
+        target.hubspot_properties[name] = set(properties) if properties is not None else None
+        for prop, options in (properties or {}).items():
+            if options is not None:
+                target.restricted[("hubspot", name, prop)] = options
     emails = sorted({e.lower() for values in owners.values() for e in values})
     if emails and "User" in (target.salesforce_objects or {"User"}):
         quoted = ", ".join(f"'{e}'" for e in emails)
@@ -63,12 +73,17 @@ def read_target(sandboxes: Sandboxes, objects: set[tuple[str, str]], owners: dic
     return target
 
 
-def _hubspot_properties(sandboxes: Sandboxes, object_type: str) -> set[str] | None:
+def _hubspot_properties(sandboxes: Sandboxes, object_type: str) -> dict[str, set[str] | None] | None:
+    """Property name -> the options of a single-choice enumeration (HubSpot refuses any other value), else None."""
     try:
         response = sandboxes.hubspot._call(sandboxes.hubspot.client.crm.properties.core_api.get_all, object_type)
     except Exception:  # no properties API here: the creates themselves will tell
         return None
-    return {p.name for p in (getattr(response, "results", None) or [])}
+    out: dict[str, set[str] | None] = {}
+    for prop in getattr(response, "results", None) or []:
+        single_choice = prop.type == "enumeration" and prop.field_type in {"select", "radio"}
+        out[prop.name] = {str(o.value) for o in prop.options or []} if single_choice else None
+    return out
 
 
 def _hubspot_owners(sandboxes: Sandboxes) -> dict[str, str] | None:

@@ -101,3 +101,27 @@ def test_cleanup_deletes_the_ledger_and_nothing_else(sandboxes, plan, tmp_path):
     assert sandboxes.hubspot.read_many("contacts", seeded_contacts, ["email"]) == {}
     assert sandboxes.salesforce.get("Lead", outsider_lead)["LastName"] == "Outsider"
     assert sandboxes.hubspot.get("contacts", outsider_contact, ["email"]).properties["email"] == "outsider@example.net"
+
+
+def test_spelling_variants_are_folded_only_where_a_restricted_picklist_would_refuse_them(sandboxes, tmp_path):
+    """With the profile's normalisation every planned record lands (variants written canonical where the field
+    is a restricted picklist or a HubSpot dropdown, so no account loses its children); without it the same
+    variants are refused by the platforms, as they would be in a sandbox."""
+    from harness.profile import load_profile
+
+    normalisation = load_profile(ROOT / "fixtures" / "profiles" / "default.yaml").normalisation
+    recipe = load_recipe(RECIPE)
+    folded_plan = plan_from_recipe(recipe, 11, 1.0, "uatfold1")
+    folded = seed_sandboxes(folded_plan, sandboxes, Ledger(tmp_path / "a.jsonl", "run-a"),
+                            normalisation=normalisation)
+    assert folded.refused == {}
+    assert len(folded.created) == len(folded_plan.records)
+    assert folded.folded.get("salesforce.Account.BillingCountry", 0) > 0 and folded.folded.get("hubspot.contacts.country", 0) > 0
+    accounts = sandboxes.salesforce.query_all("SELECT BillingCountry FROM Account WHERE Name != null")
+    assert {a["BillingCountry"] for a in accounts} <= set(normalisation["country"].values) | {None}
+
+    raw_plan = plan_from_recipe(recipe, 11, 1.0, "uatfold2")
+    raw = seed_sandboxes(raw_plan, sandboxes, Ledger(tmp_path / "b.jsonl", "run-b"))
+    assert raw.folded == {}
+    refused_by_picklists = [why for why in raw.refused.values() if "restricted picklist" in why or "allowed options" in why]
+    assert refused_by_picklists
