@@ -38,7 +38,7 @@ def _connected(profile_target: str, org: str) -> Iterator:
 
     with start_twin(org) as twin:
         console.print("[yellow]no credentials set: seeding a twin started for this command (its data ends with it; "
-                      "run `uat twin serve` and export its details to keep one)[/yellow]")
+                      "run `uat twin serve --env-file F` and `source F` to keep one)[/yellow]")
         yield connect(twin_credentials(twin.info())), f"a twin (org {org})", False
 
 
