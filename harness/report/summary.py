@@ -41,7 +41,9 @@ def print_summary(console: Console, report: SignOff, run_dir: Path, seconds: flo
     if report.unsigned_roles:
         console.print(f"not signed yet: {', '.join(report.unsigned_roles)} "
                       f"(uat signoff approve|reject --run {report.run_id} --role ROLE --name NAME)")
+    allure = run_dir / "allure-report" / "index.html"
     console.print(f"sign-off: {run_dir / 'signoff.html'}\n          {run_dir / 'signoff.md'}\n"
-                  f"Allure:   {run_dir / 'allure-report' / 'index.html'}")
+                  f"Allure:   {allure if allure.exists() else run_dir / 'allure-results'} "
+                  f"{'' if allure.exists() else '(results only: no HTML report was generated)'}".rstrip())
     took = f" ({seconds:.1f}s)" if seconds is not None else ""
     console.print(f"verdict:  [bold {'green' if go else 'red'}]{report.verdict}[/]{took}")
