@@ -52,7 +52,7 @@ def object_of(path: Path, override: str | None) -> str:
     name = override or path.stem.lower()
     if name not in SALESFORCE_OBJECTS:
         raise UserError(f"{path}: cannot tell which HubSpot object this mapping CSV is for; name the file "
-                        f"contacts.csv, companies.csv, deals.csv or tickets.csv, or pass --object")
+                        f"contacts.csv, companies.csv, deals.csv or tickets.csv (or, with `uat impact`, pass --object)")
     return name
 
 
@@ -113,6 +113,9 @@ def marker_expression(changes: list[MappingChange]) -> str:
 
 
 def impact(old_path: Path, new_path: Path, hubspot_object: str | None = None) -> tuple[list[MappingChange], str]:
+    for path in (Path(old_path), Path(new_path)):
+        if not path.is_file():  # said here: the CSV loader's own message points at a profile this command has not
+            raise UserError(f"{path}: mapping CSV not found; give the path of an exported mapping CSV")
     obj = object_of(Path(new_path), hubspot_object) if hubspot_object or Path(new_path).stem.lower() in \
         SALESFORCE_OBJECTS else object_of(Path(old_path), hubspot_object)
     changes = diff_mappings(load_mappings(Path(old_path), obj), load_mappings(Path(new_path), obj))
