@@ -106,16 +106,7 @@ class Saver:
             record.setdefault("LastModifiedById", ctx.user_id)
             if sobject.field("OwnerId") is not None and not record.get("OwnerId"):
                 record["OwnerId"] = ctx.user_id
-        automation = self.b.automation
-        if not trusted:
-            automation.before_save(self.b, sobject, record, None, ctx)
-            for hook in self.b.before_save:
-                hook(self.b, sobject, record, None, ctx.user_id)
-            self._required(sobject, record)
-            automation.validate(self.b, sobject, record, None, ctx)
-            automation.check_duplicates(self.b, sobject, record, None, ctx)
-        automation.compute_formulas(self.b, sobject, record)
-        self._unique(sobject, record, record_id)
+        self._before_write(sobject, record_id, record, None, ctx, trusted)
         columns = list(record)
         quoted = ", ".join(f'"{c}"' for c in columns)
         self.b.store.db.execute(f'INSERT INTO "{sobject.table}" ({quoted}) VALUES ({", ".join("?" * len(columns))})',
@@ -123,6 +114,22 @@ class Saver:
         if not trusted:
             self._after(sobject, record, None, ctx)
         return record_id
+
+    def _before_write(self, sobject: SObjectSchema, record_id: str, record: dict[str, Any],
+                      previous: dict[str, Any] | None, ctx: SaveContext, trusted: bool) -> None:
+        """Salesforce's order of execution up to the write, the same for an insert (`previous` None) and an
+        update: before-save flows and hooks, required fields, validation rules, duplicate rules, then formulas
+        and unique checks. A trusted write (fixture records, conversion and merge bookkeeping) skips the automation."""
+        automation = self.b.automation
+        if not trusted:
+            automation.before_save(self.b, sobject, record, previous, ctx)
+            for hook in self.b.before_save:
+                hook(self.b, sobject, record, previous, ctx.user_id)
+            self._required(sobject, record)
+            automation.validate(self.b, sobject, record, previous, ctx)
+            automation.check_duplicates(self.b, sobject, record, previous, ctx)
+        automation.compute_formulas(self.b, sobject, record)
+        self._unique(sobject, record, record_id)
 
     # -- update ---------------------------------------------------------------------------------------
     def update(self, sobject: SObjectSchema, record_id: str, data: dict[str, Any], ctx: SaveContext,
@@ -143,16 +150,7 @@ class Saver:
         record.update({"LastModifiedDate": stamp, "SystemModstamp": stamp})
         if ctx.user_id:
             record["LastModifiedById"] = ctx.user_id
-        automation = self.b.automation
-        if not trusted:
-            automation.before_save(self.b, sobject, record, previous, ctx)
-            for hook in self.b.before_save:
-                hook(self.b, sobject, record, previous, ctx.user_id)
-            self._required(sobject, record)
-            automation.validate(self.b, sobject, record, previous, ctx)
-            automation.check_duplicates(self.b, sobject, record, previous, ctx)
-        automation.compute_formulas(self.b, sobject, record)
-        self._unique(sobject, record, record_id)
+        self._before_write(sobject, record_id, record, previous, ctx, trusted)
         self._write_changes(sobject, record_id, record, previous)
         if not trusted:
             self._after(sobject, record, previous, ctx)
