@@ -52,13 +52,20 @@ def test_the_lead_id_can_be_cleared_on_conversion(org, start):
     assert (linked["salesforcecontactid"], linked["salesforceleadid"]) == (result["contactId"], None)
 
 
-def test_a_salesforce_merge_relinks_the_contact_to_the_master(both: Both):
-    contact_id = both.new_contact(email="loser@example.com", lastname="Loser")
+def synced_loser_and_master(both: Both, loser_email: str, master_email: str) -> tuple[str, str, str]:
+    """A HubSpot contact synced to its Lead (the merge's loser) and a second, synced Lead (the master):
+    (the loser's contact id, the loser Lead id, the master Lead id)."""
+    contact_id = both.new_contact(email=loser_email, lastname="Loser")
     both.sync()
     loser = both.lead_of(contact_id)
-    master = both.sf.Lead.create({"LastName": "Master", "Company": "M", "Email": "master@example.com"},
+    master = both.sf.Lead.create({"LastName": "Master", "Company": "M", "Email": master_email},
                                  headers=ALLOW_DUPLICATE)["id"]
     both.sync()
+    return contact_id, loser, master
+
+
+def test_a_salesforce_merge_relinks_the_contact_to_the_master(both: Both):
+    contact_id, loser, master = synced_loser_and_master(both, "loser@example.com", "master@example.com")
     master_contact = both.hs.crm.contacts.basic_api.get_by_id("master@example.com", id_property="email").id
     merge(both, "Lead", master, loser)
     both.sync()
@@ -115,12 +122,7 @@ def test_after_a_hubspot_contact_merge_only_the_primary_keeps_syncing(both: Both
 
 
 def test_a_contact_left_marked_by_a_merge_waits_for_a_real_change_before_it_syncs_again(both: Both):
-    contact_id = both.new_contact(email="marked@example.com", lastname="Marked")
-    both.sync()
-    loser = both.lead_of(contact_id)
-    master = both.sf.Lead.create({"LastName": "Master", "Company": "M", "Email": "master2@example.com"},
-                                 headers=ALLOW_DUPLICATE)["id"]
-    both.sync()
+    contact_id, loser, master = synced_loser_and_master(both, "marked@example.com", "master2@example.com")
     merge(both, "Lead", master, loser)
     for _ in range(4):  # the connector's own mark is not a trigger: no second Lead, however many cycles run
         both.sync()
