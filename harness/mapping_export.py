@@ -36,7 +36,7 @@ def connector_mappings(settings: dict[str, Any]) -> list[FieldMapping]:
 def described(mappings: list[FieldMapping], sandboxes: Sandboxes) -> list[FieldMapping]:
     """Each row with its labels and types as the target describes them; what it cannot describe is left as is."""
     description = Described(sandboxes, {s for m in mappings for s in m.salesforce_objects},
-                            {m.hubspot_object for m in mappings})
+                            {m.hubspot_object for m in mappings}, workflows=False)
     out = []
     for m in mappings:
         prop = description.hs_property(m.hubspot_object, m.hubspot_property)

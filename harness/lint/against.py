@@ -32,7 +32,9 @@ TITLES = {
 class Described:
     """What the sandboxes say about themselves, read once."""
 
-    def __init__(self, sandboxes: Sandboxes, objects: set[str], hubspot_objects: set[str]) -> None:
+    def __init__(self, sandboxes: Sandboxes, objects: set[str], hubspot_objects: set[str],
+                 workflows: bool = True) -> None:
+        """`workflows=False`: skip reading HubSpot workflows (a caller that needs only fields and properties)."""
         self.notes: list[str] = []
         self.salesforce: dict[str, dict[str, dict[str, Any]] | None] = {}
         for name in sorted(objects):
@@ -50,12 +52,14 @@ class Described:
             except Exception as error:
                 self.hubspot[name] = None
                 self.notes.append(f"HubSpot properties of {name}: {getattr(error, 'status', type(error).__name__)}")
+        self.workflows: list[dict[str, Any]] | None = None
+        if not workflows:
+            return
         try:
             from ..audit.read import read_hubspot_workflows
 
-            self.workflows: list[dict[str, Any]] | None = read_hubspot_workflows(sandboxes)
+            self.workflows = read_hubspot_workflows(sandboxes)
         except Exception as error:
-            self.workflows = None
             status = getattr(getattr(error, "response", None), "status_code", None)
             self.notes.append(f"HubSpot workflows: {status or type(error).__name__}")
 
