@@ -9,7 +9,7 @@ from typing import Any
 
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
-from .sandboxes import Sandboxes
+from harness.sandboxes import Sandboxes
 
 KIND_BY_SALESFORCE_TYPE = {
     "picklist": "picklist", "combobox": "picklist", "multipicklist": "multi", "double": "number", "currency": "number",

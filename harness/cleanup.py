@@ -21,9 +21,9 @@ from typing import Any
 import requests
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
-from .ledger import Ledger, LedgerEntry
-from .resume import creates_in_doubt
-from .sandboxes import Sandboxes
+from harness.ledger import Ledger, LedgerEntry
+from harness.resume import creates_in_doubt
+from harness.sandboxes import Sandboxes
 
 # Children before parents, so nothing is left pointing at a deleted record.
 SALESFORCE_ORDER = ["Task", "CampaignMember", "OpportunityContactRole", "Opportunity", "Case", "Contact", "Lead", "Account"]

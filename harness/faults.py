@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
-from .errors import UserError
-from .sandboxes.control import TwinControl
+from harness.errors import UserError
+from harness.sandboxes.control import TwinControl
 
 TOP_LEVEL = {"seed", "salesforce", "hubspot", "connector"}
 CONNECTOR_KEYS = {"pause_seconds", "every_seconds"}

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError
-from .profile.mappings import FieldMapping, load_mappings
-from .profile.model import SALESFORCE_OBJECTS
+from harness.errors import UserError
+from harness.profile.mappings import FieldMapping, load_mappings
+from harness.profile.model import SALESFORCE_OBJECTS
 
 OBJECT_TAGS = {"contacts": "contact", "companies": "company", "deals": "deal", "tickets": "ticket"}
 

@@ -16,11 +16,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .errors import UserError
-from .lint.against import Described
-from .profile.compat import hubspot_field_type, hubspot_field_type_of, salesforce_field_type
-from .profile.mappings import FieldMapping, SyncRule, write_mappings
-from .sandboxes import Sandboxes
+from harness.errors import UserError
+from harness.lint.against import Described
+from harness.profile.compat import hubspot_field_type, hubspot_field_type_of, salesforce_field_type
+from harness.profile.mappings import FieldMapping, SyncRule, write_mappings
+from harness.sandboxes import Sandboxes
 
 
 def connector_mappings(settings: dict[str, Any]) -> list[FieldMapping]:

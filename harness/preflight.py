@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import UserError
-from .paths import PROJECT_ROOT
+from harness.errors import UserError
+from harness.paths import PROJECT_ROOT
 
 FEATURES_DIR = PROJECT_ROOT / "features"
 
@@ -27,7 +27,7 @@ def _where(path: Path, line: int | None = None) -> str:
 def _definitions() -> list:
     from pytest_bdd.steps import step_function_context_registry
 
-    from .step_catalog import catalogue
+    from harness.step_catalog import catalogue
 
     catalogue()  # imports the step modules conftest.py wires in, which registers their steps
     return [c for c in step_function_context_registry.values() if c.step_func.__module__.startswith("steps.")]

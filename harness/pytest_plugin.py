@@ -18,17 +18,17 @@ from typing import Any
 
 import pytest
 
-from .errors import UserError
-from .ledger import Ledger
-from .paths import PROJECT_ROOT
-from .profile import FieldMapping, Profile, load_profile, profile_mappings
-from .report.categories import classify
-from .run_context import RunContext, create_run, open_run
-from .sandboxes import Sandboxes, connect
-from .sandboxes.credentials import credentials_from_env, has_credentials
-from .sandboxes.twin_target import twin_credentials
-from .uat.world import World
-from .waiter import Waiter
+from harness.errors import UserError
+from harness.ledger import Ledger
+from harness.paths import PROJECT_ROOT
+from harness.profile import FieldMapping, Profile, load_profile, profile_mappings
+from harness.report.categories import classify
+from harness.run_context import RunContext, create_run, open_run
+from harness.sandboxes import Sandboxes, connect
+from harness.sandboxes.credentials import credentials_from_env, has_credentials
+from harness.sandboxes.twin_target import twin_credentials
+from harness.uat.world import World
+from harness.waiter import Waiter
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
 
@@ -89,7 +89,7 @@ def sandboxes(uat_profile: Profile) -> Iterator[Sandboxes]:
         if uat_profile.target.kind != "twin":
             raise UserError(f"{uat_profile.source}: target.kind is sandboxes but no credentials are set; export the "
                             "UAT_SF_* and UAT_HUBSPOT_* variables (README, 'Real sandboxes')")
-        from .sandboxes.twin_start import start_twin  # only an ad-hoc pytest session starts a twin of its own
+        from harness.sandboxes.twin_start import start_twin  # only an ad-hoc pytest session starts a twin of its own
 
         with start_twin(uat_profile.target.org, sync=uat_profile.target.sync) as twin:
             connected = connect(twin_credentials(twin.info()))

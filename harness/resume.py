@@ -24,9 +24,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .errors import UserError
-from .report.results import read_results
-from .run_context import REPORTS_DIR, RunContext, open_run
+from harness.errors import UserError
+from harness.report.results import read_results
+from harness.run_context import REPORTS_DIR, RunContext, open_run
 
 STATE_FILE = "run-state.json"
 SCENARIO_JOURNAL = "scenario-journal.jsonl"
@@ -94,7 +94,7 @@ def open_for_resume(run_id: str, reports_dir: Path = REPORTS_DIR) -> tuple[RunCo
 
 def resumed_options(run_id: str, faults: str | None = None, reports_dir: Path = REPORTS_DIR) -> Any:
     """The options the interrupted run was started with; `faults` replaces its fault profile (`none`: no faults)."""
-    from .runner import RunOptions
+    from harness.runner import RunOptions
 
     _context, state = open_for_resume(run_id, reports_dir)
     saved = state.options
@@ -136,7 +136,7 @@ def infrastructure_failures(context: RunContext) -> list[str]:
 
 def describe_failure(phase: str, error: BaseException) -> str:
     """An infrastructure failure that stopped a phase, in one line (no traceback: the reader is a QA lead)."""
-    from .report.categories import classify
+    from harness.report.categories import classify
 
     text = " ".join(str(error).split())
     kind = INFRASTRUCTURE.get(classify(f"{type(error).__name__}: {text}"), "platform failure")
@@ -190,8 +190,8 @@ def intend(run_dir: Path | None, system: str, object_name: str, values: dict[str
     cleanup then looks the record up (`creates_in_doubt`) instead of leaving it behind."""
     if run_dir is None:
         return None
-    from .sandboxes.hubspot import IDENTIFYING_PROPERTY
-    from .sandboxes.salesforce import IDENTIFYING_FIELDS
+    from harness.sandboxes.hubspot import IDENTIFYING_PROPERTY
+    from harness.sandboxes.salesforce import IDENTIFYING_FIELDS
 
     names = IDENTIFYING_FIELDS if system == "salesforce" else (IDENTIFYING_PROPERTY.get(object_name),)
     key = f"scenario:{os.urandom(8).hex()}"

@@ -17,17 +17,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cleanup import CleanupResult, cleanup_run
-from .errors import UserError
-from .faults import FaultInjection, FaultProfile, describe_counts, load_fault_profile, write_fault_counts
-from .paths import PROJECT_ROOT
-from .preflight import check_suite
-from .profile import Profile, load_profile, profile_mappings
-from .redaction import redact_tree
-from .report import allure_html
-from .report.publish import publish_allure, publish_signoff
-from .report.signoff import RunEvidence, SignOff
-from .resume import (
+from harness.cleanup import CleanupResult, cleanup_run
+from harness.errors import UserError
+from harness.faults import FaultInjection, FaultProfile, describe_counts, load_fault_profile, write_fault_counts
+from harness.paths import PROJECT_ROOT
+from harness.preflight import check_suite
+from harness.profile import Profile, load_profile, profile_mappings
+from harness.redaction import redact_tree
+from harness.report import allure_html
+from harness.report.publish import publish_allure, publish_signoff
+from harness.report.signoff import RunEvidence, SignOff
+from harness.resume import (
     RunState,
     cleanup_until_clean,
     describe_failure,
@@ -38,12 +38,12 @@ from .resume import (
     open_for_resume,
     refuse_twin_resume,
 )
-from .run_context import RunContext, create_run, point_latest
-from .sandboxes import Sandboxes, connect
-from .sandboxes.credentials import credentials_from_env
-from .sandboxes.twin_target import twin_credentials, twin_environment
-from .seeder import load_recipe, plan_from_recipe, seed_sandboxes
-from .seeder.seeder import write_manifest
+from harness.run_context import RunContext, create_run, point_latest
+from harness.sandboxes import Sandboxes, connect
+from harness.sandboxes.credentials import credentials_from_env
+from harness.sandboxes.twin_target import twin_credentials, twin_environment
+from harness.seeder import load_recipe, plan_from_recipe, seed_sandboxes
+from harness.seeder.seeder import write_manifest
 
 SUITE = "steps/test_uat_suite.py"
 
@@ -78,7 +78,7 @@ class RunOutcome:
 def target(profile: Profile, org: str | None) -> Iterator[tuple[dict[str, str], Sandboxes, str]]:
     """Yield (environment for the suite, connected sandboxes, a description of the target)."""
     if profile.target.kind == "twin":
-        from .sandboxes.twin_start import start_twin
+        from harness.sandboxes.twin_start import start_twin
 
         with start_twin(org or profile.target.org, sync=profile.target.sync) as twin:
             info = twin.info()
@@ -202,7 +202,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
 def _lint_findings(profile: Profile) -> list | None:
     """The governance lint of the profile, for the sign-off report (None where `uat lint` is not available)."""
     try:
-        from .lint import lint_profile
+        from harness.lint import lint_profile
     except ImportError:
         return None
     return lint_profile(profile, profile_mappings(profile))

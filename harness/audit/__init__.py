@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..sandboxes import Sandboxes
-from .hubspot import catalogue_hubspot
-from .model import AuditPolicy, Automation, Finding, GovernedField, Touch
-from .policy import policy_from_profile
-from .read import read_hubspot_workflows, read_salesforce_automation
-from .rules import audit
-from .salesforce import catalogue_salesforce
+from harness.audit.hubspot import catalogue_hubspot
+from harness.audit.model import AuditPolicy, Automation, Finding, GovernedField, Touch
+from harness.audit.policy import policy_from_profile
+from harness.audit.read import read_hubspot_workflows, read_salesforce_automation
+from harness.audit.rules import audit
+from harness.audit.salesforce import catalogue_salesforce
+from harness.sandboxes import Sandboxes
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Automation, Touch
-from .salesforce import _walk
+from harness.audit.model import Automation, Touch
+from harness.audit.salesforce import _walk
 
 OBJECT_TYPES = {"0-1": "contacts", "0-2": "companies", "0-3": "deals", "0-5": "tickets"}
 SET_PROPERTY = "0-5"

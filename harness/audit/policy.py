@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..profile import FieldMapping, Profile
-from .model import AuditPolicy, GovernedField
+from harness.audit.model import AuditPolicy, GovernedField
+from harness.profile import FieldMapping, Profile
 
 
 def policy_from_profile(profile: Profile, mappings: list[FieldMapping]) -> AuditPolicy:

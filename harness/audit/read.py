@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..sandboxes import Sandboxes
+from harness.sandboxes import Sandboxes
 
 
 def _tooling(sandboxes: Sandboxes, soql: str) -> list[dict[str, Any]]:

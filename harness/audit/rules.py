@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import AuditPolicy, Automation, Finding, GovernedField
+from harness.audit.model import AuditPolicy, Automation, Finding, GovernedField
 
 
 def _names(field: GovernedField) -> set[str]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .model import Automation, Touch
+from harness.audit.model import Automation, Touch
 
 _RECORD_PREFIX = re.compile(r"^\$Record(__Prior)?\.", re.IGNORECASE)
 

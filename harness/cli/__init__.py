@@ -6,14 +6,14 @@ import sys
 
 import typer
 
-from ..errors import UserError
-from . import impact as impact_commands
-from . import lint as lint_commands
-from . import mappings as mapping_commands
-from . import run as run_commands
-from . import seed as seed_commands
-from . import signoff as signoff_commands
-from . import twin as twin_commands
+from harness.cli import impact as impact_commands
+from harness.cli import lint as lint_commands
+from harness.cli import mappings as mapping_commands
+from harness.cli import run as run_commands
+from harness.cli import seed as seed_commands
+from harness.cli import signoff as signoff_commands
+from harness.cli import twin as twin_commands
+from harness.errors import UserError
 
 app = typer.Typer(help="UAT harness for the HubSpot <-> Salesforce native integration.", no_args_is_help=False,
                   add_completion=False, pretty_exceptions_enable=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from ..paths import PROJECT_ROOT
+from harness.paths import PROJECT_ROOT
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
 
@@ -21,19 +21,19 @@ def lint(profile: Path = typer.Argument(DEFAULT_PROFILE, help="integration profi
          org: str | None = typer.Option(None, help="twin only: the org fixture to compare with (default: the "
                                         "profile's)")) -> None:
     """Check the profile and its mapping CSVs against the governance rules. Exit 1 on any error-level finding."""
-    from ..lint import has_errors, lint_profile
-    from ..lint.engine import sort_findings
-    from ..lint.render import as_json as render_json
-    from ..lint.render import print_table
-    from ..profile import load_profile, profile_mappings
+    from harness.lint import has_errors, lint_profile
+    from harness.lint.engine import sort_findings
+    from harness.lint.render import as_json as render_json
+    from harness.lint.render import print_table
+    from harness.profile import load_profile, profile_mappings
 
     loaded = load_profile(profile)
     mappings = profile_mappings(loaded)
     findings = lint_profile(loaded, mappings)
     target = None
     if against:
-        from ..lint.against import lint_against
-        from ..runner import target as connect_target
+        from harness.lint.against import lint_against
+        from harness.runner import target as connect_target
 
         with connect_target(loaded, org) as (_environment, sandboxes, target):
             findings = sort_findings(findings + lint_against(loaded, mappings, sandboxes))

@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from ..errors import UserError
-from .lint import DEFAULT_PROFILE
+from harness.cli.lint import DEFAULT_PROFILE
+from harness.errors import UserError
 
 app = typer.Typer(help="Field mappings in the shape of HubSpot's mapping export.")
 
@@ -20,9 +20,9 @@ def export(profile: Path = typer.Argument(DEFAULT_PROFILE, help="integration pro
                                           "running instead of the profile's (twin targets only)"),
            org: str | None = typer.Option(None, help="twin only: the org fixture (default: the profile's)")) -> None:
     """Write one CSV per HubSpot object, labels and types filled from what the target describes."""
-    from ..mapping_export import connector_mappings, described, export_mappings
-    from ..profile import load_profile, profile_mappings
-    from ..runner import target
+    from harness.mapping_export import connector_mappings, described, export_mappings
+    from harness.profile import load_profile, profile_mappings
+    from harness.runner import target
 
     loaded = load_profile(profile)
     mappings = profile_mappings(loaded)  # a bad profile CSV stops here, before connecting

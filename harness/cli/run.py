@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from ..errors import UserError
-from ..paths import PROJECT_ROOT
+from harness.errors import UserError
+from harness.paths import PROJECT_ROOT
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
 console = Console(stderr=True)
@@ -32,11 +32,11 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
                                                "options it was started with")
         ) -> None:
     """Seed the sandboxes (or the twin), run every scenario, write the run folder. Exit 0 only on GO."""
-    from ..report.summary import print_summary
-    from ..runner import RunOptions, ensure_profile, execute
+    from harness.report.summary import print_summary
+    from harness.runner import RunOptions, ensure_profile, execute
 
     if resume:
-        from ..resume import resumed_options
+        from harness.resume import resumed_options
 
         options = resumed_options(resume, faults)
         outcome = execute(options, progress=lambda message: console.print(f"[dim]{message}[/dim]"))
@@ -60,10 +60,10 @@ def impacted_selection(profile_path: Path, old_files: list[Path], marker: str | 
     """The marker expression of a regression run: what `uat impact OLD NEW` selects for each changed mapping CSV
     (NEW: the profile's CSV for the same HubSpot object), or-ed with the reconciliation and audit scenarios."""
     try:
-        from ..impact import impact, object_of
+        from harness.impact import impact, object_of
     except ImportError:
         raise UserError("--impacted-by needs `uat impact` (harness/impact.py), which this checkout lacks") from None
-    from ..profile import load_profile
+    from harness.profile import load_profile
 
     loaded = load_profile(profile_path)
     clauses: list[str] = []
@@ -90,7 +90,7 @@ def steps(markdown: bool = typer.Option(False, "--markdown", help="print the Mar
     """List every step the scenarios can use (generated from the step definitions)."""
     from rich.table import Table
 
-    from ..step_catalog import catalogue, document_path, render_markdown, splice
+    from harness.step_catalog import catalogue, document_path, render_markdown, splice
 
     docs = catalogue()
     if write:

@@ -12,9 +12,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..errors import UserError
-from ..paths import PROJECT_ROOT
-from ..run_context import REPORTS_DIR
+from harness.errors import UserError
+from harness.paths import PROJECT_ROOT
+from harness.run_context import REPORTS_DIR
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
 console = Console(stderr=True)
@@ -24,8 +24,8 @@ console = Console(stderr=True)
 def _connected(profile_target: str, org: str) -> Iterator:
     """Sandboxes from the environment when credentials are set; else, for a twin profile, a twin for this command.
     Yields (sandboxes, description, whether the data outlives the command)."""
-    from ..sandboxes import connect
-    from ..sandboxes.credentials import has_credentials
+    from harness.sandboxes import connect
+    from harness.sandboxes.credentials import has_credentials
 
     if has_credentials():
         yield connect(), "the sandboxes in the environment", True
@@ -33,8 +33,8 @@ def _connected(profile_target: str, org: str) -> Iterator:
     if profile_target != "twin":
         raise UserError("environment: no credentials; export UAT_SF_* and UAT_HUBSPOT_TOKEN (see README, 'Real "
                         "sandboxes') or use a profile whose target.kind is twin")
-    from ..sandboxes.twin_start import start_twin
-    from ..sandboxes.twin_target import twin_credentials
+    from harness.sandboxes.twin_start import start_twin
+    from harness.sandboxes.twin_target import twin_credentials
 
     with start_twin(org) as twin:
         console.print("[yellow]no credentials set: seeding a twin started for this command (its data ends with it; "
@@ -51,9 +51,9 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
                                             "is used instead of sObject Collections"),
          plan_only: bool = typer.Option(False, "--plan", help="print the planned counts and stop; nothing is written")) -> None:
     """Seed representative data; every record goes into the run's ledger as it is created."""
-    from ..profile import load_profile
-    from ..run_context import RunContext, create_run, new_run_id, open_run
-    from ..seeder import load_recipe, plan_from_recipe, seed_sandboxes, write_manifest
+    from harness.profile import load_profile
+    from harness.run_context import RunContext, create_run, new_run_id, open_run
+    from harness.seeder import load_recipe, plan_from_recipe, seed_sandboxes, write_manifest
 
     loaded = load_profile(profile)
     recipe_path = recipe or loaded.resolve(loaded.seed.recipe)
@@ -105,10 +105,10 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
 
 def cleanup(run_id: str = typer.Option(..., "--run", help="run id (a folder under reports/)")) -> None:
     """Delete exactly what run RUN created, from its ledger, children first; safe to repeat and to resume."""
-    from ..cleanup import cleanup_run
-    from ..resume import cleanup_until_clean
-    from ..run_context import open_run
-    from ..sandboxes import connect
+    from harness.cleanup import cleanup_run
+    from harness.resume import cleanup_until_clean
+    from harness.run_context import open_run
+    from harness.sandboxes import connect
 
     run_dir = REPORTS_DIR / run_id
     if not (run_dir / "ledger.jsonl").exists():

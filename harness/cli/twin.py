@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from ..errors import UserError
+from harness.errors import UserError
 
 app = typer.Typer(help="The local twin of a Salesforce sandbox, a HubSpot portal and the connector.")
 
@@ -26,7 +26,7 @@ def serve(org: str = typer.Option("healthy", help="org fixture under fixtures/or
                                                "lines to FILE (mode 600), for `source FILE` before `uat run` with a "
                                                "`sandboxes` profile")) -> None:
     """Serve the twin until interrupted; first print its connection details as one JSON line."""
-    from ..sandboxes.twin_start import start_twin
+    from harness.sandboxes.twin_start import start_twin
 
     if sync not in {"manual", "interval"}:
         raise UserError(f"--sync {sync}: use manual or interval")
@@ -48,7 +48,7 @@ def serve(org: str = typer.Option("healthy", help="org fixture under fixtures/or
 def write_env_file(path: Path, info: dict) -> None:
     """The environment a `sandboxes` profile reads (harness/sandboxes/credentials.py), as shell exports; the file
     holds tokens, so only its owner may read it."""
-    from ..sandboxes.twin_target import twin_environment
+    from harness.sandboxes.twin_target import twin_environment
 
     lines = [f"export {name}={shlex.quote(value)}" for name, value in twin_environment(info).items()]
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

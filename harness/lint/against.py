@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..profile.compat import compatible, hubspot_field_type_of
-from ..profile.mappings import FieldMapping, SyncRule
-from ..profile.model import Direction, Profile
-from ..sandboxes import Sandboxes
-from .findings import Finding, Severity
+from harness.lint.findings import Finding, Severity
+from harness.profile.compat import compatible, hubspot_field_type_of
+from harness.profile.mappings import FieldMapping, SyncRule
+from harness.profile.model import Direction, Profile
+from harness.sandboxes import Sandboxes
 
 TITLES = {
     "DRIFT000": "sandbox description unavailable",
@@ -56,7 +56,7 @@ class Described:
         if not workflows:
             return
         try:
-            from ..audit.read import read_hubspot_workflows
+            from harness.audit.read import read_hubspot_workflows
 
             self.workflows = read_hubspot_workflows(sandboxes)
         except Exception as error:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..profile.mappings import FieldMapping
-from ..profile.model import Profile
-from . import rules_data  # noqa: F401  (registers GOV007-GOV012)
-from .findings import Finding, Severity
-from .rules import RULES
+from harness.lint import rules_data  # noqa: F401  (registers GOV007-GOV012)
+from harness.lint.findings import Finding, Severity
+from harness.lint.rules import RULES
+from harness.profile.mappings import FieldMapping
+from harness.profile.model import Profile
 
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 

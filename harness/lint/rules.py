@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..profile.mappings import FieldMapping, SyncRule
-from ..profile.model import Direction, Profile, SystemOfRecord
-from .findings import Severity
+from harness.lint.findings import Severity
+from harness.profile.mappings import FieldMapping, SyncRule
+from harness.profile.model import Direction, Profile, SystemOfRecord
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..profile.mappings import FieldMapping, SyncRule
-from ..profile.model import Profile
-from .findings import Severity
-from .rules import PLACEHOLDER_OWNERS, TEAM_WORDS, _at, is_owner, rule
+from harness.lint.findings import Severity
+from harness.lint.rules import PLACEHOLDER_OWNERS, TEAM_WORDS, _at, is_owner, rule
+from harness.profile.mappings import FieldMapping, SyncRule
+from harness.profile.model import Profile
 
 
 def _fold(value: str) -> str:

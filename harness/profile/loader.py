@@ -6,10 +6,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import UserError
-from .mappings import FieldMapping, load_mappings
-from .model import Profile
-from .yaml_positions import line_of, load_yaml_with_lines
+from harness.errors import UserError
+from harness.profile.mappings import FieldMapping, load_mappings
+from harness.profile.model import Profile
+from harness.profile.yaml_positions import line_of, load_yaml_with_lines
 
 
 def _describe(error: dict) -> str:

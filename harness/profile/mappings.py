@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from ..errors import UserError
-from .compat import compatible, hubspot_field_type, salesforce_field_type
-from .model import SALESFORCE_OBJECTS
+from harness.errors import UserError
+from harness.profile.compat import compatible, hubspot_field_type, salesforce_field_type
+from harness.profile.model import SALESFORCE_OBJECTS
 
 
 class SyncRule(StrEnum):

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import UserError
+from harness.errors import UserError
 
 
 def load_yaml_with_lines(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:

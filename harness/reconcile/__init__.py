@@ -1,8 +1,8 @@
 """Reconciliation: the two sides compared field by field, per mapping and sync rule, at any scale."""
 
-from .engine import ObjectReconciliation, reconcile_object
-from .fields import expected_difference, normalise
-from .spec import FieldKind, FieldSpec, KeyTotalSpec, ObjectSpec, Rule
+from harness.reconcile.engine import ObjectReconciliation, reconcile_object
+from harness.reconcile.fields import expected_difference, normalise
+from harness.reconcile.spec import FieldKind, FieldSpec, KeyTotalSpec, ObjectSpec, Rule
 
 __all__ = ["FieldKind", "FieldSpec", "KeyTotalSpec", "ObjectReconciliation", "ObjectSpec", "Rule",
            "expected_difference", "normalise", "reconcile_object"]

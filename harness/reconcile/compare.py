@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from .spec import FieldKind, FieldSpec, Rule
+from harness.reconcile.spec import FieldKind, FieldSpec, Rule
 
 Normaliser = Callable[[Any], Any]
 

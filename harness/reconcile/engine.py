@@ -16,9 +16,9 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from .compare import FieldComparator
-from .spec import ObjectSpec
-from .store import SideStore
+from harness.reconcile.compare import FieldComparator
+from harness.reconcile.spec import ObjectSpec
+from harness.reconcile.store import SideStore
 
 EVIDENCE_LIMIT = 50
 

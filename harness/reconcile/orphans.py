@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..profile import Profile
-from .population import LINKS, Population
-from .scope import in_inclusion_list
+from harness.profile import Profile
+from harness.reconcile.population import LINKS, Population
+from harness.reconcile.scope import in_inclusion_list
 
 ORPHAN_CLASSES = {
     "never_synced": "HubSpot contact in the inclusion list never synced to Salesforce",

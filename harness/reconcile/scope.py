@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..profile import Profile
+from harness.profile import Profile
 
 
 def in_inclusion_list(profile: Profile, properties: dict[str, Any]) -> bool:

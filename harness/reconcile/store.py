@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .spec import ObjectSpec
+from harness.reconcile.spec import ObjectSpec
 
 
 class SideStore:

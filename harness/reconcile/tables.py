@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from .engine import ObjectReconciliation
+from harness.reconcile.engine import ObjectReconciliation
 
 SUMMARY_HEADERS = ["Object", "HubSpot", "Salesforce", "Variance", "Within tolerance", "Matched by id",
                    "Matched by key", "Unmatched HubSpot", "Unmatched Salesforce", "Mismatched pairs"]

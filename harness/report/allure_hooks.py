@@ -20,11 +20,11 @@ from typing import Any
 import allure
 import pytest
 
-from . import evidence
-from .allure_html import FAILURE_KIND_LABEL
-from .categories import CATEGORIES, classify
-from .criteria import severity_of
-from .owners import functional_owner
+from harness.report import evidence
+from harness.report.allure_html import FAILURE_KIND_LABEL
+from harness.report.categories import CATEGORIES, classify
+from harness.report.criteria import severity_of
+from harness.report.owners import functional_owner
 
 SEVERITIES = {"blocker": allure.severity_level.BLOCKER, "critical": allure.severity_level.CRITICAL,
               "normal": allure.severity_level.NORMAL, "minor": allure.severity_level.MINOR,

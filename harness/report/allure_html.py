@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..paths import PROJECT_ROOT
-from .categories import CATEGORIES
+from harness.paths import PROJECT_ROOT
+from harness.report.categories import CATEGORIES
 
 FAILURE_KIND_LABEL = "failure_kind"
 # Shared by every run of this checkout; UAT_ALLURE_HISTORY moves it (a CI cache path, a network share).

@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..paths import PROJECT_ROOT
+from harness.paths import PROJECT_ROOT
 
 PACKAGES = ("hubspot-salesforce-uat", "simple-salesforce", "hubspot-api-client", "pytest", "pytest-bdd",
             "allure-pytest-bdd")

@@ -6,7 +6,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from .signoff import SignOff
+from harness.report.signoff import SignOff
 
 
 def _table(rows: list[list[Any]], headers: list[str]) -> str:
@@ -124,6 +124,6 @@ def _findings(report: SignOff) -> list[str]:
 
 
 def _flat(environment: dict[str, Any]) -> dict[str, str]:
-    from .environment import flat_environment
+    from harness.report.environment import flat_environment
 
     return flat_environment(environment)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .budget import ApiBudget
-from .control import TwinControl
-from .credentials import Credentials, credentials_from_env
-from .hubspot import HubSpotSandbox
-from .safety import assert_hubspot_sandbox, assert_salesforce_sandbox
-from .salesforce import SalesforceSandbox
+from harness.sandboxes.budget import ApiBudget
+from harness.sandboxes.control import TwinControl
+from harness.sandboxes.credentials import Credentials, credentials_from_env
+from harness.sandboxes.hubspot import HubSpotSandbox
+from harness.sandboxes.safety import assert_hubspot_sandbox, assert_salesforce_sandbox
+from harness.sandboxes.salesforce import SalesforceSandbox
 
 
 @dataclass

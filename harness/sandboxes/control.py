@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .credentials import TwinControlCredentials
-from .http import platform_session
+from harness.sandboxes.credentials import TwinControlCredentials
+from harness.sandboxes.http import platform_session
 
 
 class TwinControl:

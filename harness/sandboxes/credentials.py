@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..errors import UserError
+from harness.errors import UserError
 
 
 class Secret:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import requests
 
-from ..errors import UserError
+from harness.errors import UserError
 
 
 def platform_session(ca_bundle: str | None) -> requests.Session:

@@ -14,11 +14,11 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from ..errors import UserError
-from .budget import ApiBudget
-from .credentials import HubSpotCredentials
-from .http import platform_session, reaching
-from .pacing import hubspot_limits
+from harness.errors import UserError
+from harness.sandboxes.budget import ApiBudget
+from harness.sandboxes.credentials import HubSpotCredentials
+from harness.sandboxes.http import platform_session, reaching
+from harness.sandboxes.pacing import hubspot_limits
 
 log = logging.getLogger("harness.hubspot")
 

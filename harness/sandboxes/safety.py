@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ProductionRefused
+from harness.errors import ProductionRefused
 
 SANDBOX_ACCOUNT_TYPES = {"SANDBOX", "DEVELOPER_TEST", "DEVELOPER"}
 

@@ -19,10 +19,10 @@ from simple_salesforce.exceptions import (
 )
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from ..errors import UserError
-from .budget import ApiBudget
-from .credentials import SalesforceCredentials
-from .http import platform_session, reaching
+from harness.errors import UserError
+from harness.sandboxes.budget import ApiBudget
+from harness.sandboxes.credentials import SalesforceCredentials
+from harness.sandboxes.http import platform_session, reaching
 
 log = logging.getLogger("harness.salesforce")
 API_VERSION = "59.0"

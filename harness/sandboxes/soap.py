@@ -16,7 +16,7 @@ import requests
 from defusedxml import ElementTree
 from simple_salesforce.exceptions import SalesforceGeneralError, SalesforceRefusedRequest
 
-from .salesforce import SalesforceSandbox, answer_lost, soql_literal
+from harness.sandboxes.salesforce import SalesforceSandbox, answer_lost, soql_literal
 
 PARTNER = "urn:partner.soap.sforce.com"
 SOBJECT = "urn:sobject.partner.soap.sforce.com"

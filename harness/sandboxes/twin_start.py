@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UserError
+from harness.errors import UserError
 
 if TYPE_CHECKING:
-    from ..twin import Twin
+    from harness.twin import Twin
 
 
 def start_twin(org: str, **options: Any) -> Twin:
     """Twin.start, with the fixture's own errors (which name the file, the key path and the fix) as UserError."""
-    from ..twin import Twin
-    from ..twin.connector.settings import SettingsError
-    from ..twin.hubspot.properties import PortalError
-    from ..twin.paths import UnknownOrg
-    from ..twin.salesforce.schema import SchemaError
+    from harness.twin import Twin
+    from harness.twin.connector.settings import SettingsError
+    from harness.twin.hubspot.properties import PortalError
+    from harness.twin.paths import UnknownOrg
+    from harness.twin.salesforce.schema import SchemaError
 
     try:
         return Twin.start(org=org, **options)

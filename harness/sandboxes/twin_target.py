@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .credentials import (
+from harness.sandboxes.credentials import (
     Credentials,
     HubSpotCredentials,
     SalesforceCredentials,

@@ -1,8 +1,8 @@
 """The representative-data seeder: a recipe (data) becomes a deterministic plan, the plan becomes records."""
 
-from .plan import PlannedRecord, SeedPlan, plan_from_recipe
-from .recipe import Recipe, load_recipe
-from .seeder import SeedResult, seed_sandboxes, write_manifest
+from harness.seeder.plan import PlannedRecord, SeedPlan, plan_from_recipe
+from harness.seeder.recipe import Recipe, load_recipe
+from harness.seeder.seeder import SeedResult, seed_sandboxes, write_manifest
 
 __all__ = ["PlannedRecord", "Recipe", "SeedPlan", "SeedResult", "load_recipe", "plan_from_recipe", "seed_sandboxes",
            "write_manifest"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..profile.model import PicklistTable
+from harness.profile.model import PicklistTable
 
 Location = tuple[str, str, str]  # (system, object, field), e.g. ("salesforce", "Account", "BillingCountry")
 

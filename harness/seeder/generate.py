@@ -14,8 +14,8 @@ from typing import Any
 
 from faker import Faker
 
-from .plan import RESERVED_DOMAINS, PlannedRecord, SeedPlan
-from .recipe import Recipe
+from harness.seeder.plan import RESERVED_DOMAINS, PlannedRecord, SeedPlan
+from harness.seeder.recipe import Recipe
 
 STAGE_ORDER = ["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer",
                "evangelist"]

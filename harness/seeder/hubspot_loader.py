@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..sandboxes import Sandboxes
-from .journal import SeedJournal
-from .salesforce_loader import Item, Outcome, Sink
+from harness.sandboxes import Sandboxes
+from harness.seeder.journal import SeedJournal
+from harness.seeder.salesforce_loader import Item, Outcome, Sink
 
 BATCH_LIMIT = 100
 # HUBSPOT_DEFINED association type ids from <object> to contacts (HubSpot associations v4 reference).

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .recipe import Recipe
+from harness.seeder.recipe import Recipe
 
 RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 # Parents before children: the order records are created in (and cleanup deletes in reverse).
@@ -77,6 +77,6 @@ class SeedPlan:
 
 
 def plan_from_recipe(recipe: Recipe, seed: int, scale: float, run_tag: str) -> SeedPlan:
-    from .generate import PlanBuilder  # the builders need the dataclasses above
+    from harness.seeder.generate import PlanBuilder  # the builders need the dataclasses above
 
     return PlanBuilder(recipe, seed, scale, run_tag).build()

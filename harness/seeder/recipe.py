@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import UserError
-from ..profile.yaml_positions import line_of, load_yaml_with_lines
+from harness.errors import UserError
+from harness.profile.yaml_positions import line_of, load_yaml_with_lines
 
 
 class _Strict(BaseModel):

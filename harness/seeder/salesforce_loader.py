@@ -17,8 +17,8 @@ from typing import Any
 
 from simple_salesforce.exceptions import SalesforceError, SalesforceResourceNotFound
 
-from ..sandboxes import Sandboxes
-from .journal import SeedJournal
+from harness.sandboxes import Sandboxes
+from harness.seeder.journal import SeedJournal
 
 COLLECTION_LIMIT = 200
 # Deliberate duplicates are part of the recipe: save them past "alert" duplicate rules, as a data load would.

@@ -13,18 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..ledger import Ledger
-from ..profile.model import PicklistTable
-from ..sandboxes import Sandboxes
-from .folding import fold_restricted, tables_by_location
-from .hubspot_loader import BATCH_LIMIT, ObjectUnsupported, create_hubspot
-from .hubspot_loader import lookup as hubspot_lookup
-from .journal import SeedJournal
-from .plan import PlannedRecord, SeedPlan
-from .recipe import Recipe
-from .salesforce_loader import COLLECTION_LIMIT, Item, create_salesforce
-from .salesforce_loader import lookup as salesforce_lookup
-from .target import SeedTarget, read_target
+from harness.ledger import Ledger
+from harness.profile.model import PicklistTable
+from harness.sandboxes import Sandboxes
+from harness.seeder.folding import fold_restricted, tables_by_location
+from harness.seeder.hubspot_loader import BATCH_LIMIT, ObjectUnsupported, create_hubspot
+from harness.seeder.hubspot_loader import lookup as hubspot_lookup
+from harness.seeder.journal import SeedJournal
+from harness.seeder.plan import PlannedRecord, SeedPlan
+from harness.seeder.recipe import Recipe
+from harness.seeder.salesforce_loader import COLLECTION_LIMIT, Item, create_salesforce
+from harness.seeder.salesforce_loader import lookup as salesforce_lookup
+from harness.seeder.target import SeedTarget, read_target
 
 BULK_THRESHOLD = 2000  # records of one object; below it sObject Collections, above it Bulk API 2.0
 Progress = Callable[[str, int, int], None]  # (object, records done, records planned)

@@ -10,7 +10,7 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..sandboxes import Sandboxes
+from harness.sandboxes import Sandboxes
 
 
 @dataclass

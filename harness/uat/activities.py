@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from .pairs import Pair
-from .world import World
+from harness.uat.pairs import Pair
+from harness.uat.world import World
 
 ACTIVITY_PROPERTIES = {
     "calls": lambda tag: {"hs_call_title": f"UAT {tag} discovery call", "hs_call_body": "Talked about the renewal.",

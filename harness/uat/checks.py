@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from ..audit import AuditReport, policy_from_profile, run_audit
-from ..reconcile.orphans import NOTED_CLASSES, ORPHAN_CLASSES
-from ..reconcile.run import ReconciliationReport
-from ..reconcile.tables import summary_table, totals_table
-from .failures import Duplicates, MappingMismatch, Permissions, PlatformAutomation, UatFailure
-from .world import World
+from harness.audit import AuditReport, policy_from_profile, run_audit
+from harness.reconcile.orphans import NOTED_CLASSES, ORPHAN_CLASSES
+from harness.reconcile.run import ReconciliationReport
+from harness.reconcile.tables import summary_table, totals_table
+from harness.uat.failures import Duplicates, MappingMismatch, Permissions, PlatformAutomation, UatFailure
+from harness.uat.world import World
 
 
 class SyncTimeoutFailure(UatFailure):

@@ -6,9 +6,9 @@ from typing import Any
 
 from faker import Faker
 
-from ..waiter import SyncTimeout
-from .pairs import Pair
-from .world import LINK_PROPERTY, World
+from harness.uat.pairs import Pair
+from harness.uat.world import LINK_PROPERTY, World
+from harness.waiter import SyncTimeout
 
 _fake = Faker("en_US")
 
@@ -38,7 +38,7 @@ def linked_through_contact(world: World, contact_id: str, object_type: str, link
 
 def account_synced(world: World, leave_blank: set[str] | None = None, **overrides: Any) -> Pair:
     """A Salesforce Account (with one Contact, the handle by which its HubSpot company is found by id)."""
-    from .pairs import contact_values, salesforce_record_synced
+    from harness.uat.pairs import contact_values, salesforce_record_synced
 
     data = account_values(world, leave_blank, **overrides)
     account_id = world.create_salesforce("Account", data)

@@ -6,10 +6,10 @@ from typing import Any
 
 from simple_salesforce.exceptions import SalesforceError
 
-from ..sandboxes.soap import ConvertResult, SoapClient
-from .failures import Duplicates, MappingMismatch
-from .pairs import Pair
-from .world import LINK_PROPERTY, World
+from harness.sandboxes.soap import ConvertResult, SoapClient
+from harness.uat.failures import Duplicates, MappingMismatch
+from harness.uat.pairs import Pair
+from harness.uat.world import LINK_PROPERTY, World
 
 
 def converted_status(world: World) -> str:
@@ -55,7 +55,7 @@ def expect_lead_read_only(world: World, pair: Pair) -> None:
 def expect_one_company(world: World, account_id: str, contact_id: str) -> None:
     """No duplicate company: after the conversion the contact is associated with exactly one company, the one
     linked to the Account it was converted into (the documented duplicate would be associated with it too)."""
-    from ..waiter import settle
+    from harness.waiter import settle
 
     def read() -> dict[str, Any]:
         companies = world.sandboxes.hubspot.associated_ids("contacts", contact_id, "companies")

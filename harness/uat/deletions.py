@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
-from ..waiter import SyncTimeout, settle
-from .companies import account_synced, linked_through_contact
-from .failures import MappingMismatch
-from .pairs import Pair
-from .world import LINK_PROPERTY, World
+from harness.uat.companies import account_synced, linked_through_contact
+from harness.uat.failures import MappingMismatch
+from harness.uat.pairs import Pair
+from harness.uat.world import LINK_PROPERTY, World
+from harness.waiter import SyncTimeout, settle
 
 
 def opportunity_synced(world: World) -> Pair:

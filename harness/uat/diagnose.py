@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..waiter import SyncTimeout
-from .failures import Duplicates, MappingMismatch, Permissions, Picklists, PlatformAutomation, UatFailure
-from .world import World
+from harness.uat.failures import Duplicates, MappingMismatch, Permissions, Picklists, PlatformAutomation, UatFailure
+from harness.uat.world import World
+from harness.waiter import SyncTimeout
 
 FAILURE_FOR_HEALTH = {"custom_code": PlatformAutomation, "duplicates": Duplicates, "permissions": Permissions,
                       "picklists": Picklists, "property_values": MappingMismatch, "field_mappings": MappingMismatch,

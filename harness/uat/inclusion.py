@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..reconcile.scope import in_inclusion_list
-from ..waiter import settle
-from .failures import Permissions, TestDataProblem
-from .pairs import Pair, contact_values, wait_for_link
-from .world import LINK_PROPERTY, World
+from harness.reconcile.scope import in_inclusion_list
+from harness.uat.failures import Permissions, TestDataProblem
+from harness.uat.pairs import Pair, contact_values, wait_for_link
+from harness.uat.world import LINK_PROPERTY, World
+from harness.waiter import settle
 
 
 def _excluding_values(world: World) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def expect_all_linked(world: World, pairs: list[Pair]) -> None:
         except AssertionError:
             missing.append({k: v for k, v in pair.values.items() if k in {"lifecyclestage", "country"}})
     if missing:
-        from .checks import SyncTimeoutFailure
+        from harness.uat.checks import SyncTimeoutFailure
 
         raise SyncTimeoutFailure("contacts in segments the profile includes never reached Salesforce (the inclusion "
                                  "list leaves them out)", missing)
@@ -107,7 +107,7 @@ def hidden_lead(world: World) -> dict[str, Any]:
 
 
 def expect_no_contact(world: World, lead: dict[str, Any]) -> None:
-    from .duplicates import hubspot_count_by_email
+    from harness.uat.duplicates import hubspot_count_by_email
 
     try:
         settle(world.waiter, f"Lead {lead['Id']} hidden from the integration user stays out of HubSpot",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from ..waiter import settle
-from .failures import PlatformAutomation, TestDataProblem
-from .pairs import Pair, expect_hubspot_values, expect_salesforce_values
-from .world import World
+from harness.uat.failures import PlatformAutomation, TestDataProblem
+from harness.uat.pairs import Pair, expect_hubspot_values, expect_salesforce_values
+from harness.uat.world import World
+from harness.waiter import settle
 
 
 def stage_fields(world: World) -> tuple[str, str]:
@@ -136,7 +136,7 @@ def open_opportunity_with_role(world: World, account_id: str, contact_id: str) -
 
 def lead_with_stamp(world: World, stage: str, stamp_stage: str, days_ago: int) -> tuple[Pair, str]:
     """A Salesforce Lead already in `stage`, its `stamp_stage` timestamp set `days_ago`, synced to HubSpot."""
-    from .pairs import contact_values, salesforce_record_synced
+    from harness.uat.pairs import contact_values, salesforce_record_synced
 
     stamped = (date.today() - timedelta(days=days_ago)).isoformat()
     values = contact_values(world)

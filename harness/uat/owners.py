@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..waiter import settle
-from .failures import PlatformAutomation, TestDataProblem
-from .pairs import Pair, expect_hubspot_values
-from .world import World
+from harness.uat.failures import PlatformAutomation, TestDataProblem
+from harness.uat.pairs import Pair, expect_hubspot_values
+from harness.uat.world import World
+from harness.waiter import settle
 
 AUTO_ASSIGN = {"Sforce-Auto-Assign": "TRUE"}  # run assignment rules on this save, as the UI's checkbox does
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..testdata import new_person
-from ..waiter import SyncTimeout
-from .failures import MappingMismatch, UatFailure
-from .world import LINK_PROPERTY, World
+from harness.testdata import new_person
+from harness.uat.failures import MappingMismatch, UatFailure
+from harness.uat.world import LINK_PROPERTY, World
+from harness.waiter import SyncTimeout
 
 
 @dataclass
@@ -30,7 +30,7 @@ def contact_values(world: World, **overrides: Any) -> dict[str, Any]:
 
 def wait_for_link(world: World, object_type: str, object_id: str, sobject: str) -> str:
     """The Salesforce id of `sobject` the HubSpot record carries once the connector has synced it."""
-    from .diagnose import explained
+    from harness.uat.diagnose import explained
 
     link = LINK_PROPERTY[sobject]
     try:
@@ -67,7 +67,7 @@ def salesforce_record_synced(world: World, sobject: str, data: dict[str, Any], h
             return {}
         return {"id": found.id, **(found.properties or {})}
 
-    from .diagnose import explained
+    from harness.uat.diagnose import explained
 
     try:
         observed = world.waiter.until(f"Salesforce {sobject} {record_id} reaches HubSpot as a {hubspot_object[:-1]}",
@@ -82,8 +82,8 @@ def _expect_values(world: World, pair: Pair, expected: dict[str, Any], what: str
                    read: Any) -> None:
     """Wait until `read()` holds `expected`; a record that differs is a `failure` (a mapping mismatch unless the
     caller knows better), or the connector's own error for the record when it reported one."""
-    from ..reconcile import expected_difference
-    from .diagnose import connector_errors, explained
+    from harness.reconcile import expected_difference
+    from harness.uat.diagnose import connector_errors, explained
 
     try:
         world.waiter.until(what, read, lambda record: expected_difference(expected, record))
@@ -123,7 +123,7 @@ def expect_created_values(world: World, pair: Pair) -> None:
 
 
 def change_hubspot_property(world: World, pair: Pair, prop: str) -> Any:
-    from .values import fresh_value
+    from harness.uat.values import fresh_value
 
     mapping = next((m for m in world.mappings_for(pair.hubspot_object) if m.hubspot_property == prop), None)
     if mapping is None:

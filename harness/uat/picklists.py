@@ -7,9 +7,9 @@ from typing import Any
 
 from tabulate import tabulate
 
-from .failures import Picklists, TestDataProblem
-from .pairs import Pair
-from .world import World
+from harness.uat.failures import Picklists, TestDataProblem
+from harness.uat.pairs import Pair
+from harness.uat.world import World
 
 
 def option_gaps(world: World) -> list[list[Any]]:
@@ -82,7 +82,7 @@ def set_variant(world: World, pair: Pair, prop: str) -> dict[str, Any]:
 def expect_valid_salesforce_value(world: World, pair: Pair, field: str, attempt: dict[str, Any]) -> None:
     if attempt["refused_at_entry"]:
         return
-    from ..waiter import SyncTimeout
+    from harness.waiter import SyncTimeout
 
     try:
         world.waiter.until(f"Salesforce {pair.sobject}.{field} holds {attempt['canonical']!r} after HubSpot wrote "

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 
-from ..reconcile.run import ReconciliationReport, reconcile_run
-from ..waiter import SyncTimeout
-from .failures import TestDataProblem
-from .world import World
+from harness.reconcile.run import ReconciliationReport, reconcile_run
+from harness.uat.failures import TestDataProblem
+from harness.uat.world import World
+from harness.waiter import SyncTimeout
 
 UNSYNCED = {"never_synced", "salesforce_unsynced"}
 
@@ -19,7 +19,7 @@ FAILING_TRAITS = {"over_long"}
 
 def seeded_to_fail(world: World) -> set[str]:
     """Plan keys of the seeded records made to fail the sync, from the (pure, deterministic) seed plan."""
-    from ..seeder import load_recipe, plan_from_recipe
+    from harness.seeder import load_recipe, plan_from_recipe
 
     seed = world.profile.seed
     plan = plan_from_recipe(load_recipe(world.profile.resolve(seed.recipe)), seed.seed, seed.scale, world.tag)

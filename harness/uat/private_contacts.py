@@ -6,10 +6,10 @@ from typing import Any
 
 from faker import Faker
 
-from ..waiter import settle
-from .failures import MappingMismatch
-from .pairs import Pair, contact_values, salesforce_record_synced
-from .world import LINK_PROPERTY, World
+from harness.uat.failures import MappingMismatch
+from harness.uat.pairs import Pair, contact_values, salesforce_record_synced
+from harness.uat.world import LINK_PROPERTY, World
+from harness.waiter import settle
 
 _fake = Faker("en_US")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from ..reconcile.population import gather
-from .failures import PlatformAutomation
-from .lifecycle import stage_fields
-from .world import World
+from harness.reconcile.population import gather
+from harness.uat.failures import PlatformAutomation
+from harness.uat.lifecycle import stage_fields
+from harness.uat.world import World
 
 
 def expect_no_retired_records(world: World) -> None:

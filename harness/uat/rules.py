@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..profile import FieldMapping
-from ..testdata import new_person
-from ..waiter import settle
-from .companies import account_synced
-from .failures import MappingMismatch
-from .pairs import Pair, contact_synced, expect_hubspot_values, expect_salesforce_values
-from .values import SKIPPED, FieldValue, fresh_value, writable_on_hubspot, writable_on_salesforce
-from .world import World
+from harness.profile import FieldMapping
+from harness.testdata import new_person
+from harness.uat.companies import account_synced
+from harness.uat.failures import MappingMismatch
+from harness.uat.pairs import Pair, contact_synced, expect_hubspot_values, expect_salesforce_values
+from harness.uat.values import SKIPPED, FieldValue, fresh_value, writable_on_hubspot, writable_on_salesforce
+from harness.uat.world import World
+from harness.waiter import settle
 
 # Object pairs in the order a rule's scenario tries them.
 CANDIDATES = [("contacts", "Lead"), ("companies", "Account"), ("deals", "Opportunity")]
@@ -129,7 +129,7 @@ def expect_hubspot_matches_salesforce(world: World, case: RuleCase) -> None:
 
 def expect_salesforce_unchanged(world: World, case: RuleCase) -> None:
     """After a whole window, Salesforce still holds what it held before the HubSpot write."""
-    from ..reconcile import expected_difference
+    from harness.reconcile import expected_difference
 
     expected = {m.salesforce_field: case.before["salesforce"].get(m.salesforce_field) for m in case.mappings}
     settle(world.waiter, f"Salesforce {case.pair.sobject} {case.pair.salesforce_id} ignores the HubSpot change under "

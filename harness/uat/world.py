@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalog import FieldCatalog
-from ..ledger import Ledger
-from ..profile import FieldMapping, Profile
-from ..resume import intend
-from ..sandboxes import Sandboxes
-from ..waiter import Waiter
+from harness.catalog import FieldCatalog
+from harness.ledger import Ledger
+from harness.profile import FieldMapping, Profile
+from harness.resume import intend
+from harness.sandboxes import Sandboxes
+from harness.waiter import Waiter
 
 LINK_PROPERTY = {"Lead": "salesforceleadid", "Contact": "salesforcecontactid", "Account": "salesforceaccountid",
                  "Opportunity": "hs_salesforceopportunityid", "Case": "salesforcecaseid"}
