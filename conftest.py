@@ -1,7 +1,7 @@
 """Wires the pytest plugins of a UAT run: the harness's fixtures and hooks, and the step definitions."""
 
 pytest_plugins = [
-    "harness.pytest_plugin",
+    "harness.run.plugin",
     "harness.report.allure_hooks",
     "steps.pair_steps",
     "steps.sync_rule_steps",

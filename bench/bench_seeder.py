@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness.ledger import Ledger  # noqa: E402
+from harness.run.ledger import Ledger  # noqa: E402
 from harness.sandboxes import connect  # noqa: E402
 from harness.sandboxes.twin_target import twin_credentials  # noqa: E402
 from harness.seeder.plan import plan_from_recipe  # noqa: E402

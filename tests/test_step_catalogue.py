@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.step_catalog import BEGIN, END, catalogue, document_path, render_markdown
+from harness.run.step_catalog import BEGIN, END, catalogue, document_path, render_markdown
 
 
 def test_the_documented_step_catalogue_is_current():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.waiter import SyncTimeout, Waiter
+from harness.uat.waiter import SyncTimeout, Waiter
 
 
 class FakeClock:
@@ -52,7 +52,7 @@ def test_with_a_nudge_the_window_is_counted_in_connector_cycles():
 
 
 def test_settle_passes_when_nothing_breaks_for_a_whole_window_of_cycles():
-    from harness.waiter import settle
+    from harness.uat.waiter import settle
 
     nudges = []
     waiter = Waiter(timeout=900, nudge=lambda: nudges.append(1), nudged_cycles=3)
@@ -61,7 +61,7 @@ def test_settle_passes_when_nothing_breaks_for_a_whole_window_of_cycles():
 
 
 def test_settle_fails_with_its_category_as_soon_as_the_expectation_breaks():
-    from harness.waiter import ExpectationBroken, settle
+    from harness.uat.waiter import ExpectationBroken, settle
 
     values = iter(["salesqualifiedlead", "lead"])
     waiter = Waiter(timeout=900, nudge=lambda: None, nudged_cycles=3)
@@ -72,7 +72,7 @@ def test_settle_fails_with_its_category_as_soon_as_the_expectation_breaks():
 
 
 def test_settle_against_real_sandboxes_ends_once_the_connector_has_processed_the_record():
-    from harness.waiter import settle
+    from harness.uat.waiter import settle
 
     clock = FakeClock()
     synced = iter([False, False, True, True])

@@ -17,7 +17,7 @@ def impact(old: Path = typer.Argument(..., help="the mapping CSV before the chan
                                                      "(default: from the file name)"),
            as_json: bool = typer.Option(False, "--json", help="print the changes and the expression as JSON")) -> None:
     """List changed mappings; print the pytest -m expression for the scenarios they touch (empty when none)."""
-    from harness.impact import impact as compute
+    from harness.profile.impact import impact as compute
 
     changes, expression = compute(old, new, hubspot_object)
     if as_json:

@@ -33,7 +33,7 @@ def lint(profile: Path = typer.Argument(DEFAULT_PROFILE, help="integration profi
     target = None
     if against:
         from harness.lint.against import lint_against
-        from harness.runner import target as connect_target
+        from harness.run.runner import target as connect_target
 
         with connect_target(loaded, org) as (_environment, sandboxes, target):
             findings = sort_findings(findings + lint_against(loaded, mappings, sandboxes))

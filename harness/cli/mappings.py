@@ -20,9 +20,9 @@ def export(profile: Path = typer.Argument(DEFAULT_PROFILE, help="integration pro
                                           "running instead of the profile's (twin targets only)"),
            org: str | None = typer.Option(None, help="twin only: the org fixture (default: the profile's)")) -> None:
     """Write one CSV per HubSpot object, labels and types filled from what the target describes."""
-    from harness.mapping_export import connector_mappings, described, export_mappings
+    from harness.lint.mapping_export import connector_mappings, described, export_mappings
     from harness.profile import load_profile, profile_mappings
-    from harness.runner import target
+    from harness.run.runner import target
 
     loaded = load_profile(profile)
     mappings = profile_mappings(loaded)  # a bad profile CSV stops here, before connecting

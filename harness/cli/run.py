@@ -33,10 +33,10 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
         ) -> None:
     """Seed the sandboxes (or the twin), run every scenario, write the run folder. Exit 0 only on GO."""
     from harness.report.summary import print_summary
-    from harness.runner import RunOptions, ensure_profile, execute
+    from harness.run.runner import RunOptions, ensure_profile, execute
 
     if resume:
-        from harness.resume import resumed_options
+        from harness.run.state import resumed_options
 
         options = resumed_options(resume, faults)
         outcome = execute(options, progress=lambda message: console.print(f"[dim]{message}[/dim]"))
@@ -60,9 +60,9 @@ def impacted_selection(profile_path: Path, old_files: list[Path], marker: str | 
     """The marker expression of a regression run: what `uat impact OLD NEW` selects for each changed mapping CSV
     (NEW: the profile's CSV for the same HubSpot object), or-ed with the reconciliation and audit scenarios."""
     try:
-        from harness.impact import impact, object_of
+        from harness.profile.impact import impact, object_of
     except ImportError:
-        raise UserError("--impacted-by needs `uat impact` (harness/impact.py), which this checkout lacks") from None
+        raise UserError("--impacted-by needs `uat impact` (harness/profile/impact.py), which this checkout lacks") from None
     from harness.profile import load_profile
 
     loaded = load_profile(profile_path)
@@ -90,7 +90,7 @@ def steps(markdown: bool = typer.Option(False, "--markdown", help="print the Mar
     """List every step the scenarios can use (generated from the step definitions)."""
     from rich.table import Table
 
-    from harness.step_catalog import catalogue, document_path, render_markdown, splice
+    from harness.run.step_catalog import catalogue, document_path, render_markdown, splice
 
     docs = catalogue()
     if write:

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from harness.errors import UserError
 from harness.paths import PROJECT_ROOT
-from harness.run_context import REPORTS_DIR
+from harness.run.context import REPORTS_DIR
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
 console = Console(stderr=True)
@@ -52,7 +52,7 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
          plan_only: bool = typer.Option(False, "--plan", help="print the planned counts and stop; nothing is written")) -> None:
     """Seed representative data; every record goes into the run's ledger as it is created."""
     from harness.profile import load_profile
-    from harness.run_context import RunContext, create_run, new_run_id, open_run
+    from harness.run.context import RunContext, create_run, new_run_id, open_run
     from harness.seeder import load_recipe, plan_from_recipe, seed_sandboxes, write_manifest
 
     loaded = load_profile(profile)
@@ -105,9 +105,8 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
 
 def cleanup(run_id: str = typer.Option(..., "--run", help="run id (a folder under reports/)")) -> None:
     """Delete exactly what run RUN created, from its ledger, children first; safe to repeat and to resume."""
-    from harness.cleanup import cleanup_run
-    from harness.resume import cleanup_until_clean
-    from harness.run_context import open_run
+    from harness.run.cleanup import cleanup_run, cleanup_until_clean
+    from harness.run.context import open_run
     from harness.sandboxes import connect
 
     run_dir = REPORTS_DIR / run_id

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.errors import UserError
-from harness.run_context import REPORTS_DIR
+from harness.run.context import REPORTS_DIR
 
 app = typer.Typer(help="Stakeholder sign-off of a run: approve, reject, show who has not signed.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -30,9 +30,9 @@ def run_folder(run_id: str, reports: Path = REPORTS_DIR) -> Path:
 
 def decide(run_id: str, role: str, name: str, decision: str, comment: str | None,
            reports: Path = REPORTS_DIR) -> Path:
-    from harness.report.decisions import new_decision, record_decision
     from harness.report.publish import render_reports
-    from harness.report.signoff import load_signoff
+    from harness.signoff.decisions import new_decision, record_decision
+    from harness.signoff.record import load_signoff
 
     folder = run_folder(run_id, reports)
     report = load_signoff(folder)
@@ -79,7 +79,7 @@ def reject(run_id: str = RUN, role: str = ROLE, name: str = NAME, comment: str |
 @app.command("show")
 def show(run_id: str = RUN) -> None:
     """Who has signed the run, who has not, and the verdict. Exit 0 only when every role approved a GO run."""
-    from harness.report.signoff import load_signoff, with_decisions
+    from harness.signoff.record import load_signoff, with_decisions
 
     folder = run_folder(run_id)
     report = with_decisions(load_signoff(folder), folder)

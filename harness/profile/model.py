@@ -35,7 +35,7 @@ class Target(Strict):
     org: str = "healthy"  # twin only: the org fixture under fixtures/orgs/
     sync: Literal["manual", "interval"] = "manual"  # twin only: nudge cycles, or let them run on a timer
     # light, heavy, none or a fault-profile file relative to this profile: the twin misbehaves for the whole run
-    # (harness/faults.py); `uat run --faults` overrides it. Needs the twin's control plane.
+    # (harness/run/faults.py); `uat run --faults` overrides it. Needs the twin's control plane.
     faults: str | None = Field(default=None, min_length=1)
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.catalog import FieldCatalog
 from harness.profile import FieldMapping, Profile
 from harness.reconcile.population import LINKS, Population
 from harness.reconcile.scope import in_inclusion_list
 from harness.reconcile.spec import FieldKind, FieldSpec, KeyTotalSpec, ObjectSpec, Rule
+from harness.sandboxes.catalog import FieldCatalog
 
 NATURAL_KEYS = {"contacts": ("email", "Email"), "companies": ("domain", "Website")}
 LINK = "_sf_link"

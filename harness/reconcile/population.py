@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.ledger import LedgerEntry
+from harness.run.ledger import LedgerEntry
 from harness.sandboxes import Sandboxes
 
 # HubSpot object -> (link property, Salesforce object) pairs.
@@ -46,7 +46,7 @@ class Population:
 
 
 def _sf_fields(sandboxes: Sandboxes, sobject: str, wanted: set[str], catalog: Any = None) -> list[str]:
-    from harness.catalog import FieldCatalog
+    from harness.sandboxes.catalog import FieldCatalog
 
     catalog = catalog or FieldCatalog(sandboxes)
     return sorted(name for name in wanted if catalog.salesforce(sobject, name) is not None)

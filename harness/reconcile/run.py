@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.catalog import FieldCatalog
-from harness.ledger import LedgerEntry
 from harness.profile import FieldMapping, Profile
 from harness.reconcile.engine import ObjectReconciliation, reconcile_object
 from harness.reconcile.from_profile import object_spec, project, wanted_fields
 from harness.reconcile.orphans import NOTED_CLASSES, ORPHAN_CLASSES, OrphanReport, find_orphans
 from harness.reconcile.population import Population, gather
 from harness.reconcile.tables import summary_table, totals_table, write_summary_csv
+from harness.run.ledger import LedgerEntry
 from harness.sandboxes import Sandboxes
+from harness.sandboxes.catalog import FieldCatalog
 
 
 @dataclass

@@ -22,9 +22,9 @@ import pytest
 
 from harness.report import evidence
 from harness.report.allure_html import FAILURE_KIND_LABEL
-from harness.report.categories import CATEGORIES, classify
-from harness.report.criteria import severity_of
-from harness.report.owners import functional_owner
+from harness.signoff.categories import CATEGORIES, classify
+from harness.signoff.criteria import severity_of
+from harness.signoff.owners import functional_owner
 
 SEVERITIES = {"blocker": allure.severity_level.BLOCKER, "critical": allure.severity_level.CRITICAL,
               "normal": allure.severity_level.NORMAL, "minor": allure.severity_level.MINOR,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.paths import PROJECT_ROOT
-from harness.report.categories import CATEGORIES
+from harness.signoff.categories import CATEGORIES
 
 FAILURE_KIND_LABEL = "failure_kind"
 # Shared by every run of this checkout; UAT_ALLURE_HISTORY moves it (a CI cache path, a network share).

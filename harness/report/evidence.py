@@ -20,8 +20,8 @@ from typing import Any
 
 import allure
 
-from harness.report.findings import FINDINGS_FILES, normalise_findings
-from harness.report.reconciliation_summary import RECONCILIATION_FILE
+from harness.signoff.findings import FINDINGS_FILES, normalise_findings
+from harness.signoff.reconciliation import RECONCILIATION_FILE
 
 # The scenario being collected (one per process: pytest-xdist workers are processes, and a worker runs one
 # scenario at a time). `None` between scenarios: helpers then attach only.

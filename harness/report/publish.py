@@ -19,13 +19,13 @@ from allure_commons.utils import now
 
 from harness.report import allure_html
 from harness.report.environment import run_environment, write_environment_properties
-from harness.report.findings import read_findings
-from harness.report.reconciliation_summary import read_reconciliation
-from harness.report.results import read_results
-from harness.report.signoff import RunEvidence, SignOff, evaluate, load_signoff, save_json, with_decisions
 from harness.report.signoff_html import render_html
 from harness.report.signoff_md import render_markdown
-from harness.run_context import RunContext
+from harness.run.context import RunContext
+from harness.signoff.findings import read_findings
+from harness.signoff.reconciliation import read_reconciliation
+from harness.signoff.record import RunEvidence, SignOff, evaluate, load_signoff, save_json, with_decisions
+from harness.signoff.results import read_results
 
 REPORT_LINKS = {"Allure report": "allure-report/index.html", "Markdown": "signoff.md", "JSON": "signoff.json",
                 "Scenario results": "results.jsonl", "Seed manifest": "seed-manifest.json", "Ledger": "ledger.jsonl"}

@@ -7,10 +7,10 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from harness.report.categories import CATEGORIES
 from harness.report.charts import all_charts
 from harness.report.environment import flat_environment
-from harness.report.signoff import SignOff
+from harness.signoff.categories import CATEGORIES
+from harness.signoff.record import SignOff
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from harness.report.signoff import SignOff
+from harness.signoff.record import SignOff
 
 
 def _table(rows: list[list[Any]], headers: list[str]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from harness.report.signoff import SignOff
+from harness.signoff.record import SignOff
 
 STATUS_STYLE = {"met": "green", "NOT MET": "bold red", "not measured": "dim", "not met (advisory)": "yellow"}
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.ledger import Ledger
 from harness.profile.model import PicklistTable
+from harness.run.ledger import Ledger
 from harness.sandboxes import Sandboxes
 from harness.seeder.folding import fold_restricted, tables_by_location
 from harness.seeder.hubspot_loader import BATCH_LIMIT, ObjectUnsupported, create_hubspot

@@ -7,8 +7,8 @@ from typing import Any
 from faker import Faker
 
 from harness.uat.pairs import Pair
+from harness.uat.waiter import SyncTimeout
 from harness.uat.world import LINK_PROPERTY, World
-from harness.waiter import SyncTimeout
 
 _fake = Faker("en_US")
 

@@ -55,7 +55,7 @@ def expect_lead_read_only(world: World, pair: Pair) -> None:
 def expect_one_company(world: World, account_id: str, contact_id: str) -> None:
     """No duplicate company: after the conversion the contact is associated with exactly one company, the one
     linked to the Account it was converted into (the documented duplicate would be associated with it too)."""
-    from harness.waiter import settle
+    from harness.uat.waiter import settle
 
     def read() -> dict[str, Any]:
         companies = world.sandboxes.hubspot.associated_ids("contacts", contact_id, "companies")

@@ -9,8 +9,8 @@ from simple_salesforce.exceptions import SalesforceResourceNotFound
 from harness.uat.companies import account_synced, linked_through_contact
 from harness.uat.failures import MappingMismatch
 from harness.uat.pairs import Pair
+from harness.uat.waiter import SyncTimeout, settle
 from harness.uat.world import LINK_PROPERTY, World
-from harness.waiter import SyncTimeout, settle
 
 
 def opportunity_synced(world: World) -> Pair:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from harness.uat.failures import Duplicates, MappingMismatch, Permissions, Picklists, PlatformAutomation, UatFailure
+from harness.uat.waiter import SyncTimeout
 from harness.uat.world import World
-from harness.waiter import SyncTimeout
 
 FAILURE_FOR_HEALTH = {"custom_code": PlatformAutomation, "duplicates": Duplicates, "permissions": Permissions,
                       "picklists": Picklists, "property_values": MappingMismatch, "field_mappings": MappingMismatch,

@@ -47,7 +47,7 @@ def salesforce_count_by_email(world: World, sobject: str, email: str) -> int:
 
 
 def expect_one_salesforce_record(world: World, sobject: str, email: str) -> None:
-    from harness.waiter import settle
+    from harness.uat.waiter import settle
 
     settle(world.waiter, f"Salesforce holds one {sobject} with e-mail {email}",
            lambda: salesforce_count_by_email(world, sobject, email),
@@ -80,7 +80,7 @@ def expect_email_conflict(world: World, email: str) -> None:
 
 def expect_second_person_synced(world: World, first: Pair, second_id: str) -> None:
     """A different person (another e-mail) with the same name and company reaches Salesforce as their own Lead."""
-    from harness.waiter import SyncTimeout
+    from harness.uat.waiter import SyncTimeout
 
     try:
         second = wait_for_link(world, "contacts", second_id, "Lead")

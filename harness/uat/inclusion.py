@@ -7,8 +7,8 @@ from typing import Any
 from harness.reconcile.scope import in_inclusion_list
 from harness.uat.failures import Permissions, TestDataProblem
 from harness.uat.pairs import Pair, contact_values, wait_for_link
+from harness.uat.waiter import settle
 from harness.uat.world import LINK_PROPERTY, World
-from harness.waiter import settle
 
 
 def _excluding_values(world: World) -> dict[str, Any]:

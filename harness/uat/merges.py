@@ -61,7 +61,7 @@ def unsynced_duplicate(world: World, pair: Pair) -> Pair:
 
 def expect_link_stays(world: World, pair: Pair) -> None:
     """After a whole window the HubSpot record still links to the (master) Salesforce record."""
-    from harness.waiter import settle
+    from harness.uat.waiter import settle
 
     link = LINK_PROPERTY[pair.sobject]
     try:
@@ -95,9 +95,9 @@ def expect_relinked_or_marked(world: World, loser: Pair, master_id: str) -> None
 
 def expect_reported_orphan(world: World, loser: Pair) -> None:
     """The reconciliation, run on these records, names the loser's HubSpot record as linked to a merged-away one."""
-    from harness.ledger import LedgerEntry
     from harness.reconcile.orphans import find_orphans
     from harness.reconcile.population import gather
+    from harness.run.ledger import LedgerEntry
 
     entries = [LedgerEntry("hubspot", loser.hubspot_object, loser.hubspot_id, "", "check", 0.0)]
     population = gather(world.sandboxes, entries, {loser.hubspot_object: set()}, {loser.sobject: set()}, world.catalog)

@@ -7,8 +7,8 @@ from typing import Any
 
 from harness.uat.failures import PlatformAutomation, TestDataProblem
 from harness.uat.pairs import Pair, expect_hubspot_values
+from harness.uat.waiter import settle
 from harness.uat.world import World
-from harness.waiter import settle
 
 AUTO_ASSIGN = {"Sforce-Auto-Assign": "TRUE"}  # run assignment rules on this save, as the UI's checkbox does
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.testdata import new_person
 from harness.uat.failures import MappingMismatch, UatFailure
+from harness.uat.testdata import new_person
+from harness.uat.waiter import SyncTimeout
 from harness.uat.world import LINK_PROPERTY, World
-from harness.waiter import SyncTimeout
 
 
 @dataclass

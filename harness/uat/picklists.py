@@ -82,7 +82,7 @@ def set_variant(world: World, pair: Pair, prop: str) -> dict[str, Any]:
 def expect_valid_salesforce_value(world: World, pair: Pair, field: str, attempt: dict[str, Any]) -> None:
     if attempt["refused_at_entry"]:
         return
-    from harness.waiter import SyncTimeout
+    from harness.uat.waiter import SyncTimeout
 
     try:
         world.waiter.until(f"Salesforce {pair.sobject}.{field} holds {attempt['canonical']!r} after HubSpot wrote "

@@ -6,8 +6,8 @@ import contextlib
 
 from harness.reconcile.run import ReconciliationReport, reconcile_run
 from harness.uat.failures import TestDataProblem
+from harness.uat.waiter import SyncTimeout
 from harness.uat.world import World
-from harness.waiter import SyncTimeout
 
 UNSYNCED = {"never_synced", "salesforce_unsynced"}
 

@@ -8,8 +8,8 @@ from faker import Faker
 
 from harness.uat.failures import MappingMismatch
 from harness.uat.pairs import Pair, contact_values, salesforce_record_synced
+from harness.uat.waiter import settle
 from harness.uat.world import LINK_PROPERTY, World
-from harness.waiter import settle
 
 _fake = Faker("en_US")
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.profile import FieldMapping
-from harness.testdata import new_person
 from harness.uat.companies import account_synced
 from harness.uat.failures import MappingMismatch
 from harness.uat.pairs import Pair, contact_synced, expect_hubspot_values, expect_salesforce_values
+from harness.uat.testdata import new_person
 from harness.uat.values import SKIPPED, FieldValue, fresh_value, writable_on_hubspot, writable_on_salesforce
+from harness.uat.waiter import settle
 from harness.uat.world import World
-from harness.waiter import settle
 
 # Object pairs in the order a rule's scenario tries them.
 CANDIDATES = [("contacts", "Lead"), ("companies", "Account"), ("deals", "Opportunity")]

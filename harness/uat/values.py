@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from harness.catalog import FieldCatalog
 from harness.profile import FieldMapping
+from harness.sandboxes.catalog import FieldCatalog
 
 _counter = itertools.count(1)
 # Identity keys and governed fields have scenarios of their own; a generic "change every mapping" step skips them.

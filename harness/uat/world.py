@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.catalog import FieldCatalog
-from harness.ledger import Ledger
 from harness.profile import FieldMapping, Profile
-from harness.resume import intend
+from harness.run.ledger import Ledger, intend
 from harness.sandboxes import Sandboxes
-from harness.waiter import Waiter
+from harness.sandboxes.catalog import FieldCatalog
+from harness.uat.waiter import Waiter
 
 LINK_PROPERTY = {"Lead": "salesforceleadid", "Contact": "salesforcecontactid", "Account": "salesforceaccountid",
                  "Opportunity": "hs_salesforceopportunityid", "Case": "salesforcecaseid"}

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness.impact import impact
+from harness.profile.impact import impact
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTACTS = ROOT / "fixtures" / "mappings" / "contacts.csv"

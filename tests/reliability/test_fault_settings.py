@@ -7,7 +7,7 @@ import pytest
 
 from harness.errors import UserError
 from harness.profile import load_profile
-from harness.runner import RunOptions, run_faults
+from harness.run.runner import RunOptions, run_faults
 from reliability.support import sandbox_profile
 
 STRESS = "salesforce: {slow: 1.0, delay_ms: 60}\nconnector: {pause_seconds: 1, every_seconds: 4}\n"

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from harness.faults import LIGHT
+from harness.run.faults import LIGHT
 
 from .support import (
     REPORTS,

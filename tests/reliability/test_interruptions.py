@@ -148,7 +148,7 @@ def test_an_interrupted_run_is_finished_with_nothing_lost_or_duplicated(served, 
 
 def test_resuming_a_run_whose_twin_ended_with_it_is_refused_clearly(run_ids):
     """A run against a twin started for it cannot be resumed (its data died with it): one line, exit 2."""
-    from harness.resume import STATE_FILE
+    from harness.run.state import STATE_FILE
 
     run_id = "20000101-000000-beef"
     run_ids.append(run_id)

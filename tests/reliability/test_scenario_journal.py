@@ -3,9 +3,8 @@ written before the create lets cleanup find the record and remove it, and nothin
 
 from __future__ import annotations
 
-from harness.cleanup import cleanup_run
-from harness.ledger import Ledger
-from harness.resume import intend
+from harness.run.cleanup import cleanup_run
+from harness.run.ledger import Ledger, intend
 from harness.sandboxes import connect
 from harness.sandboxes.twin_target import twin_credentials
 

@@ -12,7 +12,7 @@ import logging
 
 import pytest
 
-from harness.redaction import MASK, RedactingFilter, Redactor, find_secrets, redact_tree
+from harness.run.redaction import MASK, RedactingFilter, Redactor, find_secrets, redact_tree
 
 from .support import PROJECT, REPORTS, ServedTwin, sandbox_profile, uat
 

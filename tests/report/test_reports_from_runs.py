@@ -11,7 +11,7 @@ import shutil
 import pytest
 from report_runs import ROOT, Run, uat, uat_run
 
-from harness.report.categories import CATEGORIES
+from harness.signoff.categories import CATEGORIES
 
 pytestmark = pytest.mark.slow
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from harness.profile import load_profile
-from harness.report.decisions import new_decision, record_decision
-from harness.report.health import percentile
 from harness.report.publish import render_reports
-from harness.report.results import ScenarioResult
-from harness.report.signoff import RunEvidence, evaluate, load_signoff
+from harness.signoff.decisions import new_decision, record_decision
+from harness.signoff.health import percentile
+from harness.signoff.record import RunEvidence, evaluate, load_signoff
+from harness.signoff.results import ScenarioResult
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE = ROOT / "fixtures" / "profiles" / "default.yaml"

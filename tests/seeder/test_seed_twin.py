@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.cleanup import cleanup_run
-from harness.ledger import Ledger
+from harness.run.cleanup import cleanup_run
+from harness.run.ledger import Ledger
 from harness.sandboxes import connect
 from harness.sandboxes.twin_target import twin_credentials
 from harness.seeder import load_recipe, plan_from_recipe, seed_sandboxes, write_manifest

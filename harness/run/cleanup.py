@@ -13,7 +13,7 @@ import contextlib
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,7 @@ from typing import Any
 import requests
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
-from harness.ledger import Ledger, LedgerEntry
-from harness.resume import creates_in_doubt
+from harness.run.ledger import Ledger, LedgerEntry, creates_in_doubt
 from harness.sandboxes import Sandboxes
 
 # Children before parents, so nothing is left pointing at a deleted record.
@@ -270,4 +269,18 @@ def cleanup_run(sandboxes: Sandboxes, ledger: Ledger, progress_path: Path) -> Cl
                 progress.write("".join(json.dumps({"system": system, "object": sobject, "id": i}) + "\n" for i in gone))
                 progress.flush()
                 os.fsync(progress.fileno())
+    return result
+
+
+def cleanup_until_clean(clean: Callable[[], Any], passes: int = 5) -> Any:
+    """Repeat a resumable cleanup while records remain (throttling and 5xx leave some behind on a pass)."""
+    result = clean()
+    for _ in range(passes - 1):
+        if not result.failed:
+            break
+        retry = clean()
+        for key, count in retry.deleted.items():
+            result.deleted[key] = result.deleted.get(key, 0) + count
+        result.already_gone += retry.already_gone
+        result.failed = retry.failed
     return result

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness.ledger import Ledger
 from harness.paths import PROJECT_ROOT
+from harness.run.ledger import Ledger
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
 

@@ -19,16 +19,16 @@ from typing import Any
 import pytest
 
 from harness.errors import UserError
-from harness.ledger import Ledger
 from harness.paths import PROJECT_ROOT
 from harness.profile import FieldMapping, Profile, load_profile, profile_mappings
-from harness.report.categories import classify
-from harness.run_context import RunContext, create_run, open_run
+from harness.run.context import RunContext, create_run, open_run
+from harness.run.ledger import Ledger
 from harness.sandboxes import Sandboxes, connect
 from harness.sandboxes.credentials import credentials_from_env, has_credentials
 from harness.sandboxes.twin_target import twin_credentials
+from harness.signoff.categories import classify
+from harness.uat.waiter import Waiter
 from harness.uat.world import World
-from harness.waiter import Waiter
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
 

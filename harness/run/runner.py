@@ -17,49 +17,28 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.cleanup import CleanupResult, cleanup_run
 from harness.errors import UserError
-from harness.faults import FaultInjection, FaultProfile, describe_counts, load_fault_profile, write_fault_counts
 from harness.paths import PROJECT_ROOT
-from harness.preflight import check_suite
 from harness.profile import Profile, load_profile, profile_mappings
-from harness.redaction import redact_tree
 from harness.report import allure_html
 from harness.report.publish import publish_allure, publish_signoff
-from harness.report.signoff import RunEvidence, SignOff
-from harness.resume import (
-    RunState,
-    cleanup_until_clean,
-    describe_failure,
-    deselect_arguments,
-    die_with_parent,
-    infrastructure_failures,
-    interruption_hint,
-    open_for_resume,
-    refuse_twin_resume,
-)
-from harness.run_context import RunContext, create_run, point_latest
+from harness.run.cleanup import CleanupResult, cleanup_run, cleanup_until_clean
+from harness.run.context import RunContext, create_run, point_latest
+from harness.run.faults import FaultInjection, FaultProfile, describe_counts, load_fault_profile, write_fault_counts
+from harness.run.infrastructure import describe_failure, infrastructure_failures
+from harness.run.options import RunOptions
+from harness.run.preflight import check_suite
+from harness.run.redaction import redact_tree
+from harness.run.state import RunState, deselect_arguments, open_for_resume, refuse_twin_resume
+from harness.run.suite_process import die_with_parent, interruption_hint
 from harness.sandboxes import Sandboxes, connect
 from harness.sandboxes.credentials import credentials_from_env
 from harness.sandboxes.twin_target import twin_credentials, twin_environment
 from harness.seeder import load_recipe, plan_from_recipe, seed_sandboxes
 from harness.seeder.seeder import write_manifest
+from harness.signoff.record import RunEvidence, SignOff
 
 SUITE = "steps/test_uat_suite.py"
-
-
-@dataclass
-class RunOptions:
-    profile: Path
-    org: str | None = None
-    keep_data: bool = False
-    workers: str | None = None
-    marker: str | None = None
-    keyword: str | None = None
-    allure_html: bool = True
-    selection: str | None = None  # how the scenarios were chosen, in words, for the report (e.g. impacted-by)
-    faults: str | None = None  # light, heavy or a fault-profile file: the twin misbehaves (harness/faults.py)
-    resume: str | None = None  # the id of an interrupted run to finish (harness/resume.py)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from harness.report.results import ScenarioResult
+from harness.signoff.results import ScenarioResult
 
 SEVERE = ("blocker", "critical")
 KNOWN = {"max_failed_scenarios", "min_pass_rate", "max_open_critical_defects", "require_reconciliation",

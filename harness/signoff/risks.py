@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.report.criteria import Criterion
+from harness.signoff.criteria import Criterion
 
 
 def residual_risks(criteria: list[Criterion], sections: dict[str, Any], totals: dict[str, int],

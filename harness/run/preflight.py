@@ -3,7 +3,7 @@
 pytest-bdd finds both problems too, but only once the suite runs, after seeding, and as a failed test with a
 traceback. A QA lead editing a feature file should hear about a typo in one line, before the sandboxes are
 touched. The parser is pytest-bdd's own and the step definitions are the registry `uat steps` reads
-(harness/step_catalog.py), so this check and the suite cannot disagree.
+(harness/run/step_catalog.py), so this check and the suite cannot disagree.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _where(path: Path, line: int | None = None) -> str:
 def _definitions() -> list:
     from pytest_bdd.steps import step_function_context_registry
 
-    from harness.step_catalog import catalogue
+    from harness.run.step_catalog import catalogue
 
     catalogue()  # imports the step modules conftest.py wires in, which registers their steps
     return [c for c in step_function_context_registry.values() if c.step_func.__module__.startswith("steps.")]

@@ -15,15 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from harness.report.criteria import Criterion, evaluate_criteria, verdict_of
-from harness.report.decisions import apply_decisions, read_decisions, signoff_status
-from harness.report.defects import defect_log
-from harness.report.findings import normalise_findings
-from harness.report.health import api_budget_summary, sync_health_summary, time_to_sync
-from harness.report.owners import integration_owner
-from harness.report.reconciliation_summary import summarise
-from harness.report.results import ScenarioResult
-from harness.report.risks import residual_risks
+from harness.signoff.criteria import Criterion, evaluate_criteria, verdict_of
+from harness.signoff.decisions import apply_decisions, read_decisions, signoff_status
+from harness.signoff.defects import defect_log
+from harness.signoff.findings import normalise_findings
+from harness.signoff.health import api_budget_summary, sync_health_summary, time_to_sync
+from harness.signoff.owners import integration_owner
+from harness.signoff.reconciliation import summarise
+from harness.signoff.results import ScenarioResult
+from harness.signoff.risks import residual_risks
 
 SIGNOFF_JSON = "signoff.json"
 

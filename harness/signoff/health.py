@@ -11,7 +11,7 @@ import math
 from statistics import median
 from typing import Any
 
-from harness.report.results import ScenarioResult
+from harness.signoff.results import ScenarioResult
 
 # The connector's Sync Health categories, as HubSpot's screen names them.
 SYNC_CATEGORY_LABELS = {

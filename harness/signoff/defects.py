@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.report.categories import CATEGORIES
-from harness.report.criteria import severity_of
-from harness.report.owners import functional_owner
-from harness.report.results import ScenarioResult
+from harness.signoff.categories import CATEGORIES
+from harness.signoff.criteria import severity_of
+from harness.signoff.owners import functional_owner
+from harness.signoff.results import ScenarioResult
 
 SEVERITY_RANK = {"blocker": 0, "critical": 1, "normal": 2, "minor": 3, "trivial": 4}
 

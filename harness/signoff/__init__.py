@@ -1,0 +1,1 @@
+"""Deciding the sign-off: exit criteria, verdict, defects, risks, owners, decisions. Rendering is harness.report."""
