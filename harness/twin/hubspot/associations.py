@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..clock import now_ms
 from . import exceptions as err
 from .associations_catalog import HUBSPOT, USER, AssociationCatalog, AssociationLabel, AssociationType
+from .properties import SINGULAR
 
 if TYPE_CHECKING:
     from .models import HubSpotBackend
@@ -42,14 +43,17 @@ class Associations:
     def kind(self, from_type: str, to_type: str, category: str, type_id: int) -> AssociationType:
         found = self.catalog.find(from_type, to_type, str(category), int(type_id))
         if found is None:
-            raise err.HubSpotError(f"{category} association type {type_id} is not valid between {from_type} and {to_type}",
-                                   category="VALIDATION_ERROR", context={"typeId": [str(type_id)]})
+            spec = f"{category}={type_id}"
+            raise err.invalid_associations({"associationSpec": [spec],
+                                            "INVALID_ASSOCIATION_TYPE_ID": [f"{spec} is not a valid association definition id"]})
         return found
 
     def _live(self, object_type: str, object_id: str) -> str:
-        obj = self.backend._load(object_type, object_id)
+        obj = self.backend.find_by_id(object_type, object_id)
         if obj is None or obj.archived:
-            raise err.ObjectNotFound(f"No {object_type} with ID {object_id} exists", context={"id": [str(object_id)]})
+            name = SINGULAR[object_type].upper()
+            raise err.invalid_associations({"INVALID_OBJECT_IDS": [f"{name}={object_id} is not valid"],
+                                            "objectId": [str(object_id)], "objectType": [name]})
         return obj.id
 
     # -- writes ---------------------------------------------------------------------------------------

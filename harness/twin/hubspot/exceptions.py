@@ -67,6 +67,18 @@ class ObjectNotFound(HubSpotError):
         super().__init__(message, context=context)
 
 
+class RecordNotFound(ObjectNotFound):
+    """A record id that names nothing (read, update, delete): HubSpot's wording, two spaces and all."""
+
+    def __init__(self, object_id: str) -> None:
+        super().__init__("Object not found.  objectId are usually numeric.", context={"id": [str(object_id)]})
+
+
+def invalid_associations(context: dict[str, list[str]]) -> HubSpotError:
+    """HubSpot's 400 for an association to a record or a type that does not exist; the context names which."""
+    return HubSpotError("One or more associations are invalid", category="VALIDATION_ERROR", context=context)
+
+
 class Conflict(HubSpotError):
     status = 409
     category = "CONFLICT"

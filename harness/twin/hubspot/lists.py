@@ -178,7 +178,7 @@ class Lists:
     def is_member(self, list_id: str, object_id: str) -> bool:
         """Whether the record is in the list now; merged-away ids answer for their survivor."""
         item = self.get(list_id)
-        obj = self.backend._load(item.object_type, object_id)
+        obj = self.backend.find_by_id(item.object_type, object_id)
         if obj is None or obj.archived:
             return False
         if item.processing_type == "DYNAMIC":
@@ -217,7 +217,7 @@ class Lists:
         with self.store.transaction() as db:
             stamp = now_ms()
             for record_id in add:
-                obj = self.backend._load(item.object_type, record_id)
+                obj = self.backend.find_by_id(item.object_type, record_id)
                 if obj is None or obj.archived:
                     missing.append(str(record_id))
                     continue
@@ -225,7 +225,7 @@ class Lists:
                               (int(list_id), int(obj.id), stamp)).rowcount:
                     added.append(obj.id)
             for record_id in remove:
-                obj = self.backend._load(item.object_type, record_id)
+                obj = self.backend.find_by_id(item.object_type, record_id)
                 key = int(obj.id) if obj is not None else int(record_id) if str(record_id).isdigit() else -1
                 if db.execute("DELETE FROM hs_list_members WHERE list_id = ? AND object_id = ?",
                               (int(list_id), key)).rowcount:
@@ -248,7 +248,7 @@ class Lists:
 
     def lists_of(self, object_type: str, object_id: str) -> list[tuple[ListDefinition, int]]:
         """The lists a record is in now, with when it joined (active lists: its last modification)."""
-        obj = self.backend._load(object_type, object_id)
+        obj = self.backend.find_by_id(object_type, object_id)
         if obj is None or obj.archived:
             return []
         out = []

@@ -87,7 +87,8 @@ class HubSpotBackend(OwnersMixin, RecordOpsMixin):
     def _row(self, object_type: str, key: int) -> Any:
         return self.store.db.execute("SELECT * FROM hs_objects WHERE object_type = ? AND id = ?", (object_type, key)).fetchone()
 
-    def _load(self, object_type: str, object_id: str | int) -> HsObject | None:
+    def find_by_id(self, object_type: str, object_id: str | int) -> HsObject | None:
+        """The record an id names, archived or not, or None: an id merged away names the merge's survivor."""
         try:
             key = int(object_id)
         except (TypeError, ValueError):
@@ -102,7 +103,7 @@ class HubSpotBackend(OwnersMixin, RecordOpsMixin):
     def find_by_property(self, object_type: str, name: str, value: str) -> HsObject | None:
         """The live (unarchived) object whose `name` equals `value`; contacts by e-mail include additional e-mails."""
         if name == "hs_object_id":
-            found = self._load(object_type, value)
+            found = self.find_by_id(object_type, value)
             return found if found is not None and not found.archived else None
         with self.store.lock:
             if object_type == "contacts" and name == "email":
@@ -111,13 +112,13 @@ class HubSpotBackend(OwnersMixin, RecordOpsMixin):
                 row = self.store.db.execute(
                     "SELECT id FROM hs_objects WHERE object_type = ? AND archived = 0 AND merged_into IS NULL "
                     "AND json_extract(properties, ?) = ?", (object_type, f"$.{name}", str(value))).fetchone()
-        return self._load(object_type, row["id"]) if row else None
+        return self.find_by_id(object_type, row["id"]) if row else None
 
     def get(self, object_type: str, object_id: str, archived: bool = False, id_property: str | None = None) -> HsObject:
         found = (self.find_by_property(object_type, id_property, object_id) if id_property and id_property != "hs_object_id"
-                 else self._load(object_type, object_id))
+                 else self.find_by_id(object_type, object_id))
         if found is None or found.archived != archived:
-            raise err.ObjectNotFound()
+            raise err.RecordNotFound(object_id)
         return found
 
     def page(self, object_type: str, after: int, limit: int, archived: bool) -> tuple[list[HsObject], bool]:

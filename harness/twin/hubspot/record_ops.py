@@ -70,9 +70,9 @@ class RecordOpsMixin:
         """Permanent deletion: the object, its history, associations, list memberships and index entries go."""
         with self.store.transaction() as db:
             obj = self.find_by_property(object_type, id_property, object_id) if id_property and id_property != \
-                "hs_object_id" else self._load(object_type, object_id)
+                "hs_object_id" else self.find_by_id(object_type, object_id)
             if obj is None:
-                raise err.ObjectNotFound()
+                raise err.RecordNotFound(object_id)
             ids = [r["id"] for r in db.execute("SELECT id FROM hs_objects WHERE object_type = ? AND (id = ? OR "
                                                "merged_into = ?)", (object_type, int(obj.id), int(obj.id)))]
             for ident in ids:

@@ -191,10 +191,10 @@ class HubSpotResponses:
                 seen.add(obj.id)
                 results.append(self.render(obj, names, history))
         errors = []
-        if missing:
+        if missing:  # HubSpot names the object type in the singular and sends no `errors` list here
             errors.append({"status": "error", "category": "OBJECT_NOT_FOUND", "message": "Could not get some "
-                           f"{kind.upper()} objects, they may be deleted or not exist. Check that ids are valid.",
-                           "context": {"ids": missing}, "errors": []})
+                           f"{SINGULAR[kind].upper()} objects, they may be deleted or not exist. Check that ids are valid.",
+                           "context": {"ids": missing}})
         return batch_response(results, errors, started, 200)
 
     def batch_create(self, request: Request, object_type: str) -> Response:
@@ -257,7 +257,7 @@ class HubSpotResponses:
         names = body.get("properties") or None
         results, seen = [], set()
         for object_id in page.ids:
-            obj = self.backend._load(kind, object_id)
+            obj = self.backend.find_by_id(kind, object_id)
             if obj is None or obj.id in seen:
                 continue
             seen.add(obj.id)

@@ -12,7 +12,7 @@ from ..web import empty_response, json_response
 from . import exceptions as err
 from .associations_catalog import USER
 from .models import HubSpotBackend
-from .properties import OBJECT_TYPES
+from .properties import OBJECT_TYPES, SINGULAR
 from .responses import batch_response, body_of, flag, inputs_of, object_type_of
 
 ASSOCIATION_BATCH_LIMIT = 1000
@@ -21,6 +21,15 @@ PORTAL_CREATED = 1_705_309_200_000  # when the fixture portal "was created": a f
 
 def _stamp() -> str:
     return hs_datetime(now_ms())
+
+
+def no_associations(from_type: str, from_id: str, to_type: str) -> dict[str, Any]:
+    """A batch read's per-input error for a record with nothing associated (v3 and v4), as HubSpot sends it: singular
+    type names in the message and context, and no `errors` list."""
+    return {"status": "error", "category": "OBJECT_NOT_FOUND", "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
+            "message": f"No {SINGULAR[to_type]} is associated with {SINGULAR[from_type]} {from_id}.",
+            "context": {"fromObjectId": [from_id], "fromObjectType": [SINGULAR[from_type]],
+                        "toObjectType": [SINGULAR[to_type]]}}
 
 
 class CrmResponses:
@@ -76,7 +85,7 @@ class CrmResponses:
 
     def assoc_page(self, request: Request, object_type: str, object_id: str, to_object_type: str) -> Response:
         ft, tt = object_type_of(object_type), object_type_of(to_object_type)
-        if self.backend._load(ft, object_id) is None:
+        if self.backend.find_by_id(ft, object_id) is None:
             raise err.ObjectNotFound(f"No {ft} with ID {object_id} exists")
         limit = max(1, min(500, int(request.args.get("limit") or 500)))
         page, next_after = self.backend.associations.read(ft, object_id, tt, int(request.args.get("after") or 0), limit)
@@ -128,12 +137,10 @@ class CrmResponses:
         results, errors = [], []
         for item in inputs_of(body_of(request), ASSOCIATION_BATCH_LIMIT):
             from_id = str(item.get("id"))
-            page, next_after = ([], None) if self.backend._load(ft, from_id) is None else self.backend.associations.read(
+            page, next_after = ([], None) if self.backend.find_by_id(ft, from_id) is None else self.backend.associations.read(
                 ft, from_id, tt, int(item.get("after") or 0))
             if not page:
-                errors.append({"status": "error", "category": "OBJECT_NOT_FOUND", "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
-                               "message": f"No {tt[:-1]} is associated with {ft[:-1]} {from_id}.",
-                               "context": {"fromObjectId": [from_id], "toObjectType": [tt]}, "errors": []})
+                errors.append(no_associations(ft, from_id, tt))
                 continue
             result: dict[str, Any] = {"from": {"id": from_id}, "to": [
                 {"toObjectId": int(i), "associationTypes": [k.with_label() for k in kinds]} for i, kinds in page]}
@@ -215,8 +222,7 @@ class CrmResponses:
             from_id = str(item.get("id"))
             view = self.backend.associations.v3_view(ft, from_id, [tt]).get(tt, {}).get("results", [])
             if not view:
-                errors.append({"status": "error", "category": "OBJECT_NOT_FOUND", "message": f"No {tt[:-1]} is associated "
-                               f"with {ft[:-1]} {from_id}.", "context": {"fromObjectId": [from_id]}, "errors": []})
+                errors.append(no_associations(ft, from_id, tt))
                 continue
             results.append({"from": {"id": from_id}, "to": view})
         return batch_response(results, errors, started, 200)

@@ -269,7 +269,9 @@ class WorkflowEngine:
                     "listFilterBranch": flow.criteria.to_filter_branch(kinds), "unEnrollObjectsNotMeetingCriteria": False,
                     "reEnrollmentTriggersFilterBranches": triggers},
                 "timeWindows": [], "blockedDates": [], "customProperties": {}, "dataSources": [], "suppressionListIds": [],
-                "canEnrollFromSalesforce": flow.can_enroll_from_salesforce}
+                "canEnrollFromSalesforce": flow.can_enroll_from_salesforce,
+                # required by the v4 spec: COMPLETE once the records a flow's actions create exist (the twin's are at once)
+                "crmObjectCreationStatus": "COMPLETE"}
 
     @staticmethod
     def _fields(action: Action) -> dict[str, Any]:
