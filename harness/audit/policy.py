@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from harness.audit.model import AuditPolicy, GovernedField
-from harness.profile import FieldMapping, Profile
+from harness.profile import Profile
 
 
-def policy_from_profile(profile: Profile, mappings: list[FieldMapping]) -> AuditPolicy:
+def policy_from_profile(profile: Profile) -> AuditPolicy:
     lifecycle = profile.lifecycle
     status = profile.lead_status
     stages = lifecycle.stages if lifecycle else []
@@ -19,7 +19,7 @@ def policy_from_profile(profile: Profile, mappings: list[FieldMapping]) -> Audit
                                  status_owner.system_of_record.value if status_owner else "salesforce")
     governed: list[GovernedField] = []
     seen: set[tuple[str, str]] = set()
-    for mapping in mappings:
+    for mapping in profile.field_mappings:
         ownership = profile.ownership(mapping.hubspot_object, mapping.hubspot_property)
         explicit = ownership is not None and ownership.field == mapping.hubspot_property
         key = (mapping.hubspot_property, mapping.salesforce_field)

@@ -25,18 +25,17 @@ def lint(profile: Path = typer.Argument(DEFAULT_PROFILE, help="integration profi
     from harness.lint.engine import sort_findings
     from harness.lint.render import as_json as render_json
     from harness.lint.render import print_table
-    from harness.profile import load_profile, profile_mappings
+    from harness.profile import load_profile
 
     loaded = load_profile(profile)
-    mappings = profile_mappings(loaded)
-    findings = lint_profile(loaded, mappings)
+    findings = lint_profile(loaded)
     target = None
     if against:
         from harness.lint.against import lint_against
         from harness.run.runner import target as connect_target
 
         with connect_target(loaded, org) as (_environment, sandboxes, target):
-            findings = sort_findings(findings + lint_against(loaded, mappings, sandboxes))
+            findings = sort_findings(findings + lint_against(loaded, sandboxes))
     if as_json:
         sys.stdout.write(render_json(profile, findings, target) + "\n")
     else:

@@ -21,11 +21,11 @@ def export(profile: Path = typer.Argument(DEFAULT_PROFILE, help="integration pro
            org: str | None = typer.Option(None, help="twin only: the org fixture (default: the profile's)")) -> None:
     """Write one CSV per HubSpot object, labels and types filled from what the target describes."""
     from harness.lint.mapping_export import connector_mappings, described, export_mappings
-    from harness.profile import load_profile, profile_mappings
+    from harness.profile import load_profile
     from harness.run.runner import target
 
     loaded = load_profile(profile)
-    mappings = profile_mappings(loaded)  # a bad profile CSV stops here, before connecting
+    mappings = loaded.field_mappings  # a bad profile CSV stops here, before connecting
     console = Console(stderr=True)
     with target(loaded, org) as (_environment, sandboxes, description):
         if connector:

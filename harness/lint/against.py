@@ -217,17 +217,17 @@ def _workflow_checks(profile: Profile, described: Described) -> Iterator[tuple]:
                        "drop the action", where)
 
 
-def lint_against(profile: Profile, mappings: list[FieldMapping], sandboxes: Sandboxes) -> list[Finding]:
-    objects = {s for m in mappings for s in m.salesforce_objects} | ({"Lead", "Contact"} if profile.lifecycle else set())
+def lint_against(profile: Profile, sandboxes: Sandboxes) -> list[Finding]:
+    objects = {s for m in profile.field_mappings for s in m.salesforce_objects} | ({"Lead", "Contact"} if profile.lifecycle else set())
     for table in profile.normalisation.values():
         objects |= {location.partition(".")[0] for location in table.salesforce}
-    hubspot_objects = {m.hubspot_object for m in mappings} | {location.partition(".")[0] for table in
+    hubspot_objects = {m.hubspot_object for m in profile.field_mappings} | {location.partition(".")[0] for table in
                                                               profile.normalisation.values() for location in table.hubspot}
     described = Described(sandboxes, objects, hubspot_objects)
     findings = [Finding("DRIFT000", TITLES["DRIFT000"], Severity.INFO, f"could not read {note}; checks that need it "
                         "were skipped", "grant the integration user access to that API, or ignore on a twin that lacks "
                         "it", "sandboxes") for note in described.notes]
-    for check in (_mapping_checks(described, mappings), _lifecycle_checks(profile, described),
+    for check in (_mapping_checks(described, profile.field_mappings), _lifecycle_checks(profile, described),
                   _lead_status_checks(profile, described), _normalisation_checks(profile, described),
                   _workflow_checks(profile, described)):
         for rule, severity, message, fix, where in check:

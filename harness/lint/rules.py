@@ -55,9 +55,9 @@ def _at(profile: Profile, *path: object) -> str:
 
 # -- GOV001 ------------------------------------------------------------------------------------------
 @rule("GOV001", "lifecycle stage synced as a plain field")
-def lifecycle_as_plain_field(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
+def lifecycle_as_plain_field(profile: Profile) -> Iterator:
     prop = profile.lifecycle.hubspot_property if profile.lifecycle else "lifecyclestage"
-    for m in (m for m in mappings if m.hubspot_property == prop and m.rule is not SyncRule.DONT_SYNC):
+    for m in (m for m in profile.field_mappings if m.hubspot_property == prop and m.rule is not SyncRule.DONT_SYNC):
         if profile.lifecycle is None:
             yield (Severity.ERROR, f"{prop} is mapped ({m.rule.value}) but the profile has no lifecycle taxonomy",
                    "add a `lifecycle` section: stages in order, retired stages, salesforce_owns_from, timestamps",
@@ -79,12 +79,12 @@ def lifecycle_as_plain_field(profile: Profile, mappings: list[FieldMapping]) -> 
 
 # -- GOV002 ------------------------------------------------------------------------------------------
 @rule("GOV002", "Lead Status mapped to Lifecycle Stage")
-def lead_status_to_lifecycle(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
+def lead_status_to_lifecycle(profile: Profile) -> Iterator:
     life_prop = profile.lifecycle.hubspot_property if profile.lifecycle else "lifecyclestage"
     life_field = (profile.lifecycle.salesforce_field if profile.lifecycle else "Lifecycle_Stage__c").lower()
     status_prop = profile.lead_status.hubspot_property if profile.lead_status else "hs_lead_status"
     status_field = (profile.lead_status.salesforce_field if profile.lead_status else "Status").lower()
-    for m in mappings:
+    for m in profile.field_mappings:
         crossed = (m.hubspot_property == status_prop and m.salesforce_field.lower() == life_field) or \
                   (m.hubspot_property == life_prop and m.salesforce_field.lower() == status_field
                    and "Lead" in m.salesforce_objects)
@@ -104,8 +104,8 @@ def lead_status_to_lifecycle(profile: Profile, mappings: list[FieldMapping]) -> 
 
 # -- GOV003 ------------------------------------------------------------------------------------------
 @rule("GOV003", "owner field owned by both systems")
-def owner_owned_by_both(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
-    for m in (m for m in mappings if is_owner(m) and m.rule is not SyncRule.DONT_SYNC):
+def owner_owned_by_both(profile: Profile) -> Iterator:
+    for m in (m for m in profile.field_mappings if is_owner(m) and m.rule is not SyncRule.DONT_SYNC):
         owner = profile.ownership(m.hubspot_object, m.hubspot_property)
         if owner is None:
             yield (Severity.ERROR, f"{m.key} ↔ {m.salesforce_field} is synced but no system of record is named for "
@@ -122,8 +122,8 @@ def owner_owned_by_both(profile: Profile, mappings: list[FieldMapping]) -> Itera
 
 # -- GOV004 and GOV011 -------------------------------------------------------------------------------
 @rule("GOV004", "mapping rule contradicts the source-of-truth map")
-def rule_contradicts_source_of_truth(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
-    for m in mappings:
+def rule_contradicts_source_of_truth(profile: Profile) -> Iterator:
+    for m in profile.field_mappings:
         owner = profile.ownership(m.hubspot_object, m.hubspot_property)
         if owner is None:
             continue
@@ -139,8 +139,8 @@ def rule_contradicts_source_of_truth(profile: Profile, mappings: list[FieldMappi
 
 
 @rule("GOV011", "mapped field without a system of record")
-def unowned_mapping(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
-    for m in mappings:
+def unowned_mapping(profile: Profile) -> Iterator:
+    for m in profile.field_mappings:
         if profile.ownership(m.hubspot_object, m.hubspot_property) is None:
             yield (Severity.WARNING, f"{m.key} is mapped but the source-of-truth map covers neither the field nor "
                    f"{m.hubspot_object}", f"add a source_of_truth row for {m.hubspot_object} (or for the field)",
@@ -149,12 +149,12 @@ def unowned_mapping(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
 
 # -- GOV005 ------------------------------------------------------------------------------------------
 @rule("GOV005", "retired stage still referenced")
-def retired_stage_referenced(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
+def retired_stage_referenced(profile: Profile) -> Iterator:
     if profile.lifecycle is None or not profile.lifecycle.retired:
         return
     retired = {s.casefold(): s for s in profile.lifecycle.retired}
     fix = "remove the retired stage, or move it back to lifecycle.stages if it is in use again"
-    for m in mappings:
+    for m in profile.field_mappings:
         for stage_key, stage in retired.items():
             if stage_key in m.hubspot_property.casefold() or stage_key in m.salesforce_field.casefold():
                 yield (Severity.ERROR, f"mapping {m.key} ↔ {m.salesforce_field} belongs to retired stage {stage}",
@@ -178,7 +178,7 @@ def retired_stage_referenced(profile: Profile, mappings: list[FieldMapping]) -> 
 
 # -- GOV006 ------------------------------------------------------------------------------------------
 @rule("GOV006", "lifecycle timestamp fields missing or mutable")
-def lifecycle_timestamps(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
+def lifecycle_timestamps(profile: Profile) -> Iterator:
     life = profile.lifecycle
     if life is None:
         return
@@ -190,7 +190,7 @@ def lifecycle_timestamps(profile: Profile, mappings: list[FieldMapping]) -> Iter
             yield (Severity.ERROR, f"no timestamp field for {stage}: the handoff around the Salesforce boundary cannot "
                    "be measured", f"add lifecycle.timestamps entry {{stage: {stage}, hubspot: ..., salesforce: ..., "
                    "immutable: true}", _at(profile, "lifecycle", "timestamps"))
-    by_property = {m.hubspot_property: m for m in mappings}
+    by_property = {m.hubspot_property: m for m in profile.field_mappings}
     for index, stamp in enumerate(life.timestamps):
         where = _at(profile, "lifecycle", "timestamps", index)
         if not stamp.immutable:

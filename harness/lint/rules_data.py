@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from harness.lint.findings import Severity
 from harness.lint.rules import PLACEHOLDER_OWNERS, TEAM_WORDS, _at, is_owner, rule
-from harness.profile.mappings import FieldMapping, SyncRule
+from harness.profile.mappings import SyncRule
 from harness.profile.model import Profile
 
 
@@ -16,7 +16,7 @@ def _fold(value: str) -> str:
 
 # -- GOV007 ------------------------------------------------------------------------------------------
 @rule("GOV007", "picklist values not normalised across the two sides")
-def picklists_not_normalised(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
+def picklists_not_normalised(profile: Profile) -> Iterator:
     covered: set[str] = set()
     for name, table in profile.normalisation.items():
         where = _at(profile, "normalisation", name)
@@ -41,12 +41,12 @@ def picklists_not_normalised(profile: Profile, mappings: list[FieldMapping]) -> 
             seen[_fold(variant)] = target
         for location in table.hubspot:
             obj, _, prop = location.partition(".")
-            if not any(m.hubspot_object == obj and m.hubspot_property == prop for m in mappings):
+            if not any(m.hubspot_object == obj and m.hubspot_property == prop for m in profile.field_mappings):
                 yield (Severity.WARNING, f"normalisation.{name} applies to {location}, which no mapping syncs",
                        "fix the location (object.property) or remove it", where)
     special = {profile.lifecycle.hubspot_property if profile.lifecycle else "lifecyclestage",
                profile.lead_status.hubspot_property if profile.lead_status else "hs_lead_status"}
-    for m in mappings:
+    for m in profile.field_mappings:
         enumerated = m.hubspot_type in {"select", "radio", "checkbox"} or m.salesforce_type in {"picklist",
                                                                                                 "multipicklist"}
         if (enumerated and m.rule is not SyncRule.DONT_SYNC and not is_owner(m) and m.hubspot_property not in special
@@ -59,14 +59,14 @@ def picklists_not_normalised(profile: Profile, mappings: list[FieldMapping]) -> 
         if unknown:
             yield (Severity.ERROR, f"lead_status.converted {unknown} are not Lead Status values",
                    "list converted values among lead_status.values", _at(profile, "lead_status", "converted"))
-    elif any(m.hubspot_property == "hs_lead_status" for m in mappings):
+    elif any(m.hubspot_property == "hs_lead_status" for m in profile.field_mappings):
         yield (Severity.ERROR, "hs_lead_status is mapped but the profile lists no Lead Status values",
                "add a lead_status section with the Salesforce Lead Status values", _at(profile, "mappings"))
 
 
 # -- GOV008 ------------------------------------------------------------------------------------------
 @rule("GOV008", "no named integration owner")
-def no_integration_owner(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
+def no_integration_owner(profile: Profile) -> Iterator:
     owner = profile.integration_owner
     fix = "name one person (not a team, committee or vendor) as integration_owner, with an e-mail"
     if owner is None:
@@ -84,7 +84,7 @@ def no_integration_owner(profile: Profile, mappings: list[FieldMapping]) -> Iter
 
 # -- GOV009 ------------------------------------------------------------------------------------------
 @rule("GOV009", "no reconciliation thresholds")
-def no_reconciliation_thresholds(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
+def no_reconciliation_thresholds(profile: Profile) -> Iterator:
     recon = profile.reconciliation
     if recon is None or not recon.objects:
         yield (Severity.ERROR, "no reconciliation thresholds: drift is found at the next QBR instead of in UAT",
@@ -103,7 +103,7 @@ def no_reconciliation_thresholds(profile: Profile, mappings: list[FieldMapping])
 
 # -- GOV010 ------------------------------------------------------------------------------------------
 @rule("GOV010", "deduplication keys differ between the two systems")
-def dedupe_keys_differ(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
+def dedupe_keys_differ(profile: Profile) -> Iterator:
     dedupe = profile.deduplication
     if dedupe is None or not dedupe.hubspot:
         yield (Severity.WARNING, "no deduplication keys: each system will dedupe on its own terms",
@@ -111,10 +111,10 @@ def dedupe_keys_differ(profile: Profile, mappings: list[FieldMapping]) -> Iterat
                _at(profile, "deduplication"))
         return
     for obj, keys in dedupe.hubspot.items():
-        for sobject in {s for m in mappings if m.hubspot_object == obj for s in m.salesforce_objects}:
+        for sobject in {s for m in profile.field_mappings if m.hubspot_object == obj for s in m.salesforce_objects}:
             translated = set()
             for key in keys:
-                match = next((m for m in mappings if m.hubspot_object == obj and m.hubspot_property == key
+                match = next((m for m in profile.field_mappings if m.hubspot_object == obj and m.hubspot_property == key
                               and sobject in m.salesforce_objects), None)
                 translated.add(match.salesforce_field.lower() if match else f"(unmapped {key})")
             actual = {f.lower() for f in dedupe.salesforce.get(sobject, [])}
@@ -129,7 +129,7 @@ def dedupe_keys_differ(profile: Profile, mappings: list[FieldMapping]) -> Iterat
 
 # -- GOV012 ------------------------------------------------------------------------------------------
 @rule("GOV012", "sign-off stakeholders incomplete")
-def stakeholders_incomplete(profile: Profile, mappings: list[FieldMapping]) -> Iterator:
+def stakeholders_incomplete(profile: Profile) -> Iterator:
     roles = " ".join(_fold(s.role) for s in profile.stakeholders)
     for needed, words in (("Marketing Ops", ("marketing",)), ("Sales Ops", ("sales",)),
                           ("business", ("business", "executive", "sponsor", "owner"))):

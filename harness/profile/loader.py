@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from harness.errors import UserError
-from harness.profile.mappings import FieldMapping, load_mappings
+from harness.profile.mappings import load_mappings
 from harness.profile.model import Profile
 from harness.profile.yaml_positions import line_of, load_yaml_with_lines
 
@@ -43,16 +43,6 @@ def load_profile(path: Path | str) -> Profile:
             line = line_of(lines, ("mappings", object_type))
             raise UserError(f"{path}:{line}: mappings.{object_type}: file {relative} not found (paths are relative to "
                             "the profile)")
+    profile._field_mappings = [row for object_type, csv_path in profile.mapping_files().items()
+                               for row in load_mappings(csv_path, object_type)]
     return profile
-
-
-def profile_mappings(profile: Profile) -> list[FieldMapping]:
-    out: list[FieldMapping] = []
-    for object_type, relative in profile.mappings.items():
-        out.extend(load_mappings(profile.resolve(relative), object_type))
-    return out
-
-
-def mapping_files(profile: Profile) -> dict[str, Path]:
-    """HubSpot object -> its mapping CSV, resolved."""
-    return {object_type: profile.resolve(relative) for object_type, relative in profile.mappings.items()}

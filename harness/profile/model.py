@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PrivateAttr, model_validator
+
+if TYPE_CHECKING:  # the mapping rows refer back to this module's object names
+    from harness.profile.mappings import FieldMapping
 
 HubSpotObject = Literal["contacts", "companies", "deals", "tickets"]
 # The Salesforce objects each HubSpot object syncs with (HubSpot's object pairs).
@@ -244,6 +247,16 @@ class Profile(Strict):
     # Where the profile was read from: relative paths inside it are relative to this file.
     source: Path = Field(default=Path("."), exclude=True)
     _lines: dict[tuple[Any, ...], int] = PrivateAttr(default_factory=dict)
+    # The rows of the mapping CSVs, read and checked once by `load_profile`: everything downstream takes the profile.
+    _field_mappings: list[FieldMapping] = PrivateAttr(default_factory=list)
+
+    @property
+    def field_mappings(self) -> list[FieldMapping]:
+        return self._field_mappings
+
+    def mapping_files(self) -> dict[str, Path]:
+        """HubSpot object -> its mapping CSV, resolved."""
+        return {object_type: self.resolve(relative) for object_type, relative in self.mappings.items()}
 
     def resolve(self, relative: str) -> Path:
         return (self.source.parent / relative).resolve()

@@ -34,10 +34,10 @@ def _owner_synonyms(owners: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(owners.items())
 
 
-def field_specs(profile: Profile, mappings: list[FieldMapping], catalog: FieldCatalog, hubspot_object: str,
+def field_specs(profile: Profile, catalog: FieldCatalog, hubspot_object: str,
                 owners: dict[str, str]) -> tuple[FieldSpec, ...]:
     by_property: dict[str, list[FieldMapping]] = {}
-    for mapping in mappings:
+    for mapping in profile.field_mappings:
         if mapping.hubspot_object == hubspot_object:
             by_property.setdefault(mapping.hubspot_property, []).append(mapping)
     specs = []
@@ -59,11 +59,11 @@ def field_specs(profile: Profile, mappings: list[FieldMapping], catalog: FieldCa
     return tuple(specs)
 
 
-def object_spec(profile: Profile, mappings: list[FieldMapping], catalog: FieldCatalog, hubspot_object: str,
+def object_spec(profile: Profile, catalog: FieldCatalog, hubspot_object: str,
                 owners: dict[str, str]) -> ObjectSpec:
     tolerance = (profile.reconciliation.objects.get(hubspot_object) if profile.reconciliation else None)
     salesforce_objects = tolerance.salesforce if tolerance else [s for _, s in LINKS.get(hubspot_object, [])]
-    fields = field_specs(profile, mappings, catalog, hubspot_object, owners)
+    fields = field_specs(profile, catalog, hubspot_object, owners)
     totals = []
     for total in profile.reconciliation.key_totals if profile.reconciliation else []:
         hs_object, hs_value = total.hubspot.split(".", 1)
@@ -85,7 +85,7 @@ def object_spec(profile: Profile, mappings: list[FieldMapping], catalog: FieldCa
                       count_tolerance_abs=tolerance.max_count_diff if tolerance else 0, totals=tuple(totals))
 
 
-def project(profile: Profile, mappings: list[FieldMapping], population: Population, spec: ObjectSpec,
+def project(profile: Profile, population: Population, spec: ObjectSpec,
             extra_fields: set[str], set_aside: set[tuple[str, str]] | None = None,
             ) -> tuple[list[tuple[str, dict[str, Any]]], list[dict[str, Any]]]:
     """HubSpot rows (in scope, with their link) and Salesforce rows projected onto `sf:<property>` columns;
@@ -98,7 +98,7 @@ def project(profile: Profile, mappings: list[FieldMapping], population: Populati
         hubspot_rows.append((hs_id, {**props, LINK: link[1] if link else None}))
     salesforce_rows = []
     field_of: dict[tuple[str, str], str] = {}
-    for mapping in mappings:
+    for mapping in profile.field_mappings:
         if mapping.hubspot_object == spec.hubspot_object:
             for sobject in mapping.salesforce_objects:
                 field_of[(sobject, mapping.hubspot_property)] = mapping.salesforce_field
@@ -119,11 +119,11 @@ def project(profile: Profile, mappings: list[FieldMapping], population: Populati
     return hubspot_rows, salesforce_rows
 
 
-def wanted_fields(profile: Profile, mappings: list[FieldMapping]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def wanted_fields(profile: Profile) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Which HubSpot properties and Salesforce fields the reconciliation reads, per object."""
     hubspot: dict[str, set[str]] = {}
     salesforce: dict[str, set[str]] = {}
-    for mapping in mappings:
+    for mapping in profile.field_mappings:
         hubspot.setdefault(mapping.hubspot_object, set()).add(mapping.hubspot_property)
         for sobject in mapping.salesforce_objects:
             salesforce.setdefault(sobject, set()).add(mapping.salesforce_field)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.profile import FieldMapping, Profile
+from harness.profile import Profile
 from harness.reconcile.engine import ObjectReconciliation, reconcile_object
 from harness.reconcile.from_profile import object_spec, project, wanted_fields
 from harness.reconcile.orphans import NOTED_CLASSES, ORPHAN_CLASSES, OrphanReport, find_orphans
@@ -71,7 +71,7 @@ def owner_ids(sandboxes: Sandboxes) -> dict[str, str]:
     return owners
 
 
-def reconcile_population(sandboxes: Sandboxes, profile: Profile, mappings: list[FieldMapping],
+def reconcile_population(sandboxes: Sandboxes, profile: Profile,
                          population: Population, out_dir: Path | None = None,
                          catalog: FieldCatalog | None = None) -> ReconciliationReport:
     catalog = catalog or FieldCatalog(sandboxes)
@@ -83,12 +83,12 @@ def reconcile_population(sandboxes: Sandboxes, profile: Profile, mappings: list[
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
     for hubspot_object in objects:
-        if not any(m.hubspot_object == hubspot_object for m in mappings):
+        if not any(m.hubspot_object == hubspot_object for m in profile.field_mappings):
             continue
-        spec = object_spec(profile, mappings, catalog, hubspot_object, owners)
+        spec = object_spec(profile, catalog, hubspot_object, owners)
         extra = {t.salesforce_group[2:] for t in spec.totals if t.salesforce_group} | \
                 {t.salesforce_value[2:] for t in spec.totals if t.salesforce_value}
-        hubspot_rows, salesforce_rows = project(profile, mappings, population, spec, extra, noted)
+        hubspot_rows, salesforce_rows = project(profile, population, spec, extra, noted)
         results.append(reconcile_object(spec, [hubspot_rows], [salesforce_rows],
                                         out_dir / f"{hubspot_object}-mismatches.csv" if out_dir else None))
     max_orphans = sum(t.max_orphans for t in profile.reconciliation.objects.values()) if profile.reconciliation else 0
@@ -106,10 +106,10 @@ def reconcile_population(sandboxes: Sandboxes, profile: Profile, mappings: list[
     return report
 
 
-def reconcile_run(sandboxes: Sandboxes, profile: Profile, mappings: list[FieldMapping], entries: list[LedgerEntry],
+def reconcile_run(sandboxes: Sandboxes, profile: Profile, entries: list[LedgerEntry],
                   out_dir: Path | None = None, catalog: FieldCatalog | None = None) -> ReconciliationReport:
     """Gather the population by id and reconcile it (pass a catalog to reuse its describe reads)."""
     catalog = catalog or FieldCatalog(sandboxes)
-    hubspot_fields, salesforce_fields = wanted_fields(profile, mappings)
+    hubspot_fields, salesforce_fields = wanted_fields(profile)
     population = gather(sandboxes, entries, hubspot_fields, salesforce_fields, catalog)
-    return reconcile_population(sandboxes, profile, mappings, population, out_dir, catalog)
+    return reconcile_population(sandboxes, profile, population, out_dir, catalog)

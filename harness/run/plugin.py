@@ -20,7 +20,7 @@ import pytest
 
 from harness.errors import UserError
 from harness.paths import PROJECT_ROOT
-from harness.profile import FieldMapping, Profile, load_profile, profile_mappings
+from harness.profile import Profile, load_profile
 from harness.run.context import RunContext, create_run, open_run
 from harness.run.ledger import Ledger
 from harness.sandboxes import Sandboxes, connect
@@ -50,15 +50,6 @@ def _fail_setup(error: UserError) -> None:
 def uat_profile() -> Profile:
     try:
         return load_profile(os.environ.get("UAT_PROFILE", str(DEFAULT_PROFILE)))
-    except UserError as error:
-        _fail_setup(error)
-        raise
-
-
-@pytest.fixture(scope="session")
-def uat_mappings(uat_profile: Profile) -> list[FieldMapping]:
-    try:
-        return profile_mappings(uat_profile)
     except UserError as error:
         _fail_setup(error)
         raise
@@ -112,10 +103,9 @@ def scenario() -> ScenarioContext:
 
 
 @pytest.fixture(scope="session")
-def world(sandboxes: Sandboxes, waiter: Waiter, ledger: Ledger, uat_profile: Profile, uat_mappings: list[FieldMapping],
-          uat_run: RunContext) -> World:
+def world(sandboxes: Sandboxes, waiter: Waiter, ledger: Ledger, uat_profile: Profile, uat_run: RunContext) -> World:
     """Everything a step needs (harness.uat.world): the steps call the library with it."""
-    return World(sandboxes, waiter, ledger, uat_profile, uat_mappings, uat_run.tag, uat_run.run_dir)
+    return World(sandboxes, waiter, ledger, uat_profile, uat_run.tag, uat_run.run_dir)
 
 
 # -- results.jsonl ------------------------------------------------------------------------------------

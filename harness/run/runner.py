@@ -19,7 +19,7 @@ from pathlib import Path
 
 from harness.errors import UserError
 from harness.paths import PROJECT_ROOT
-from harness.profile import Profile, load_profile, profile_mappings
+from harness.profile import Profile, load_profile
 from harness.report import allure_html
 from harness.report.publish import publish_allure, publish_signoff
 from harness.run.cleanup import CleanupResult, cleanup_run, cleanup_until_clean
@@ -103,7 +103,6 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
     timings: dict[str, float] = {}
     started = time.monotonic()
     profile = load_profile(options.profile)
-    profile_mappings(profile)  # a bad mapping CSV stops the run before anything is written
     recipe = load_recipe(profile.resolve(profile.seed.recipe))
     check_suite()  # feature files parse and every step is bound, before anything is written
     fault_profile = run_faults(options, profile)
@@ -184,7 +183,7 @@ def _lint_findings(profile: Profile) -> list | None:
         from harness.lint import lint_profile
     except ImportError:
         return None
-    return lint_profile(profile, profile_mappings(profile))
+    return lint_profile(profile)
 
 
 def _selection(options: RunOptions) -> str | None:

@@ -39,7 +39,7 @@ def seeded_population(world: World) -> ReconciliationReport:
                               "the suite through `uat run` (which seeds first) or `uat seed` into this run folder")
 
     def read() -> ReconciliationReport:
-        return reconcile_run(world.sandboxes, world.profile, world.mappings, entries, catalog=world.catalog)
+        return reconcile_run(world.sandboxes, world.profile, entries, catalog=world.catalog)
 
     def unsettled(report: ReconciliationReport) -> dict[str, object] | None:
         """Nothing left to converge: every record linked and every field agreeing (a value a transition changed
@@ -53,6 +53,6 @@ def seeded_population(world: World) -> ReconciliationReport:
     with contextlib.suppress(SyncTimeout):
         world.waiter.until("the seeded population has synced", read, unsettled)
     out_dir = world.run_dir / "reconciliation" if world.run_dir else None
-    report = reconcile_run(world.sandboxes, world.profile, world.mappings, entries, out_dir, world.catalog)
+    report = reconcile_run(world.sandboxes, world.profile, entries, out_dir, world.catalog)
     world.memo["reconciliation"] = report
     return report

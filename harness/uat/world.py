@@ -24,7 +24,6 @@ class World:
     waiter: Waiter
     ledger: Ledger
     profile: Profile
-    mappings: list[FieldMapping]
     tag: str
     run_dir: Path | None = None
     catalog: FieldCatalog = field(init=False)
@@ -34,6 +33,10 @@ class World:
         self.catalog = FieldCatalog(self.sandboxes)
 
     # -- mappings -------------------------------------------------------------------------------------
+    @property
+    def mappings(self) -> list[FieldMapping]:
+        return self.profile.field_mappings
+
     def mappings_for(self, hubspot_object: str, sobject: str | None = None, rule: str | None = None) -> list[FieldMapping]:
         return [m for m in self.mappings if m.hubspot_object == hubspot_object
                 and (sobject is None or sobject in m.salesforce_objects) and (rule is None or m.rule.value == rule)]

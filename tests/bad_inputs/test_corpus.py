@@ -122,9 +122,9 @@ def test_the_corpus_is_walked_whole():
 
 def test_a_mapping_export_with_a_utf8_bom_is_accepted(tmp_path):
     """HubSpot's export may start with a byte-order mark: that is not bad input."""
-    from harness.profile import load_profile, profile_mappings
+    from harness.profile import load_profile
 
     profile = sandbox_profile(tmp_path)
     csv = tmp_path / "mappings" / "contacts.csv"
     csv.write_bytes(b"\xef\xbb\xbf" + csv.read_bytes())
-    assert len(profile_mappings(load_profile(profile))) > 5
+    assert len(load_profile(profile).field_mappings) > 5

@@ -12,7 +12,7 @@ import pytest
 
 from harness.lint import Severity
 from harness.lint.against import lint_against
-from harness.profile import load_profile, profile_mappings
+from harness.profile import load_profile
 from harness.sandboxes import connect
 from harness.sandboxes.twin_target import twin_credentials, twin_environment
 
@@ -29,7 +29,7 @@ def sandboxes(twin):
 
 def against(profile_path: Path, sandboxes):
     profile = load_profile(profile_path)
-    return lint_against(profile, profile_mappings(profile), sandboxes)
+    return lint_against(profile, sandboxes)
 
 
 def test_healthy_contacts_and_companies_mappings_exist_in_the_org(sandboxes):

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from harness.lint import Severity, lint_profile
-from harness.profile import load_profile, profile_mappings
+from harness.profile import load_profile
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = ROOT / "fixtures" / "profiles" / "default.yaml"
@@ -34,7 +34,7 @@ def findings_for(tmp_path: Path, edit_profile: Callable[[dict], None] | None = N
     path = tmp_path / "profiles" / "broken.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     profile = load_profile(path)
-    return lint_profile(profile, profile_mappings(profile))
+    return lint_profile(profile)
 
 
 def fired(findings, rule: str, severity: Severity = Severity.ERROR) -> list:
@@ -47,7 +47,7 @@ def sot(data: dict, obj: str, field: str | None) -> dict:
 
 def test_the_shipped_profile_has_no_error_level_finding():
     profile = load_profile(DEFAULT)
-    findings = lint_profile(profile, profile_mappings(profile))
+    findings = lint_profile(profile)
     assert [f for f in findings if f.severity is Severity.ERROR] == []
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from harness.errors import UserError
-from harness.profile import load_mappings, load_profile, profile_mappings
+from harness.profile import load_mappings, load_profile
 from harness.profile.mappings import write_mappings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ def error_of(path: Path, hubspot_object: str = "contacts", **kwargs) -> str:
 
 
 def test_the_shipped_csvs_load_with_types_and_labels():
-    mappings = profile_mappings(load_profile(ROOT / "fixtures" / "profiles" / "default.yaml"))
+    mappings = load_profile(ROOT / "fixtures" / "profiles" / "default.yaml").field_mappings
     lifecycle = next(m for m in mappings if m.hubspot_property == "lifecyclestage")
     assert (lifecycle.hubspot_type, lifecycle.salesforce_type, lifecycle.salesforce_objects) == \
         ("radio", "picklist", ("Lead", "Contact"))
@@ -79,7 +79,7 @@ def test_missing_column_and_short_row(tmp_path):
 
 
 def test_write_then_read_round_trips(tmp_path):
-    original = profile_mappings(load_profile(ROOT / "fixtures" / "profiles" / "default.yaml"))
+    original = load_profile(ROOT / "fixtures" / "profiles" / "default.yaml").field_mappings
     contacts = [m for m in original if m.hubspot_object == "contacts"]
     write_mappings(tmp_path / "contacts.csv", contacts)
     again = load_mappings(tmp_path / "contacts.csv", "contacts")
