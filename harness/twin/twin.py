@@ -33,7 +33,7 @@ from .salesforce.models import SalesforceBackend
 from .salesforce.schema import load_org_schema
 from .store import Store
 from .tls import TwinCertificates
-from .web import Listener, listen
+from .web import Listener, PortInUse, listen
 
 _ALNUM = string.ascii_letters + string.digits
 
@@ -88,9 +88,18 @@ class Twin:
 
     def _serve(self) -> None:
         base = self._port
-        for offset, (app, name) in enumerate(((self.salesforce_app, "salesforce"), (self.hubspot_app, "hubspot"),
-                                              (self.control_app, "control"))):
-            self._listeners.append(listen(app, base + offset if base else 0, self.certificates, name))
+        try:
+            for offset, (app, name) in enumerate(((self.salesforce_app, "salesforce"), (self.hubspot_app, "hubspot"),
+                                                  (self.control_app, "control"))):
+                self._listeners.append(listen(app, base + offset if base else 0, self.certificates, name))
+        except PortInUse as error:
+            # The listeners already up would keep the process alive (cheroot runs a non-daemon thread per server).
+            self.stop()
+            error.strerror = f"{error.strerror}; the twin takes ports {base}, {base + 1} and {base + 2}"
+            raise
+        except BaseException:
+            self.stop()
+            raise
         if self.sync_mode == "interval":
             self._start_interval()
 

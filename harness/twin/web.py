@@ -10,12 +10,15 @@ import errno
 import json
 import logging
 import random
+import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cheroot.ssl.builtin import BuiltinSSLAdapter
+from cheroot.workers.threadpool import ThreadPool
 from cheroot.wsgi import Server
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
@@ -45,12 +48,68 @@ def empty_response(status: int = 204, headers: dict[str, str] | None = None) -> 
     return Response(b"", status=status, headers=headers)
 
 
+# -- JSON bodies, parsed as the platforms' parser (Jackson) parses them -----------------------------------------
+# Jackson's StreamReadConstraints defaults (2.15+), https://github.com/FasterXML/jackson-core/wiki/StreamReadConstraints:
+# a document nested deeper than this is refused before it is built. Python's own parser gives up near the same depth
+# (its recursion limit), so what the twin refuses is what the platforms refuse, answered as their 400, never a 500.
+MAX_JSON_DEPTH = 1000
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?Infinity|NaN')
+
+
+class JsonRefused(json.JSONDecodeError):
+    """A body the platforms' JSON parser refuses. A ValueError, with the line and column where parsing stopped."""
+
+
+class _NonNumeric(ValueError):
+    pass
+
+
+def _refuse_constant(token: str) -> Any:
+    # Python's json accepts NaN, Infinity and -Infinity; Jackson (ALLOW_NON_NUMERIC_NUMBERS off by default) does not.
+    raise _NonNumeric(token)
+
+
+def _where(raw: bytes, wanted: Callable[[bytes, int], bool]) -> int:
+    """Offset of the first token outside strings for which `wanted(token, depth)` holds (0 if none)."""
+    depth = 0
+    for match in _TOKENS.finditer(raw):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+        elif token in (b"]", b"}"):
+            depth -= 1
+        if wanted(token, depth):
+            return match.start()
+    return 0
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """A request body as the platforms parse it: JSON (UTF-8/16/32), no non-numeric numbers, at most
+    MAX_JSON_DEPTH deep. Raises JsonRefused (a ValueError) naming what and where; UnicodeDecodeError on bad bytes."""
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise JsonRefused(error.msg, error.doc, error.pos) from None
+    except _NonNumeric as error:
+        data = raw.encode() if isinstance(raw, str) else raw
+        token = str(error)
+        at = _where(data, lambda t, _: t == token.encode())
+        raise JsonRefused(f"Non-standard token '{token}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to "
+                          f"allow", data.decode("utf-8", "replace"), at) from None
+    except RecursionError:
+        data = raw.encode() if isinstance(raw, str) else raw
+        at = _where(data, lambda _, depth: depth > MAX_JSON_DEPTH)
+        raise JsonRefused(f"Document nesting depth exceeds the maximum allowed ({MAX_JSON_DEPTH}, from "
+                          f"`StreamReadConstraints.getMaxNestingDepth()`)", data[:at + 1].decode("utf-8", "replace"),
+                          at) from None
+
+
 def read_json(request: Request) -> Any:
-    """Parse a JSON body or raise the caller's platform error (passed in as `bad_body`)."""
+    """The request's JSON body (None when empty); JsonRefused or UnicodeDecodeError (both ValueErrors) otherwise."""
     raw = request.get_data(cache=True)
     if not raw:
         return None
-    return json.loads(raw)
+    return parse_json(raw)
 
 
 class ConnectionResets:
@@ -118,6 +177,65 @@ def connection_reset(when: str) -> ConnectionResetError:
 
 # A handler takes the request and the URL variables and returns a Response.
 Handler = Callable[..., Response]
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ReadersWriter:
+    """Many readers or one writer; a waiting writer holds back new readers, so a stream of reads cannot starve it."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing and not self._writers_waiting)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._writers_waiting += 1
+            self._cond.wait_for(lambda: not self._writing and not self._readers)
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+class ConcurrentReads:
+    """How a platform's handlers share its state: reads (GET, HEAD) run side by side, each on its own thread's
+    SQLite connection; any other request runs alone, holding the store's lock from start to end, so everything it
+    reads and writes sees one state (a uniqueness check and the insert it guards cannot interleave with another)."""
+
+    def __init__(self, store_lock: Any) -> None:
+        self.store_lock = store_lock
+        self.gate = ReadersWriter()
+
+    def wrap(self, handler: Handler) -> Handler:
+        def run(request: Request, **values: Any) -> Response:
+            if request.method in READ_METHODS:
+                with self.gate.reading():
+                    return handler(request, **values)
+            with self.gate.writing(), self.store_lock:
+                return handler(request, **values)
+
+        return run
 # A gate sees every authenticated request before routing: faults and rate limits answer here.
 Gate = Callable[[Request], Response | None]
 
@@ -165,6 +283,12 @@ class PlatformApp:
             answer = gate(request)
             if answer is not None:
                 return answer
+        try:
+            # Read the whole body now, outside the handler: a client that stalls mid-body meets the listener's read
+            # timeout here, and cheroot answers 408 and closes, instead of a handler failing with a 500.
+            request.get_data(cache=True)
+        except RequestEntityTooLarge:
+            return self.too_large(request)
         adapter = self.url_map.bind_to_environ(request.environ)
         try:
             endpoint, values = adapter.match()
@@ -198,6 +322,54 @@ class PlatformApp:
         return response(environ, start_response)
 
 
+# Per connection: a read that receives nothing for this long ends the connection (cheroot answers 408 first when a
+# request had begun). It bounds how long a client that sends headers and then stalls its body holds a worker.
+READ_TIMEOUT_SECONDS = 10
+# Workers per listener: MIN_WORKERS wait from the start, more are added while every worker is busy, up to MAX_WORKERS.
+MIN_WORKERS = 8
+MAX_WORKERS = 64
+
+
+class ElasticWorkers(ThreadPool):
+    """cheroot's worker pool, grown on demand: cheroot never grows its pool by itself, so with a fixed pool a few
+    stalled clients hold every worker and a normal client waits for their timeouts. A connection handed over while
+    no worker is idle wakes a helper thread that adds workers (cheroot's `grow` sleeps while they start, which must
+    not happen on the accepting thread)."""
+
+    GROW_BY = 4
+
+    def __init__(self, server: Server, min: int, max: int) -> None:  # noqa: A002 - cheroot's own parameter names
+        super().__init__(server, min=min, max=max)
+        self._wanted = threading.Event()
+        self._stopped = threading.Event()
+        self._grower = threading.Thread(target=self._grow_when_wanted, name=f"{server.server_name}-grow",
+                                        daemon=True)
+
+    def start(self) -> None:
+        super().start()
+        self._grower.start()
+
+    def put(self, obj: Any) -> None:
+        super().put(obj)
+        if self.idle <= 1:
+            self._wanted.set()
+
+    def _grow_when_wanted(self) -> None:
+        while not self._stopped.is_set():
+            if self._wanted.wait(0.5):
+                self._wanted.clear()
+                if not self._stopped.is_set():
+                    self.grow(self.GROW_BY)
+
+    def stop(self, timeout: float | None = 5) -> None:
+        self._stopped.set()
+        super().stop(timeout)
+
+
+class PortInUse(OSError):
+    """The port a listener needs is taken: strerror names the port and what the twin needed it for."""
+
+
 @dataclass
 class Listener:
     server: Server
@@ -207,20 +379,41 @@ class Listener:
     def port(self) -> int:
         return self.server.bind_addr[1]
 
+    @property
+    def workers(self) -> int:
+        return len(self.server.requests._threads)
+
     def stop(self) -> None:
         self.server.stop()
         self.thread.join(timeout=5)
 
 
-def listen(app: Callable, port: int, certificates: TwinCertificates, name: str, threads: int = 8) -> Listener:
+def listen(app: Callable, port: int, certificates: TwinCertificates, name: str, threads: int = MIN_WORKERS,
+           max_threads: int = MAX_WORKERS, read_timeout: float = READ_TIMEOUT_SECONDS) -> Listener:
     """Serve `app` on 127.0.0.1 only (never another interface) on a daemon thread.
 
     cheroot rather than werkzeug's development server: it keeps HTTP/1.1 connections alive, so a client pays
-    for one TLS handshake instead of one per call (werkzeug's server closes every connection).
+    for one TLS handshake instead of one per call (werkzeug's server closes every connection); idle kept-alive
+    connections wait in its selector, not on a worker.
     """
-    server = Server(("127.0.0.1", port), app, numthreads=threads, server_name=f"twin-{name}")
+    server = Server(("127.0.0.1", port), app, numthreads=threads, max=max_threads, server_name=f"twin-{name}",
+                    timeout=read_timeout, request_queue_size=128)
+    server.requests = ElasticWorkers(server, min=threads, max=max_threads)
+    server.keep_alive_conn_limit = max_threads
     server.ssl_adapter = BuiltinSSLAdapter(str(certificates.server_cert), str(certificates.server_key))
-    server.prepare()
+    try:
+        server.prepare()
+    except OSError as error:
+        if port and _in_use(error):
+            raise PortInUse(errno.EADDRINUSE, f"port {port} (the twin's {name} listener) is already in use") from None
+        raise
     thread = threading.Thread(target=server.serve, name=f"twin-{name}", daemon=True)
     thread.start()
     return Listener(server, thread)
+
+
+def _in_use(error: OSError) -> bool:
+    # cheroot wraps the bind error in a plain OSError whose text carries the original errno.
+    cause = error.__cause__
+    return error.errno == errno.EADDRINUSE or (isinstance(cause, OSError) and cause.errno == errno.EADDRINUSE) \
+        or "Address already in use" in str(error)

@@ -8,13 +8,12 @@ or the caller silently gets None.
 from __future__ import annotations
 
 import contextlib
-import json
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
 from ..clock import hs_datetime, now_ms
-from ..web import empty_response, json_response
+from ..web import empty_response, json_response, parse_json
 from . import exceptions as err
 from .models import HsObject, HubSpotBackend
 from .properties import OBJECT_TYPES, PIPELINE_OBJECTS, SINGULAR
@@ -37,7 +36,7 @@ def body_of(request: Request, array: bool = False) -> Any:
     """The JSON body: an object (an array where the endpoint takes one); anything else is HubSpot's 400."""
     raw = request.get_data(cache=True)
     try:
-        body = json.loads(raw) if raw else ([] if array else {})
+        body = parse_json(raw) if raw else ([] if array else {})
     except (ValueError, UnicodeDecodeError):
         raise err.HubSpotError("Invalid input JSON on line 1, column 1: Cannot build input, the body is not valid "
                                "JSON", category="VALIDATION_ERROR") from None
