@@ -7,7 +7,6 @@ The handlers for sObject Collections and Composite (`responses_composite.py`), B
 from __future__ import annotations
 
 import itertools
-import json
 import secrets
 import threading
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from ..clock import parse_sf_datetime
-from ..web import empty_response, json_response
+from ..web import empty_response, json_response, parse_json
 from . import exceptions as err
 from .describe import describe_global, describe_sobject, global_entry
 from .models import SalesforceBackend, SaveContext
@@ -66,7 +65,7 @@ class SalesforceResponses(CompositeResponses, BulkResponses, SoapResponses):
         if not raw:
             raise err.JsonParserError("The request body is empty or not valid JSON")
         try:
-            return json.loads(raw)
+            return parse_json(raw)
         except (ValueError, UnicodeDecodeError) as error:
             raise err.JsonParserError(f"Unexpected character: was expecting a JSON value ({error.__class__.__name__})") from None
 
