@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from harness.lint.findings import Finding, Severity
-from harness.profile.compat import compatible, hubspot_field_type_of
 from harness.profile.mappings import FieldMapping, SyncRule
 from harness.profile.model import Direction, Profile
 from harness.sandboxes import Sandboxes
+from harness.sync.compat import compatible, hubspot_field_type_of
 
 TITLES = {
     "DRIFT000": "sandbox description unavailable",

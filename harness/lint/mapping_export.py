@@ -18,9 +18,9 @@ from typing import Any
 
 from harness.errors import UserError
 from harness.lint.against import Described
-from harness.profile.compat import hubspot_field_type, hubspot_field_type_of, salesforce_field_type
 from harness.profile.mappings import FieldMapping, SyncRule, write_mappings
 from harness.sandboxes import Sandboxes
+from harness.sync.compat import hubspot_field_type, hubspot_field_type_of, salesforce_field_type
 
 
 def connector_mappings(settings: dict[str, Any]) -> list[FieldMapping]:

@@ -14,20 +14,12 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from harness.errors import UserError
-from harness.profile.compat import compatible, hubspot_field_type, salesforce_field_type
 from harness.profile.model import SALESFORCE_OBJECTS
-
-
-class SyncRule(StrEnum):
-    TWO_WAY = "Two-way"
-    PREFER_SALESFORCE_UNLESS_BLANK = "Prefer Salesforce unless blank"
-    ALWAYS_USE_SALESFORCE = "Always use Salesforce"
-    DONT_SYNC = "Don't sync"
-
+from harness.sync.compat import compatible, hubspot_field_type, salesforce_field_type
+from harness.sync.rules import SyncRule
 
 REQUIRED_COLUMNS = ["HubSpot property internal name", "Salesforce object", "Salesforce field API name", "Sync rule"]
 ALL_COLUMNS = ["HubSpot property", "HubSpot property internal name", "HubSpot field type", "Salesforce object",

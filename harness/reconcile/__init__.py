@@ -2,7 +2,8 @@
 
 from harness.reconcile.engine import ObjectReconciliation, reconcile_object
 from harness.reconcile.fields import expected_difference, normalise
-from harness.reconcile.spec import FieldKind, FieldSpec, KeyTotalSpec, ObjectSpec, Rule
+from harness.reconcile.spec import FieldKind, FieldSpec, KeyTotalSpec, ObjectSpec
+from harness.sync.rules import SyncRule
 
-__all__ = ["FieldKind", "FieldSpec", "KeyTotalSpec", "ObjectReconciliation", "ObjectSpec", "Rule",
+__all__ = ["FieldKind", "FieldSpec", "KeyTotalSpec", "ObjectReconciliation", "ObjectSpec", "SyncRule",
            "expected_difference", "normalise", "reconcile_object"]

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from harness.reconcile.spec import FieldKind, FieldSpec, Rule
+from harness.reconcile.spec import FieldKind, FieldSpec
+from harness.sync.rules import SyncRule
 
 Normaliser = Callable[[Any], Any]
 
@@ -115,7 +116,7 @@ class FieldComparator:
     def __init__(self, spec: FieldSpec) -> None:
         self.spec = spec
         self.normalise = normaliser(spec)
-        if spec.rule is Rule.DONT_SYNC:
+        if spec.rule is SyncRule.DONT_SYNC:
             self.agrees: Callable[[Any, Any], bool] = lambda _h, _s: True
         elif spec.hubspot_read_only:
             # Only HubSpot -> Salesforce is possible: a Salesforce value stands; a blank one should have been filled.

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from harness.profile import FieldMapping, Profile
-from harness.reconcile.population import LINKS, Population
+from harness.reconcile.population import Population
 from harness.reconcile.scope import in_inclusion_list
-from harness.reconcile.spec import FieldKind, FieldSpec, KeyTotalSpec, ObjectSpec, Rule
+from harness.reconcile.spec import FieldKind, FieldSpec, KeyTotalSpec, ObjectSpec
 from harness.sandboxes.catalog import FieldCatalog
+from harness.sync.objects import LINKS
 
 NATURAL_KEYS = {"contacts": ("email", "Email"), "companies": ("domain", "Website")}
 LINK = "_sf_link"
@@ -52,7 +53,7 @@ def field_specs(profile: Profile, catalog: FieldCatalog, hubspot_object: str,
         synonyms = _owner_synonyms(owners) if first.salesforce_field == "OwnerId" else \
             _synonyms(profile, hubspot_object, prop, sf_fields)
         hubspot_side = catalog.hubspot(hubspot_object, prop)
-        specs.append(FieldSpec(prop, f"sf:{prop}", Rule(first.rule.value), kind, synonyms,
+        specs.append(FieldSpec(prop, f"sf:{prop}", first.rule, kind, synonyms,
                                "salesforce" if system in {"salesforce", "governed", "both"} else "hubspot",
                                label="/".join(dict.fromkeys(sf_fields)),
                                hubspot_read_only=bool(hubspot_side and (hubspot_side.read_only or hubspot_side.calculated))))

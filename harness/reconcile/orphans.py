@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.profile import Profile
-from harness.reconcile.population import LINKS, Population
+from harness.reconcile.population import Population
 from harness.reconcile.scope import in_inclusion_list
+from harness.sync.objects import LINKS
 
 ORPHAN_CLASSES = {
     "never_synced": "HubSpot contact in the inclusion list never synced to Salesforce",

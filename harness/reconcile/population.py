@@ -17,15 +17,8 @@ from typing import Any
 
 from harness.run.ledger import LedgerEntry
 from harness.sandboxes import Sandboxes
+from harness.sync.objects import HUBSPOT_OBJECT, LINKS
 
-# HubSpot object -> (link property, Salesforce object) pairs.
-LINKS: dict[str, list[tuple[str, str]]] = {
-    "contacts": [("salesforcecontactid", "Contact"), ("salesforceleadid", "Lead")],
-    "companies": [("salesforceaccountid", "Account")],
-    "deals": [("hs_salesforceopportunityid", "Opportunity")],
-    "tickets": [("salesforcecaseid", "Case")],
-}
-HUBSPOT_FOR = {sobject: hubspot for hubspot, links in LINKS.items() for _, sobject in links}
 STATE_FIELDS = {"Lead": ["Email", "IsDeleted", "MasterRecordId", "IsConverted", "ConvertedContactId", "ConvertedAccountId"],
                 "Contact": ["Email", "IsDeleted", "MasterRecordId", "AccountId"],
                 "Account": ["IsDeleted", "MasterRecordId", "Website", "Name"],
@@ -58,7 +51,7 @@ def gather(sandboxes: Sandboxes, entries: list[LedgerEntry], hubspot_properties:
     hubspot_ids: dict[str, set[str]] = defaultdict(set)
     salesforce_ids: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
-        if (entry.system == "salesforce" and entry.object not in HUBSPOT_FOR) or \
+        if (entry.system == "salesforce" and entry.object not in HUBSPOT_OBJECT) or \
                 (entry.system == "hubspot" and entry.object not in LINKS):
             continue  # records the connector does not sync as records of their own (contact roles, tasks, notes...)
         (hubspot_ids if entry.system == "hubspot" else salesforce_ids)[entry.object].add(entry.id)

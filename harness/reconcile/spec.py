@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from harness.sync.rules import SyncRule
+
 
 class FieldKind(StrEnum):
     STRING = "string"
@@ -17,18 +19,11 @@ class FieldKind(StrEnum):
     PICKLIST = "picklist"
 
 
-class Rule(StrEnum):
-    TWO_WAY = "Two-way"
-    PREFER_SALESFORCE_UNLESS_BLANK = "Prefer Salesforce unless blank"
-    ALWAYS_USE_SALESFORCE = "Always use Salesforce"
-    DONT_SYNC = "Don't sync"
-
-
 @dataclass(frozen=True)
 class FieldSpec:
     hubspot: str
     salesforce: str
-    rule: Rule
+    rule: SyncRule
     kind: FieldKind = FieldKind.STRING
     # Picklist normalisation: variant (either side's spelling, compared case-insensitively) -> canonical value.
     synonyms: tuple[tuple[str, str], ...] = ()
@@ -70,4 +65,4 @@ class ObjectSpec:
     totals: tuple[KeyTotalSpec, ...] = field(default_factory=tuple)
 
     def compared(self) -> tuple[FieldSpec, ...]:
-        return tuple(f for f in self.fields if f.rule is not Rule.DONT_SYNC)
+        return tuple(f for f in self.fields if f.rule is not SyncRule.DONT_SYNC)

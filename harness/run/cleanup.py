@@ -23,15 +23,15 @@ from simple_salesforce.exceptions import SalesforceResourceNotFound
 
 from harness.run.ledger import Ledger, LedgerEntry, creates_in_doubt
 from harness.sandboxes import Sandboxes
+from harness.sync.objects import HUBSPOT_OBJECT, LINK_PROPERTY
 
 # Children before parents, so nothing is left pointing at a deleted record.
 SALESFORCE_ORDER = ["Task", "CampaignMember", "OpportunityContactRole", "Opportunity", "Case", "Contact", "Lead", "Account"]
 HUBSPOT_ORDER = ["calls", "emails", "meetings", "notes", "tasks", "deals", "tickets", "contacts", "companies"]
-LINK_PROPERTIES = {"salesforceleadid": "Lead", "salesforcecontactid": "Contact"}
+CONTACT_LINKS = {LINK_PROPERTY[sobject]: sobject for sobject in ("Lead", "Contact")}
 # HubSpot objects that carry the id of the Salesforce record they sync with (the connector's link property).
-LINKED_OBJECTS = [("companies", "salesforceaccountid", "Account"), ("deals", "hs_salesforceopportunityid", "Opportunity"),
-                  ("tickets", "salesforcecaseid", "Case"), ("contacts", "salesforceleadid", "Lead"),
-                  ("contacts", "salesforcecontactid", "Contact")]
+LINKED_OBJECTS = [(HUBSPOT_OBJECT[sobject], LINK_PROPERTY[sobject], sobject)
+                  for sobject in ("Account", "Opportunity", "Case", "Lead", "Contact")]
 # HubSpot's search index lags writes by seconds (the twin's healthy portal: 3 s). Records the connector made
 # near the end of a run are searched for only once the run's last write is this old.
 SEARCH_SETTLE_SECONDS = 8.0
@@ -73,8 +73,8 @@ def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry],
     found: list[tuple[str, str, str]] = []
     contact_ids = [e.id for e in entries if e.system == "hubspot" and e.object == "contacts"]
     with _noted(errors, "reading the Salesforce links of HubSpot contacts"):
-        for props in sandboxes.hubspot.read_many("contacts", contact_ids, list(LINK_PROPERTIES)).values():
-            for prop, sobject in LINK_PROPERTIES.items():
+        for props in sandboxes.hubspot.read_many("contacts", contact_ids, list(CONTACT_LINKS)).values():
+            for prop, sobject in CONTACT_LINKS.items():
                 if props.get(prop) and ("salesforce", props[prop]) not in known:
                     found.append(("salesforce", sobject, props[prop]))
                     known.add(("salesforce", props[prop]))

@@ -6,9 +6,10 @@ from typing import Any
 
 from faker import Faker
 
+from harness.sync import LINK_PROPERTY
 from harness.uat.pairs import Pair
 from harness.uat.waiter import SyncTimeout
-from harness.uat.world import LINK_PROPERTY, World
+from harness.uat.world import World
 
 _fake = Faker("en_US")
 

@@ -7,9 +7,10 @@ from typing import Any
 from simple_salesforce.exceptions import SalesforceError
 
 from harness.sandboxes.soap import ConvertResult, SoapClient
+from harness.sync import LINK_PROPERTY
 from harness.uat.failures import Duplicates, MappingMismatch
 from harness.uat.pairs import Pair
-from harness.uat.world import LINK_PROPERTY, World
+from harness.uat.world import World
 
 
 def converted_status(world: World) -> str:

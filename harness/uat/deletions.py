@@ -6,11 +6,12 @@ from datetime import date, timedelta
 
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
+from harness.sync import LINK_PROPERTY
 from harness.uat.companies import account_synced, linked_through_contact
 from harness.uat.failures import MappingMismatch
 from harness.uat.pairs import Pair
 from harness.uat.waiter import SyncTimeout, settle
-from harness.uat.world import LINK_PROPERTY, World
+from harness.uat.world import World
 
 
 def opportunity_synced(world: World) -> Pair:

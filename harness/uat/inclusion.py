@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from harness.reconcile.scope import in_inclusion_list
+from harness.sync import LINK_PROPERTY
 from harness.uat.failures import Permissions, TestDataProblem
 from harness.uat.pairs import Pair, contact_values, wait_for_link
 from harness.uat.waiter import settle
-from harness.uat.world import LINK_PROPERTY, World
+from harness.uat.world import World
 
 
 def _excluding_values(world: World) -> dict[str, Any]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from harness.sandboxes.soap import MergeResult, SoapClient
+from harness.sync import LINK_PROPERTY
 from harness.uat.failures import Duplicates, UatFailure
 from harness.uat.pairs import Pair
-from harness.uat.world import LINK_PROPERTY, World
+from harness.uat.world import World
 
 
 class MergeNotRefused(UatFailure):

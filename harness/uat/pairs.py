@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.sync import LINK_PROPERTY
 from harness.uat.failures import MappingMismatch, UatFailure
 from harness.uat.testdata import new_person
 from harness.uat.waiter import SyncTimeout
-from harness.uat.world import LINK_PROPERTY, World
+from harness.uat.world import World
 
 
 @dataclass

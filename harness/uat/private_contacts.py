@@ -6,10 +6,11 @@ from typing import Any
 
 from faker import Faker
 
+from harness.sync import LINK_PROPERTY
 from harness.uat.failures import MappingMismatch
 from harness.uat.pairs import Pair, contact_values, salesforce_record_synced
 from harness.uat.waiter import settle
-from harness.uat.world import LINK_PROPERTY, World
+from harness.uat.world import World
 
 _fake = Faker("en_US")
 

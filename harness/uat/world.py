@@ -12,11 +12,6 @@ from harness.sandboxes import Sandboxes
 from harness.sandboxes.catalog import FieldCatalog
 from harness.uat.waiter import Waiter
 
-LINK_PROPERTY = {"Lead": "salesforceleadid", "Contact": "salesforcecontactid", "Account": "salesforceaccountid",
-                 "Opportunity": "hs_salesforceopportunityid", "Case": "salesforcecaseid"}
-HUBSPOT_OBJECT = {"Lead": "contacts", "Contact": "contacts", "Account": "companies", "Opportunity": "deals",
-                  "Case": "tickets"}
-
 
 @dataclass
 class World:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import csv
 
-from harness.reconcile import FieldKind, FieldSpec, KeyTotalSpec, ObjectSpec, Rule, reconcile_object
+from harness.reconcile import FieldKind, FieldSpec, KeyTotalSpec, ObjectSpec, SyncRule, reconcile_object
 
 FIELDS = (
-    FieldSpec("email", "Email", Rule.TWO_WAY),
-    FieldSpec("firstname", "FirstName", Rule.TWO_WAY),
-    FieldSpec("amount", "Amount__c", Rule.ALWAYS_USE_SALESFORCE, FieldKind.NUMBER),
-    FieldSpec("optin", "OptIn__c", Rule.TWO_WAY, FieldKind.BOOLEAN),
-    FieldSpec("seen", "Seen__c", Rule.PREFER_SALESFORCE_UNLESS_BLANK, FieldKind.DATETIME),
-    FieldSpec("tags", "Tags__c", Rule.TWO_WAY, FieldKind.MULTI),
-    FieldSpec("country", "Country", Rule.TWO_WAY, FieldKind.PICKLIST,
+    FieldSpec("email", "Email", SyncRule.TWO_WAY),
+    FieldSpec("firstname", "FirstName", SyncRule.TWO_WAY),
+    FieldSpec("amount", "Amount__c", SyncRule.ALWAYS_USE_SALESFORCE, FieldKind.NUMBER),
+    FieldSpec("optin", "OptIn__c", SyncRule.TWO_WAY, FieldKind.BOOLEAN),
+    FieldSpec("seen", "Seen__c", SyncRule.PREFER_SALESFORCE_UNLESS_BLANK, FieldKind.DATETIME),
+    FieldSpec("tags", "Tags__c", SyncRule.TWO_WAY, FieldKind.MULTI),
+    FieldSpec("country", "Country", SyncRule.TWO_WAY, FieldKind.PICKLIST,
               synonyms=(("USA", "United States"), ("U.S.", "United States"))),
-    FieldSpec("notes", "Notes__c", Rule.DONT_SYNC),
+    FieldSpec("notes", "Notes__c", SyncRule.DONT_SYNC),
 )
 
 
