@@ -20,6 +20,7 @@ from ..clock import hs_datetime, now_ms
 from ..store import Store
 from . import exceptions as err
 from .associations import Associations
+from .exports import Exports
 from .lists import Lists
 from .owners import OwnersMixin
 from .portal import DEFAULT_READ, Owner, Portal
@@ -72,6 +73,7 @@ class HubSpotBackend(OwnersMixin, RecordOpsMixin):
         self.associations = Associations(self)
         self.lists = Lists(self)
         self.workflows = WorkflowEngine(self)
+        self.exports = Exports(self)
         # The connector may refuse merges it forbids (e.g. companies while the integration is on): guards raise.
         self.merge_guards: list[Callable[[str, HsObject, HsObject], None]] = []
         self._rebuild_email_index()

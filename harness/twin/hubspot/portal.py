@@ -68,6 +68,7 @@ class Limits:
     ten_second: int = 190           # rolling 10-second window -> 429 TEN_SECONDLY_ROLLING
     daily: int = 1_000_000          # per day, portal time zone -> 429 DAILY
     search_per_second: int = 5      # CRM search endpoints -> 429 SECONDLY (no rate-limit headers on search)
+    exports_per_day: int = 30       # CRM exports started in a rolling 24 hours -> 429
 
 
 @dataclass
@@ -81,6 +82,9 @@ class Switches:
     batch_errors: str = "per_item"            # per_item: 207 with errors | atomic: 400 and nothing written
     validate_owner_ids: bool = True           # hubspot_owner_id must be an active owner's id
     search_index_lag_ms: int = 3000           # how long a write takes to reach CRM search
+    export_processing_ms: int = 0             # how long an export stays PROCESSING (0: COMPLETE when first asked)
+    export_zip_over_bytes: int = 2_000_000    # a CSV export larger than this is delivered zipped (HubSpot: 2 MB)
+    export_rows_per_file: int = 1_000_000     # rows per CSV file inside a zipped export (HubSpot: 1,000,000)
 
     @classmethod
     def parse(cls, source: str, raw: Any) -> Switches:

@@ -18,6 +18,8 @@ FIELD_TYPES = {"text", "textarea", "number", "date", "select", "radio", "checkbo
 # Properties HubSpot maintains on every object whether or not the fixture lists them (read-only to clients).
 MAINTAINED = {"hs_object_id": "number", "createdate": "datetime", "lastmodifieddate": "datetime",
               "hs_lastmodifieddate": "datetime", "hs_merged_object_ids": "enumeration"}
+MAINTAINED_LABELS = {"hs_object_id": "Record ID", "createdate": "Create Date", "lastmodifieddate": "Last Modified Date",
+                     "hs_lastmodifieddate": "Last Modified Date", "hs_merged_object_ids": "Merged Record IDs"}
 # The properties each object returns when a read names none (HubSpot's documented defaults).
 DEFAULT_READ = {
     "contacts": ["createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"],
@@ -128,7 +130,7 @@ def parse_properties(source: str, raw: Any) -> dict[str, dict[str, PropertyDefin
         defined = properties.setdefault(object_type, {})
         for name, kind in MAINTAINED.items():
             if name not in defined:
-                defined[name] = PropertyDefinition(name, name, kind, "text" if kind != "enumeration" else "checkbox",
+                defined[name] = PropertyDefinition(name, MAINTAINED_LABELS[name], kind, "text" if kind != "enumeration" else "checkbox",
                                                    group_name=f"{SINGULAR[object_type]}information", read_only=True)
             defined[name].read_only = True
     return properties

@@ -25,6 +25,7 @@ from werkzeug.wrappers import Request, Response
 
 from ..web import json_response
 from . import exceptions as err
+from .exports import DOWNLOAD_PREFIX
 from .portal import Limits
 
 FAULT_KINDS = ("429", "502", "503", "slow")
@@ -108,6 +109,8 @@ class Traffic:
 
     # -- the gate -------------------------------------------------------------------------------------
     def gate(self, request: Request) -> Response | None:
+        if request.path.startswith(DOWNLOAD_PREFIX):  # export files come from HubSpot's file host, not the API
+            return None
         fault = self._fault(request)
         if fault is not None:
             return fault

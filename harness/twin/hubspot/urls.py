@@ -102,6 +102,11 @@ RULES = [
     _rule(f"{LISTS}/<list_id>/memberships/remove", "members_remove", "PUT"),
     _rule(f"{LISTS}/<list_id>/memberships/add-and-remove", "members_add_and_remove", "PUT"),
     _rule(f"{LISTS}/<list_id>/memberships/add-from/<source_list_id>", "members_add_from", "PUT"),
+    # CRM exports; the download lives on the file host's paths (pre-signed, see exports.DOWNLOAD_PREFIX)
+    _rule("/crm/v3/exports/export/async", "export_start", "POST"),
+    _rule("/crm/v3/exports/export/async/tasks/<task_id>/status", "export_status", "GET"),
+    _rule("/crm/v3/exports/export/<export_id>", "export_get", "GET"),
+    _rule("/hs-exports/<export_id>/<file_name>", "export_download", "GET"),
     # workflows
     _rule("/automation/v4/flows", "flows_page", "GET"),
     _rule("/automation/v4/flows/batch/read", "flows_batch_read", "POST"),
