@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from harness.errors import UserError
+from harness.profile.safe_yaml import load_yaml
 from harness.sandboxes.control import TwinControl
 
 TOP_LEVEL = {"seed", "salesforce", "hubspot", "connector"}
@@ -76,15 +75,7 @@ def load_fault_profile(spec: str, setting: str = "--faults", relative_to: Path |
     if not path.is_file():
         raise UserError(f"{setting} {spec}: not light, heavy, none or a file ({path} does not exist); give one of "
                         "those (see docs/reliability.md)")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise UserError(f"{path}{where}: not valid YAML ({getattr(error, 'problem', None) or error}); fix the "
-                        "fault profile's syntax") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text; save the fault profile as UTF-8") from None
+    raw, _lines = load_yaml(path)  # duplicate keys, alias bombs, bad dates: refused with file:line
     return _parse(raw, str(path))
 
 
