@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from harness.run.ledger import Ledger  # noqa: E402
 from harness.sandboxes import connect  # noqa: E402
 from harness.sandboxes.twin_target import twin_credentials  # noqa: E402
-from harness.seeder.plan import plan_from_recipe  # noqa: E402
+from harness.seeder.generate import plan_from_recipe  # noqa: E402
 from harness.seeder.recipe import Recipe, load_recipe  # noqa: E402
 from harness.seeder.seeder import minimum_calls, seed_sandboxes  # noqa: E402
 from harness.twin import Twin  # noqa: E402

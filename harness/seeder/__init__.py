@@ -1,6 +1,7 @@
 """The representative-data seeder: a recipe (data) becomes a deterministic plan, the plan becomes records."""
 
-from harness.seeder.plan import PlannedRecord, SeedPlan, plan_from_recipe
+from harness.seeder.generate import plan_from_recipe
+from harness.seeder.plan import PlannedRecord, SeedPlan
 from harness.seeder.recipe import Recipe, load_recipe
 from harness.seeder.seeder import SeedResult, seed_sandboxes, write_manifest
 

@@ -369,3 +369,8 @@ class PlanBuilder:
                 lookup = next(k for k in data if k in {"hs_note_body", "hs_call_title", "hs_task_subject"})
                 self.add(PlannedRecord("hubspot", object_type, f"hs.{object_type}.{i:05d}", data, refs=refs,
                                        lookup=(lookup,)))
+
+
+def plan_from_recipe(recipe: Recipe, seed: int, scale: float, run_tag: str) -> SeedPlan:
+    """The records a recipe describes, the same for the same recipe, seed and scale (the run tag aside)."""
+    return PlanBuilder(recipe, seed, scale, run_tag).build()

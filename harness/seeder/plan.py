@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.seeder.recipe import Recipe
-
 RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 # Parents before children: the order records are created in (and cleanup deletes in reverse).
 LOAD_ORDER = [("salesforce", "Account"), ("salesforce", "Contact"), ("salesforce", "Lead"),
@@ -74,9 +72,3 @@ class SeedPlan:
                 text = re.sub(re.escape(self.run_tag), "<tag>", text, flags=re.IGNORECASE)
             digest.update(text.encode("utf-8"))
         return digest.hexdigest()
-
-
-def plan_from_recipe(recipe: Recipe, seed: int, scale: float, run_tag: str) -> SeedPlan:
-    from harness.seeder.generate import PlanBuilder  # the builders need the dataclasses above
-
-    return PlanBuilder(recipe, seed, scale, run_tag).build()
