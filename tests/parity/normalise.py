@@ -15,6 +15,7 @@ TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d
 INSTANCE = re.compile(r"https://127\.0\.0\.1:\d+")
 ORG_ID = re.compile(r"\b00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?\b")
 LOCATOR = re.compile(r"/(query|queryAll)/[0-9A-Za-z]+-(\d+)")
+DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -23,6 +24,7 @@ def text(value: str) -> str:
     # nextRecordsUrl absolute, simple-salesforce as Salesforce sent it.
     value = INSTANCE.sub("", value)
     value = TIMESTAMP.sub("<timestamp>", value)
+    value = DATE.sub("<date>", value)  # today's date (ConvertedDate, a close date) is the clock too, at midnight
     value = ORG_ID.sub("<org-id>", value)
     value = LOCATOR.sub(r"/\1/<locator>-\2", value)
     return UUID.sub("<uuid>", value)

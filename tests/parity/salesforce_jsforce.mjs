@@ -112,7 +112,9 @@ await step('soap_convert_lead', async () =>
   soapView(await conn.soap.convertLead({ leadId: ids.lead, convertedStatus: inputs.converted_status })));
 await step('soap_converted_lead', () => conn.sobject('Lead').retrieve(ids.lead));
 await step('soap_merge_setup', async () => {
-  const [master, loser] = await Promise.all(inputs.merge_accounts.map((a) => conn.sobject('Account').create(a)));
+  // One after the other, as the Python side does: ids are handed out in arrival order.
+  const master = await conn.sobject('Account').create(inputs.merge_accounts[0]);
+  const loser = await conn.sobject('Account').create(inputs.merge_accounts[1]);
   ids.master = master.id;
   ids.loser = loser.id;
   const follower = await conn.sobject('Contact').create({ ...inputs.merge_loser_contact, AccountId: loser.id });
