@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from harness.sandboxes import Sandboxes
 
 
 def _tooling(sandboxes: Sandboxes, soql: str) -> list[dict[str, Any]]:
-    from urllib.parse import quote
-
     result = sandboxes.salesforce.call("tooling query", sandboxes.salesforce.client.toolingexecute,
                                        f"query/?q={quote(soql)}")
     records = list(result.get("records", [])) if isinstance(result, dict) else []

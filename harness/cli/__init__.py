@@ -1,4 +1,8 @@
-"""The `uat` command. User errors end in one line and exit code 2, never a traceback."""
+"""The `uat` command. User errors end in one line and exit code 2, never a traceback.
+
+Each command imports its machinery inside its function: `uat --help`, `uat impact` or `uat signoff` should not pay
+for loading the clients, the twin and pytest (tests/test_architecture.py exempts this package for that reason).
+"""
 
 from __future__ import annotations
 

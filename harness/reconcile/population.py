@@ -17,6 +17,7 @@ from typing import Any
 
 from harness.run.ledger import LedgerEntry
 from harness.sandboxes import Sandboxes
+from harness.sandboxes.catalog import FieldCatalog
 from harness.sync.objects import HUBSPOT_OBJECT, LINKS
 
 STATE_FIELDS = {"Lead": ["Email", "IsDeleted", "MasterRecordId", "IsConverted", "ConvertedContactId", "ConvertedAccountId"],
@@ -39,8 +40,6 @@ class Population:
 
 
 def _sf_fields(sandboxes: Sandboxes, sobject: str, wanted: set[str], catalog: Any = None) -> list[str]:
-    from harness.sandboxes.catalog import FieldCatalog
-
     catalog = catalog or FieldCatalog(sandboxes)
     return sorted(name for name in wanted if catalog.salesforce(sobject, name) is not None)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from allure_commons.logger import AllureFileLogger
 from allure_commons.model2 import GlobalAttachment, Globals
@@ -21,11 +21,30 @@ from harness.report import allure_html
 from harness.report.environment import run_environment, write_environment_properties
 from harness.report.signoff_html import render_html
 from harness.report.signoff_md import render_markdown
-from harness.run.context import RunContext
 from harness.signoff.findings import read_findings
 from harness.signoff.reconciliation import read_reconciliation
 from harness.signoff.record import RunEvidence, SignOff, evaluate, load_signoff, save_json, with_decisions
 from harness.signoff.results import read_results
+
+class RunFolder(Protocol):
+    """The run folder as publishing sees it (harness.run.context.RunContext is one): rendering never depends on
+    the run lifecycle, only on where the run keeps its files."""
+
+    run_id: str
+    run_dir: Path
+
+    @property
+    def results_file(self) -> Path: ...
+
+    @property
+    def seed_manifest(self) -> Path: ...
+
+    @property
+    def allure_results(self) -> Path: ...
+
+    @property
+    def allure_report(self) -> Path: ...
+
 
 REPORT_LINKS = {"Allure report": "allure-report/index.html", "Markdown": "signoff.md", "JSON": "signoff.json",
                 "Scenario results": "results.jsonl", "Seed manifest": "seed-manifest.json", "Ledger": "ledger.jsonl"}
@@ -47,7 +66,7 @@ def render_reports(run_dir: Path, report: SignOff) -> SignOff:
     return report
 
 
-def publish_signoff(context: RunContext, profile: Any, target: str, evidence: RunEvidence,
+def publish_signoff(context: RunFolder, profile: Any, target: str, evidence: RunEvidence,
                     organization: dict[str, Any] | None = None, portal: dict[str, Any] | None = None) -> SignOff:
     run_dir = context.run_dir
     results = read_results(context.results_file)
@@ -69,7 +88,7 @@ def publish_signoff(context: RunContext, profile: Any, target: str, evidence: Ru
     return render_reports(run_dir, report)
 
 
-def _attach_run_level(context: RunContext, report: SignOff, manifest: dict[str, Any] | None) -> None:
+def _attach_run_level(context: RunFolder, report: SignOff, manifest: dict[str, Any] | None) -> None:
     """Run-level evidence in Allure's global attachments: the seed manifest, the audit and lint findings."""
     logger = AllureFileLogger(context.allure_results)
     items = [("seed manifest", manifest), ("automation audit findings", report.audit),
@@ -85,7 +104,7 @@ def _attach_run_level(context: RunContext, report: SignOff, manifest: dict[str, 
         logger.report_globals(Globals(attachments=attachments))
 
 
-def publish_allure(context: RunContext, profile: Any, history: Path | None = None) -> Path:
+def publish_allure(context: RunFolder, profile: Any, history: Path | None = None) -> Path:
     """The Allure 3 single-file report, with history carried in `history` (default: reports/allure-history.jsonl),
     then Allure's quality gate on the exit criteria, recorded in the sign-off beside its own verdict."""
     index = allure_html.generate(context.allure_results, context.allure_report, f"UAT: {profile.name}",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.errors import UserError
+from harness.lint import lint_profile
 from harness.paths import PROJECT_ROOT
 from harness.profile import Profile, load_profile
 from harness.report import allure_html
@@ -57,7 +58,7 @@ class RunOutcome:
 def target(profile: Profile, org: str | None) -> Iterator[tuple[dict[str, str], Sandboxes, str]]:
     """Yield (environment for the suite, connected sandboxes, a description of the target)."""
     if profile.target.kind == "twin":
-        from harness.sandboxes.twin_start import start_twin
+        from harness.sandboxes.twin_start import start_twin  # deferred: a real-sandbox run never loads the twin
 
         with start_twin(org or profile.target.org, sync=profile.target.sync) as twin:
             info = twin.info()
@@ -177,12 +178,8 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
     return RunOutcome(context, report, cleanup, timings)
 
 
-def _lint_findings(profile: Profile) -> list | None:
-    """The governance lint of the profile, for the sign-off report (None where `uat lint` is not available)."""
-    try:
-        from harness.lint import lint_profile
-    except ImportError:
-        return None
+def _lint_findings(profile: Profile) -> list:
+    """The governance lint of the profile, for the sign-off report."""
     return lint_profile(profile)
 
 

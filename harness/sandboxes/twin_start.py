@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 def start_twin(org: str, **options: Any) -> Twin:
     """Twin.start, with the fixture's own errors (which name the file, the key path and the fix) as UserError."""
+    # deferred: the twin is loaded only when a twin is started (never on a real-sandbox run)
     from harness.twin import Twin
     from harness.twin.connector.settings import SettingsError
     from harness.twin.hubspot.properties import PortalError
