@@ -358,8 +358,11 @@ class ElasticWorkers(ThreadPool):
         while not self._stopped.is_set():
             if self._wanted.wait(0.5):
                 self._wanted.clear()
-                if not self._stopped.is_set():
+                if not self._stopped.is_set() and self.idle <= 1:
                     self.grow(self.GROW_BY)
+            # A burst may outrun the signal: grow while connections wait and no worker is free to take them.
+            while not self._stopped.is_set() and self.qsize > self.idle and len(self._threads) < self.max:
+                self.grow(self.GROW_BY)
 
     def stop(self, timeout: float | None = 5) -> None:
         self._stopped.set()
