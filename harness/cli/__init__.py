@@ -33,6 +33,12 @@ app.add_typer(signoff_commands.app, name="signoff")
 
 
 def main() -> None:
+    # Every line this process prints goes through the redaction layer, tracebacks of unexpected errors included
+    # (an exception may quote a header, URL or body). `uat twin serve` announces its own fresh tokens on stdout by
+    # design, so there only stderr is masked.
+    from harness.run.redaction import install_console_redaction
+
+    install_console_redaction(stdout=sys.argv[1:2] != ["twin"])
     try:
         code = app(standalone_mode=False)
         if isinstance(code, int):  # without standalone mode, click returns a command's Exit code instead of raising

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 MASK = "********"
@@ -42,7 +44,51 @@ def secret_values(values: Iterable[str]) -> list[str]:
 
 def environment_secrets(env: Mapping[str, str] | None = None) -> list[str]:
     env = os.environ if env is None else env
-    return [env[name] for name in SECRET_VARIABLES if env.get(name)]
+    return [env[name].strip() for name in SECRET_VARIABLES if env.get(name, "").strip()]
+
+
+# Every secret this process has held (credentials read, a twin's tokens): the console streams mask them all.
+_KNOWN: set[str] = set()
+
+
+def remember_secrets(values: Iterable[str]) -> None:
+    _KNOWN.update(v for v in values if v and len(v) >= MINIMUM_LENGTH)
+
+
+def known_secrets() -> list[str]:
+    return sorted(_KNOWN | set(environment_secrets()))
+
+
+def redact_text(text: str) -> str:
+    """Any secret this process knows, and anything shaped like a credential, masked: for an exception's message
+    or a traceback about to be printed (the header, URL or body it carries may hold one)."""
+    text = Redactor(known_secrets()).redact(text)
+    for shape in SHAPES.values():
+        text = shape.sub(MASK, text)
+    return text
+
+
+class RedactingStream:
+    """stdout/stderr through `redact_text`: a traceback from an unexpected error, a client's message passed on in
+    a progress line, a log record, whatever reaches the terminal or a CI log goes through here."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(redact_text(text) if text else text)
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, fileno, isatty, encoding...: the real stream's
+        return getattr(self._stream, name)
+
+
+def install_console_redaction(stdout: bool = True) -> None:
+    """Wrap sys.stderr (and sys.stdout) once: the `uat` entry point calls this first."""
+    for name in ("stdout", "stderr") if stdout else ("stderr",):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, RedactingStream):
+            setattr(sys, name, RedactingStream(stream))
 
 
 class Redactor:

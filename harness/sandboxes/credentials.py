@@ -15,10 +15,13 @@ Twin only:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from harness.errors import UserError
+from harness.run.redaction import remember_secrets
 
 
 class Secret:
@@ -28,6 +31,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        remember_secrets([value])  # whatever prints or writes from now on masks it (harness/run/redaction.py)
 
     def reveal(self) -> str:
         return self._value
@@ -85,6 +89,67 @@ class Credentials:
         return [s for s in found if s]
 
 
+HEADER_SAFE = re.compile(r"[\x21-\x7e]+")  # visible ASCII: what an Authorization header can carry unquoted
+NO_CONTROL = re.compile(r"[^\x00-\x1f\x7f]+")  # a password or secret may hold spaces, never a control character
+DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*")
+SECRET_NAMES = ("UAT_SF_ACCESS_TOKEN", "UAT_SF_PASSWORD", "UAT_SF_SECURITY_TOKEN", "UAT_SF_CLIENT_SECRET",
+                "UAT_HUBSPOT_TOKEN", "UAT_TWIN_CONTROL_TOKEN")
+HEADER_NAMES = ("UAT_SF_ACCESS_TOKEN", "UAT_HUBSPOT_TOKEN", "UAT_TWIN_CONTROL_TOKEN", "UAT_SF_CLIENT_ID")
+URL_NAMES = ("UAT_SF_INSTANCE_URL", "UAT_HUBSPOT_HOST", "UAT_TWIN_CONTROL_URL")
+
+
+def _problem(name: str, value: str) -> str | None:
+    """What is wrong with one variable's (stripped) value, in words that never repeat the value."""
+    if name in HEADER_NAMES and not HEADER_SAFE.fullmatch(value):
+        return ("holds a space, a line break, a non-ASCII or control character inside the value, which cannot be sent "
+                "in an HTTP header; copy the value again")
+    if not NO_CONTROL.fullmatch(value):
+        return "holds a line break or control character inside the value; copy the value again"
+    if name in URL_NAMES:
+        return _url_problem(value)
+    if name == "UAT_SF_DOMAIN" and not DOMAIN.fullmatch(value):
+        return "is not a login domain; use test, login or your My Domain host without https:// (e.g. acme--uat.sandbox.my)"
+    return None
+
+
+def _url_problem(value: str) -> str | None:
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return "is not a URL; give https://HOST[:PORT]"
+    if parts.scheme == "http":
+        return "uses http://; the platforms serve only HTTPS, give the https:// URL"
+    if parts.scheme != "https":
+        return "must start with https:// (e.g. https://acme--uat.sandbox.my.salesforce.com)"
+    if not parts.hostname or " " in value:
+        return "is not a URL; give https://HOST[:PORT]"
+    if parts.username or parts.password:
+        return "carries a user name or password in the URL; remove it (credentials have their own variables)"
+    if port == 0:
+        return "has port 0; give the port the platform listens on"
+    return None
+
+
+def checked_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """The UAT_* variables, stripped of surrounding whitespace (a token pasted from a file ends in a newline) and
+    checked before any of them is used; a bad one is refused naming the variable, never its value. Empty values
+    count as unset."""
+    out: dict[str, str] = {}
+    for name, raw in env.items():
+        if not name.startswith("UAT_"):
+            continue
+        value = raw.strip()
+        if not value:
+            continue
+        problem = _problem(name, value)
+        if problem:
+            raise UserError(f"environment: {name} {problem}")
+        out[name] = value
+    remember_secrets(out[name] for name in SECRET_NAMES if name in out)
+    return out
+
+
 def _salesforce(env: Mapping[str, str]) -> SalesforceCredentials:
     if env.get("UAT_SF_INSTANCE_URL") or env.get("UAT_SF_ACCESS_TOKEN"):
         if not (env.get("UAT_SF_INSTANCE_URL") and env.get("UAT_SF_ACCESS_TOKEN")):
@@ -111,7 +176,7 @@ def _salesforce(env: Mapping[str, str]) -> SalesforceCredentials:
 
 
 def credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials:
-    env = os.environ if env is None else env
+    env = checked_environment(os.environ if env is None else env)
     salesforce = _salesforce(env)
     if not env.get("UAT_HUBSPOT_TOKEN"):
         raise UserError("environment: UAT_HUBSPOT_TOKEN not set; create a private app in the HubSpot sandbox portal and "
