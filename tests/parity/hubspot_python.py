@@ -59,6 +59,8 @@ def run(hs: hubspot.Client) -> dict[str, dict[str, Any]]:
     step("contact_read", lambda: contacts.basic_api.get_by_id(ids["contact"], properties=props))
     step("contact_update", lambda: contacts.basic_api.update(ids["contact"], {"properties": INPUTS["contact_update"]}))
     step("contact_read_updated", lambda: contacts.basic_api.get_by_id(ids["contact"], properties=[*props, "jobtitle"]))
+    step("contact_update_by_email", lambda: contacts.basic_api.update(
+        INPUTS["contact"]["email"], {"properties": INPUTS["update_by_email"]}, id_property="email"))
     step("contact_create_duplicate", lambda: contacts.basic_api.create(
         {"properties": INPUTS["contact"], "associations": []}))
     step("company_create", lambda: remember("company", hs.crm.companies.basic_api.create(
@@ -89,6 +91,18 @@ def run(hs: hubspot.Client) -> dict[str, dict[str, Any]]:
     step("batch_update", lambda: contacts.batch_api.update({
         "inputs": [{"id": i, "properties": INPUTS["batch_update"]} for i in ids["batch"]]}))
 
+    step("batch_upsert", lambda: contacts.batch_api.upsert({"inputs": [
+        {"id": u["email"], "idProperty": "email", "properties": u["properties"]} for u in INPUTS["batch_upsert"]]}))
+
+    def list_first_page() -> Any:
+        page = contacts.basic_api.get_page(limit=INPUTS["page_limit"], properties=["email"])
+        ids["list_after"] = page.paging.next.after if page.paging and page.paging.next else None
+        return page
+
+    step("list_first_page", list_first_page)
+    step("list_next_page", lambda: contacts.basic_api.get_page(limit=INPUTS["page_limit"], after=ids["list_after"],
+                                                               properties=["email"]))
+
     # search
     search = {**INPUTS["search"], "filterGroups": [{"filters": [
         {"propertyName": "lastname", "operator": "EQ", "value": INPUTS["batch_update"]["lastname"]}]}]}
@@ -108,6 +122,9 @@ def run(hs: hubspot.Client) -> dict[str, dict[str, Any]]:
     step("assoc_create_default", lambda: assoc.basic_api.create_default("contacts", ids["batch"][0], "companies",
                                                                         ids["company"]))
     step("assoc_get_page", lambda: assoc.basic_api.get_page("contacts", ids["contact"], "companies"))
+    step("contact_read_with_associations", lambda: contacts.basic_api.get_by_id(
+        ids["contact"], properties=["email"], associations=["companies"]))
+    step("assoc_labels", lambda: assoc.schema.definitions_api.get_all("contacts", "companies"))
     step("assoc_batch_create", lambda: assoc.batch_api.create("contacts", "companies", {"inputs": [
         {"from": {"id": i}, "to": {"id": ids["company"]}, "types": spec} for i in ids["batch"][1:]]}))
     step("assoc_batch_read", lambda: assoc.batch_api.get_page("companies", "contacts", {

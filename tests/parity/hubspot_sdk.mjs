@@ -14,11 +14,13 @@ const assoc = hs.crm.associations.v4;
 const transcript = {};
 const ids = {};
 
-// The SDK's models name the wire's `from` `_from` (a reserved word in its code generator): read it as sent.
+// The SDK's models rename wire members that are reserved words in its code generator (`from` is `_from`, `new`
+// is `_new`): read them as sent.
+const RENAMED = { _from: 'from', _new: 'new' };
 const wireNames = (value) => {
   if (Array.isArray(value)) return value.map(wireNames);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k === '_from' ? 'from' : k, wireNames(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [RENAMED[k] ?? k, wireNames(v)]));
   }
   return value;
 };
@@ -47,6 +49,8 @@ await step('contact_read', () => contacts.basicApi.getById(ids.contact, inputs.c
 await step('contact_update', () => contacts.basicApi.update(ids.contact, { properties: inputs.contact_update }));
 await step('contact_read_updated', () =>
   contacts.basicApi.getById(ids.contact, [...inputs.contact_properties, 'jobtitle']));
+await step('contact_update_by_email', () =>
+  contacts.basicApi.update(inputs.contact.email, { properties: inputs.update_by_email }, 'email'));
 await step('contact_create_duplicate', () => contacts.basicApi.create({ properties: inputs.contact, associations: [] }));
 await step('company_create', async () => {
   const created = await hs.crm.companies.basicApi.create({ properties: inputs.company, associations: [] });
@@ -79,6 +83,16 @@ await step('batch_update', () => contacts.batchApi.update({
   inputs: ids.batch.map((id) => ({ id, properties: inputs.batch_update })),
 }));
 
+await step('batch_upsert', () => contacts.batchApi.upsert({
+  inputs: inputs.batch_upsert.map((u) => ({ id: u.email, idProperty: 'email', properties: u.properties })),
+}));
+await step('list_first_page', async () => {
+  const page = await contacts.basicApi.getPage(inputs.page_limit, undefined, ['email']);
+  ids.listAfter = page.paging?.next?.after;
+  return page;
+});
+await step('list_next_page', () => contacts.basicApi.getPage(inputs.page_limit, ids.listAfter, ['email']));
+
 // -- search -------------------------------------------------------------------------------------------
 const search = { ...inputs.search, filterGroups: [{ filters: [
   { propertyName: 'lastname', operator: 'EQ', value: inputs.batch_update.lastname }] }] };
@@ -94,6 +108,9 @@ const spec = [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: input
 await step('assoc_create_labelled', () => assoc.basicApi.create('contacts', ids.contact, 'companies', ids.company, spec));
 await step('assoc_create_default', () => assoc.basicApi.createDefault('contacts', ids.batch[0], 'companies', ids.company));
 await step('assoc_get_page', () => assoc.basicApi.getPage('contacts', ids.contact, 'companies'));
+await step('contact_read_with_associations', () =>
+  contacts.basicApi.getById(ids.contact, ['email'], undefined, ['companies']));
+await step('assoc_labels', () => assoc.schema.definitionsApi.getAll('contacts', 'companies'));
 await step('assoc_batch_create', () => assoc.batchApi.create('contacts', 'companies', {
   inputs: ids.batch.slice(1).map((id) => ({ _from: { id }, to: { id: ids.company }, types: spec })),
 }));

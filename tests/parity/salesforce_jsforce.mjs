@@ -81,6 +81,7 @@ await step('sobject_retrieve_by_external_id', () =>
 await step('sobject_create_invalid', () => conn.sobject('Account').create(inputs.invalid_account));
 await step('sobject_delete_contact', async () => saved(await conn.sobject('Contact').destroy(ids.contact)));
 await step('sobject_retrieve_deleted', () => conn.sobject('Contact').retrieve(ids.contact));
+await step('query_all_rows_deleted', () => conn.query(inputs.deleted_soql, { scanAll: true }));
 
 // -- Bulk 2.0 and query paging -----------------------------------------------------------------------
 await step('bulk2_ingest', async () => {
@@ -111,6 +112,13 @@ await step('bulk2_query', async () => {
 await step('soap_convert_lead', async () =>
   soapView(await conn.soap.convertLead({ leadId: ids.lead, convertedStatus: inputs.converted_status })));
 await step('soap_converted_lead', () => conn.sobject('Lead').retrieve(ids.lead));
+await step('soap_convert_into_account', async () => {
+  const lead = await conn.sobject('Lead').create(inputs.lead_into_account);
+  ids.joiner = lead.id;
+  return soapView(await conn.soap.convertLead({ leadId: lead.id, convertedStatus: inputs.converted_status,
+    accountId: ids.account, doNotCreateOpportunity: true }));
+});
+await step('soap_converted_into_account', () => conn.sobject('Lead').retrieve(ids.joiner));
 await step('soap_merge_setup', async () => {
   // One after the other, as the Python side does: ids are handed out in arrival order.
   const master = await conn.sobject('Account').create(inputs.merge_accounts[0]);
@@ -125,6 +133,10 @@ await step('soap_merge', async () =>
   soapView(await conn.soap.merge({ masterRecord: { type: 'Account', Id: ids.master }, recordToMergeIds: [ids.loser] })));
 await step('soap_merged_loser', () => conn.sobject('Account').retrieve(ids.loser));
 await step('soap_merged_follower', () => conn.sobject('Contact').retrieve(ids.follower));
+// A window around now, wide both ways: the steps all ran within this second, and the window's ends are whole seconds.
+const around = (sign) => new Date(Date.now() + sign * inputs.window_minutes * 60000);
+await step('sobject_deleted_accounts', () => conn.sobject('Account').deleted(around(-1), around(1)));
+await step('sobject_updated_contacts', () => conn.sobject('Contact').updated(around(-1), around(1)));
 
 // -- describe, limits, identity ----------------------------------------------------------------------
 await step('versions', () => conn.request('/services/data'));
@@ -147,6 +159,10 @@ await step('composite_batch', () => conn.requestPost(`/services/data/v${V}/compo
 }));
 await step('composite_tree', () =>
   conn.requestPost(`/services/data/v${V}/composite/tree/Account`, inputs.composite_tree));
+await step('composite_references', () =>
+  conn.requestPost(`/services/data/v${V}/composite`, inputs.composite));
+await step('query_parent_to_child', () => conn.query(inputs.relationship_soql[0]));
+await step('query_child_to_parent', () => conn.query(inputs.relationship_soql[1]));
 await step('collections_create', async () => {
   const results = await conn.sobject('Contact').create(
     inputs.collection_contacts.map((c) => ({ ...c, AccountId: ids.account })), { allOrNone: true });

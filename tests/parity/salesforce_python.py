@@ -14,6 +14,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -142,6 +143,7 @@ def run(sf: Salesforce) -> dict[str, dict[str, Any]]:
     step("sobject_create_invalid", lambda: sf.Account.create(INPUTS["invalid_account"]))
     step("sobject_delete_contact", lambda: _saved(sf.Contact.delete(ids["contact"])))
     step("sobject_retrieve_deleted", lambda: sf.Contact.get(ids["contact"]))
+    step("query_all_rows_deleted", lambda: sf.query(INPUTS["deleted_soql"], include_deleted=True))
 
     # Bulk 2.0 and query paging
     bulk = INPUTS["bulk"]
@@ -179,6 +181,18 @@ def run(sf: Salesforce) -> dict[str, dict[str, Any]]:
         f"</urn:convertedStatus><urn:leadId>{ids['lead']}</urn:leadId></urn:leadConverts></urn:convertLead>"))[0])
     step("soap_converted_lead", lambda: sf.Lead.get(ids["lead"]))
 
+    def convert_into_account() -> dict[str, Any]:
+        lead = created("joiner", sf.Lead.create(INPUTS["lead_into_account"]))
+        # The harness's envelope: LeadConvert's elements in the partner WSDL's order.
+        return _soap(sf, (
+            f"<urn:convertLead><urn:leadConverts><urn:accountId>{ids['account']}</urn:accountId>"
+            f"<urn:convertedStatus>{escape(INPUTS['converted_status'])}</urn:convertedStatus>"
+            "<urn:doNotCreateOpportunity>true</urn:doNotCreateOpportunity>"
+            f"<urn:leadId>{lead['id']}</urn:leadId></urn:leadConverts></urn:convertLead>"))[0]
+
+    step("soap_convert_into_account", convert_into_account)
+    step("soap_converted_into_account", lambda: sf.Lead.get(ids["joiner"]))
+
     def merge_setup() -> list[Any]:
         master, loser = (sf.Account.create(a) for a in INPUTS["merge_accounts"])
         ids["master"], ids["loser"] = master["id"], loser["id"]
@@ -193,6 +207,11 @@ def run(sf: Salesforce) -> dict[str, dict[str, Any]]:
     ), lists=("errors", "mergedRecordIds", "updatedRelatedIds"))[0])
     step("soap_merged_loser", lambda: sf.Account.get(ids["loser"]))
     step("soap_merged_follower", lambda: sf.Contact.get(ids["follower"]))
+    # A window around now, wide both ways: the steps all ran within this second, and the window's ends are whole
+    # seconds.
+    window = timedelta(minutes=INPUTS["window_minutes"])
+    step("sobject_deleted_accounts", lambda: sf.Account.deleted(datetime.now(UTC) - window, datetime.now(UTC) + window))
+    step("sobject_updated_contacts", lambda: sf.Contact.updated(datetime.now(UTC) - window, datetime.now(UTC) + window))
 
     # describe, limits, identity
     def raw_get(url: str, **params: str) -> Any:
@@ -223,6 +242,10 @@ def run(sf: Salesforce) -> dict[str, dict[str, Any]]:
              + requests.utils.quote("SELECT Name FROM Account WHERE Name = 'Parity Anvil Co'", safe="")},
         ]}))
     step("composite_tree", lambda: sf.restful("composite/tree/Account", method="POST", json=INPUTS["composite_tree"]))
+
+    step("composite_references", lambda: sf.restful("composite", method="POST", json=INPUTS["composite"]))
+    step("query_parent_to_child", lambda: sf.query(INPUTS["relationship_soql"][0]))
+    step("query_child_to_parent", lambda: sf.query(INPUTS["relationship_soql"][1]))
 
     def collections_create() -> Any:
         records = [{"attributes": {"type": "Contact"}, **c, "AccountId": ids["account"]}

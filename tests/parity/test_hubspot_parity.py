@@ -18,10 +18,13 @@ EXPECTED_ERRORS = {
 }
 
 STEPS: list[Any] = [
-    "contact_create", "contact_read", "contact_update", "contact_read_updated", "contact_create_duplicate",
+    "contact_create", "contact_read", "contact_update", "contact_read_updated", "contact_update_by_email",
+    "contact_create_duplicate",
     "company_create", "contact_archive", "contact_read_archived", "contact_read_archived_flag",
-    "batch_create", "batch_read", "batch_update", "search_first_page", "search_next_page",
-    "assoc_create_labelled", "assoc_create_default", "assoc_get_page", "assoc_batch_create", "assoc_batch_read",
+    "batch_create", "batch_read", "batch_update", "batch_upsert", "list_first_page", "list_next_page",
+    "search_first_page", "search_next_page",
+    "assoc_create_labelled", "assoc_create_default", "assoc_get_page", "contact_read_with_associations",
+    "assoc_labels", "assoc_batch_create", "assoc_batch_read",
     "assoc_archive", "assoc_after_archive",
     "merge_setup", "merge", "merged_read", "batch_archive", "batch_read_after_archive",
 ]

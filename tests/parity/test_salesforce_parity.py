@@ -29,11 +29,13 @@ STEPS: list[Any] = [
     "sobject_create_account", "sobject_create_contact", "sobject_create_lead", "sobject_retrieve_account",
     "sobject_update_account", "sobject_retrieve_updated", "sobject_upsert_external_id",
     "sobject_retrieve_by_external_id", "sobject_create_invalid", "sobject_delete_contact", "sobject_retrieve_deleted",
-    "bulk2_ingest", "query_first_page", "query_more", "query_all_pages", "bulk2_query",
-    "soap_convert_lead", "soap_converted_lead", "soap_merge_setup", "soap_merge", "soap_merged_loser",
-    "soap_merged_follower",
+    "query_all_rows_deleted", "bulk2_ingest", "query_first_page", "query_more", "query_all_pages", "bulk2_query",
+    "soap_convert_lead", "soap_converted_lead", "soap_convert_into_account", "soap_converted_into_account",
+    "soap_merge_setup", "soap_merge", "soap_merged_loser", "soap_merged_follower", "sobject_deleted_accounts",
+    "sobject_updated_contacts",
     "versions", "resources", "describe_global", "describe_account", "describe_lead", "limits", "identity", "userinfo",
-    "composite_batch", "composite_tree", "collections_create", "collections_retrieve", "collections_update",
+    "composite_batch", "composite_tree", "composite_references", "query_parent_to_child", "query_child_to_parent",
+    "collections_create", "collections_retrieve", "collections_update",
     "collections_delete", "sosl_search",
 ]
 
