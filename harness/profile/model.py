@@ -131,6 +131,13 @@ class PicklistTable(Strict):
     salesforce: list[str] = Field(default_factory=list)  # "Object.Field", e.g. Lead.Country
     values: list[str] = Field(min_length=1)
     variants: dict[str, str] = Field(default_factory=dict)  # spelling seen in the wild -> canonical value
+    # Where the two sides store one canonical value under different names: canonical (Salesforce) value -> the
+    # HubSpot option's internal value. Applied both ways by configuration conformance; one to one (GOV015).
+    hubspot_values: dict[str, str] = Field(default_factory=dict)
+
+    def hubspot_value(self, canonical: str) -> str:
+        """The HubSpot option that holds a canonical value (the value itself unless `hubspot_values` renames it)."""
+        return self.hubspot_values.get(canonical, canonical)
 
     def canonical(self, value: str | None) -> str | None:
         if value is None:
@@ -163,6 +170,36 @@ class SelectiveSync(Strict):
     enabled: bool = False
     integration_user: str | None = None  # the Salesforce user the connector runs as
     hidden: list[str] = Field(default_factory=list)  # records the integration user must not see, in words
+
+
+# -- configuration the connector must run ------------------------------------------------------------
+DeleteAction = Literal["delete", "do_nothing"]
+
+
+class DeletePolicy(Strict):
+    """What the connector does on one object when a synced record is deleted on either side (its settings page:
+    "Deleting contacts", the opportunity and case delete rules). `delete`: the other side's record is deleted too;
+    `do_nothing`: it is kept (and unlinked)."""
+
+    on_salesforce_delete: DeleteAction
+    on_hubspot_delete: DeleteAction
+
+
+class Owner(Strict):
+    """A person who owns synced records: a Salesforce user and a HubSpot owner with the same e-mail (the connector
+    matches owners by e-mail only)."""
+
+    email: str = Field(min_length=3)
+    name: str | None = None
+    note: str | None = None
+
+
+class Conformance(Strict):
+    """Where configuration conformance reads what the connector actually runs on real sandboxes (the twin's
+    connector answers its control plane instead). HubSpot offers no API for the integration's field mappings: the
+    admin exports them to CSV from the integration's settings (one file per object, or a folder of them)."""
+
+    connector_export: str | None = Field(default=None, min_length=1)  # a CSV or a folder, relative to the profile
 
 
 # -- reconciliation ----------------------------------------------------------------------------------
@@ -207,6 +244,8 @@ class ExitCriteria(Strict):
     require_reconciliation: bool = True
     require_clean_audit: bool = True
     require_clean_lint: bool = False  # an error-level governance finding blocks GO (otherwise shown, advisory)
+    # Configuration conformance: every evaluated clause conforms (docs/conformance.md); blocking when it ran.
+    require_conformance: bool = True
     # Open Sync Health errors allowed; unset: advisory (a shared sandbox may hold errors the run never caused)
     max_open_sync_errors: int | None = Field(default=None, ge=0)
 
@@ -239,6 +278,9 @@ class Profile(Strict):
     reconciliation: Reconciliation | None = None
     deduplication: Deduplication | None = None
     deal_pipeline: DealPipeline | None = None
+    delete_policy: dict[HubSpotObject, DeletePolicy] = Field(default_factory=dict)
+    owners: list[Owner] = Field(default_factory=list)
+    conformance: Conformance = Conformance()
     seed: SeedSettings = SeedSettings()
     exit_criteria: ExitCriteria = ExitCriteria()
     api_budget: ApiBudget = ApiBudget()
