@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from harness.twin import Twin
+from tests.parity import hubspot_python, salesforce_python
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -87,8 +88,6 @@ class Transcripts:
 
 @pytest.fixture(scope="session")
 def salesforce_transcripts(twins: TwinPair) -> Transcripts:
-    from tests.parity import salesforce_python
-
     sf = salesforce_python.client(twins.python.salesforce_url, twins.python.salesforce_session_id,
                                   twins.python.ca_bundle)
     return Transcripts(salesforce_python.run(sf), run_node("salesforce_jsforce.mjs", twins.node))
@@ -96,7 +95,5 @@ def salesforce_transcripts(twins: TwinPair) -> Transcripts:
 
 @pytest.fixture(scope="session")
 def hubspot_transcripts(twins: TwinPair) -> Transcripts:
-    from tests.parity import hubspot_python
-
     hs = hubspot_python.client(twins.python.hubspot_url, twins.python.hubspot_token, twins.python.ca_bundle)
     return Transcripts(hubspot_python.run(hs), run_node("hubspot_sdk.mjs", twins.node))

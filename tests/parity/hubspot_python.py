@@ -27,13 +27,10 @@ def run(hs: hubspot.Client) -> dict[str, dict[str, Any]]:
     ids: dict[str, Any] = {}
     contacts = hs.crm.contacts
     assoc = hs.crm.associations.v4
-    serialise = hs.api_client.sanitize_for_serialization if hasattr(hs, "api_client") else None
+    serialise = contacts.basic_api.api_client.sanitize_for_serialization  # the SDK's own model -> wire JSON
 
     def plain(value: Any) -> Any:
-        if value is None:
-            return None
-        wire = (serialise or contacts.basic_api.api_client.sanitize_for_serialization)(value)
-        return json.loads(json.dumps(wire, default=str))
+        return None if value is None else json.loads(json.dumps(serialise(value), default=str))
 
     def step(name: str, action: Callable[[], Any]) -> None:
         try:
