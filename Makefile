@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint bench mutants clean
 
 run: setup
 	$(BIN)/uat run
@@ -29,6 +29,10 @@ lint: setup
 
 bench: setup
 	$(BIN)/python -m bench
+
+# Configuration mutation testing: every single-change mutant of the healthy org, judged by the contract check.
+mutants: setup
+	$(BIN)/python -m harness.mutation --workers 2 --out reports/mutants.json
 
 clean:
 	rm -rf $(VENV) node_modules reports/2* reports/adhoc-* reports/latest

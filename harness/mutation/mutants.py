@@ -1,0 +1,367 @@
+"""Single-change mutants of an org fixture, generated class by class (mutation testing, applied to configuration).
+
+Each mutant is the `healthy` org with exactly one realistic misconfiguration, the kind nobody planted: a mapping's
+sync rule changed, a mapping pointed at another field of the same type, a picklist value missing on one side or
+added on the other, an owner's e-mail changed, a delete setting flipped, a validation rule or a required field added
+on an object HubSpot creates, a flow writing a field the other system owns. A mutant also says which clause family
+must notice it and the words that name the mutated item, so a kill is counted only when the run names the right
+thing, not when something else happened to fail.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+RULES = ("Two-way", "Prefer Salesforce unless blank", "Always use Salesforce", "Don't sync")
+SWAPPABLE_TYPES = {"string", "textarea", "email", "phone", "url", "picklist", "double", "currency", "int", "date",
+                   "datetime", "boolean"}
+# Objects the connector creates in Salesforce from HubSpot records (connector.yaml `create_in_salesforce_as`).
+HUBSPOT_CREATES = ("Lead",)
+CREATABLE_TYPES = {"string", "textarea", "picklist", "email", "phone", "url", "double", "currency", "int", "date"}
+
+Fixture = dict[str, dict[str, Any]]  # "salesforce" | "hubspot" | "connector" -> the parsed YAML document
+
+
+@dataclass(frozen=True)
+class Mutant:
+    id: str
+    kind: str  # the mutation class
+    description: str  # one line, for the survivors' list
+    families: tuple[str, ...]  # conformance clause families that must report it
+    names: tuple[str, ...]  # words naming the mutated item: a killing clause's item contains one of them
+    apply: Callable[[Fixture], None] = field(repr=False, compare=False)
+
+    def applied_to(self, fixture: Fixture) -> Fixture:
+        mutated = copy.deepcopy(fixture)
+        self.apply(mutated)
+        return mutated
+
+
+def _rows(fixture: Fixture) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    for hubspot_object, rows in (fixture["connector"].get("mappings") or {}).items():
+        for index, row in enumerate(rows):
+            yield hubspot_object, index, row
+
+
+def _sobjects(fixture: Fixture, hubspot_object: str, row: dict[str, Any]) -> list[str]:
+    defaults = {"contacts": ["Lead", "Contact"], "companies": ["Account"], "deals": ["Opportunity"],
+                "tickets": ["Case"]}
+    return list(row.get("salesforce_objects") or defaults[hubspot_object])
+
+
+def _sf_field(fixture: Fixture, sobject: str, name: str) -> dict[str, Any] | None:
+    return ((fixture["salesforce"]["objects"].get(sobject) or {}).get("fields") or {}).get(name)
+
+
+def sync_rule_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    for hubspot_object, index, row in _rows(fixture):
+        for rule in RULES:
+            if rule == row["rule"]:
+                continue
+
+            def apply(f: Fixture, o: str = hubspot_object, i: int = index, r: str = rule) -> None:
+                f["connector"]["mappings"][o][i]["rule"] = r
+
+            yield Mutant(f"sync_rule:{hubspot_object}.{row['hubspot']}->{row['salesforce']}:{rule}", "sync_rule",
+                         f"{hubspot_object} {row['hubspot']} <-> {row['salesforce']} runs as {rule!r} instead of "
+                         f"{row['rule']!r}", ("sync_rule",), (f"{row['hubspot']} <->",), apply)
+
+
+def removed_mapping_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    for hubspot_object, index, row in _rows(fixture):
+        def apply(f: Fixture, o: str = hubspot_object, i: int = index) -> None:
+            del f["connector"]["mappings"][o][i]
+
+        yield Mutant(f"mapping_removed:{hubspot_object}.{row['hubspot']}->{row['salesforce']}", "mapping_removed",
+                     f"{hubspot_object} {row['hubspot']} <-> {row['salesforce']} is not mapped in the connector",
+                     ("mapping",), (f"{row['hubspot']} <->",), apply)
+
+
+def swapped_target_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    """Each mapping pointed at another field of the same type on the same object (one per mapping)."""
+    for hubspot_object, index, row in _rows(fixture):
+        sobjects = _sobjects(fixture, hubspot_object, row)
+        current = _sf_field(fixture, sobjects[0], row["salesforce"])
+        if not current or current.get("type") not in SWAPPABLE_TYPES:
+            continue
+        mapped = {r["salesforce"] for _, _, r in _rows(fixture)}
+        candidates = sorted(name for name, spec in (fixture["salesforce"]["objects"][sobjects[0]].get("fields") or {})
+                            .items() if spec.get("type") == current.get("type") and name not in mapped
+                            and not spec.get("formula") and all(_sf_field(fixture, s, name) for s in sobjects))
+        if not candidates:
+            continue
+
+        def apply(f: Fixture, o: str = hubspot_object, i: int = index, target: str = candidates[0]) -> None:
+            f["connector"]["mappings"][o][i]["salesforce"] = target
+
+        yield Mutant(f"target_swap:{hubspot_object}.{row['hubspot']}->{candidates[0]}", "target_swap",
+                     f"{hubspot_object} {row['hubspot']} mapped to {candidates[0]} instead of {row['salesforce']}",
+                     ("mapping",), (f"{row['hubspot']} <->",), apply)
+
+
+def _picklist_pairs(fixture: Fixture) -> Iterator[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+    """(HubSpot object, property definition, Salesforce object, field definition) of every picklist mapping."""
+    seen = set()
+    for hubspot_object, _, row in _rows(fixture):
+        if row["rule"] == "Don't sync":
+            continue
+        prop = ((fixture["hubspot"].get("properties") or {}).get(hubspot_object) or {}).get(row["hubspot"])
+        for sobject in _sobjects(fixture, hubspot_object, row):
+            spec = _sf_field(fixture, sobject, row["salesforce"])
+            if (prop and spec and spec.get("type") == "picklist" and spec.get("values") and prop.get("options")
+                    and (sobject, row["salesforce"]) not in seen):
+                seen.add((sobject, row["salesforce"]))
+                yield hubspot_object, prop, sobject, spec
+
+
+def _option_value(option: Any) -> str:
+    return str(option.get("value", option.get("label"))) if isinstance(option, dict) else str(option)
+
+
+def _value(value: Any) -> str:
+    return str(value.get("value", value.get("label"))) if isinstance(value, dict) else str(value)
+
+
+def picklist_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    for hubspot_object, prop, sobject, spec in _picklist_pairs(fixture):
+        field_name = next(n for n, s in fixture["salesforce"]["objects"][sobject]["fields"].items() if s is spec)
+        prop_name = next(n for n, p in fixture["hubspot"]["properties"][hubspot_object].items() if p is prop)
+        for position, value in enumerate(spec["values"]):
+            def drop_sf(f: Fixture, o: str = sobject, n: str = field_name, p: int = position) -> None:
+                del f["salesforce"]["objects"][o]["fields"][n]["values"][p]
+
+            yield Mutant(f"picklist_sf_removed:{sobject}.{field_name}={_value(value)}", "picklist_removed",
+                         f"Salesforce {sobject}.{field_name} lacks the value {_value(value)!r}", ("picklist",),
+                         (repr(_value(value)), _value(value)), drop_sf)
+        for position, option in enumerate(prop["options"]):
+            def drop_hs(f: Fixture, o: str = hubspot_object, n: str = prop_name, p: int = position) -> None:
+                del f["hubspot"]["properties"][o][n]["options"][p]
+
+            yield Mutant(f"picklist_hs_removed:{hubspot_object}.{prop_name}={_option_value(option)}",
+                         "picklist_removed", f"HubSpot {hubspot_object}.{prop_name} lacks the option "
+                         f"{_option_value(option)!r}", ("picklist",),
+                         (repr(_option_value(option)), _option_value(option)), drop_hs)
+
+        def add_sf(f: Fixture, o: str = sobject, n: str = field_name) -> None:
+            f["salesforce"]["objects"][o]["fields"][n]["values"].append("Mutant Extra")
+
+        def add_hs(f: Fixture, o: str = hubspot_object, n: str = prop_name) -> None:
+            options = f["hubspot"]["properties"][o][n]["options"]
+            options.append({"label": "Mutant Extra", "value": "mutant_extra"} if options and isinstance(options[0], dict)
+                           else "mutant_extra")
+
+        yield Mutant(f"picklist_sf_added:{sobject}.{field_name}", "picklist_added",
+                     f"Salesforce {sobject}.{field_name} has an extra value 'Mutant Extra'", ("picklist",),
+                     ("Mutant Extra",), add_sf)
+        yield Mutant(f"picklist_hs_added:{hubspot_object}.{prop_name}", "picklist_added",
+                     f"HubSpot {hubspot_object}.{prop_name} has an extra option 'mutant_extra'", ("picklist",),
+                     ("mutant_extra", "Mutant Extra"), add_hs)
+
+
+def owner_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    for position, owner in enumerate(fixture["hubspot"].get("owners") or []):
+        email = owner["email"]
+
+        def apply(f: Fixture, p: int = position, e: str = email) -> None:
+            f["hubspot"]["owners"][p]["email"] = "changed." + e
+
+        yield Mutant(f"owner_hs_email:{email}", "owner_email", f"HubSpot owner {email} has another e-mail",
+                     ("owner",), (email, "changed." + email), apply)
+    for position, user in enumerate((fixture["salesforce"].get("records") or {}).get("User") or []):
+        email = user.get("Email")
+        if not email or user.get("_alias") in {fixture["salesforce"]["organization"].get("integration_user"),
+                                               fixture["salesforce"]["organization"].get("api_user")}:
+            continue
+
+        def apply(f: Fixture, p: int = position, e: str = email) -> None:
+            f["salesforce"]["records"]["User"][p]["Email"] = "changed." + e
+
+        yield Mutant(f"owner_sf_email:{email}", "owner_email", f"Salesforce user {email} has another e-mail",
+                     ("owner",), (email, "changed." + email), apply)
+
+
+def delete_policy_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    flips = {"do_nothing": {"contacts": "delete_contact", "companies": "delete_company"},
+             "delete_contact": {"contacts": "do_nothing"}, "delete_company": {"companies": "do_nothing"}}
+    for hubspot_object, settings in (fixture["connector"].get("objects") or {}).items():
+        current = (settings or {}).get("on_salesforce_delete", "do_nothing")
+        flipped = flips.get(current, {}).get(hubspot_object)
+        if not flipped:
+            continue
+
+        def apply(f: Fixture, o: str = hubspot_object, v: str = flipped) -> None:
+            f["connector"]["objects"][o]["on_salesforce_delete"] = v
+
+        yield Mutant(f"delete_policy:{hubspot_object}:{flipped}", "delete_policy",
+                     f"{hubspot_object}: a Salesforce delete does {flipped!r} in HubSpot", ("delete_policy",),
+                     (hubspot_object,), apply)
+
+
+def creation_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    """A validation rule, or a required field, that the records HubSpot creates cannot meet."""
+    mapped = {r["salesforce"] for _, _, r in _rows(fixture)}
+    for sobject in HUBSPOT_CREATES:
+        fields = fixture["salesforce"]["objects"][sobject]["fields"]
+        unmapped = sorted(n for n, s in fields.items() if n not in mapped and s.get("type") in CREATABLE_TYPES
+                          and not s.get("required") and not s.get("formula") and s.get("createable", True)
+                          and not n.startswith("Converted"))  # system fields set by conversion, never on create
+        for name in unmapped:
+            def rule(f: Fixture, o: str = sobject, n: str = name) -> None:
+                f["salesforce"].setdefault("automation", {}).setdefault("validation_rules", []).append(
+                    {"name": f"Require_{n}", "object": o, "condition": f"ISBLANK({n})",
+                     "message": f"{n} is required.", "field": n})
+
+            def required(f: Fixture, o: str = sobject, n: str = name) -> None:
+                f["salesforce"]["objects"][o]["fields"][n]["required"] = True
+
+            yield Mutant(f"validation_rule:{sobject}.{name}", "validation_rule",
+                         f"an active validation rule on {sobject} requires {name}, which no mapping writes",
+                         ("required",), (f"Require_{name}", name), rule)
+            yield Mutant(f"required_field:{sobject}.{name}", "required_field",
+                         f"{sobject}.{name} is required and no mapping writes it", ("required",), (name,), required)
+
+
+def automation_mutants(fixture: Fixture, hubspot_owned: set[tuple[str, str]]) -> Iterator[Mutant]:
+    """An active Salesforce flow writing a mapped field whose system of record is HubSpot (the profile's map)."""
+    for hubspot_object, _, row in _rows(fixture):
+        if (hubspot_object, row["hubspot"]) in hubspot_owned:
+            for sobject in _sobjects(fixture, hubspot_object, row):
+                spec = _sf_field(fixture, sobject, row["salesforce"])
+                if not spec or spec.get("type") not in {"string", "textarea"}:
+                    continue
+
+                def apply(f: Fixture, o: str = sobject, n: str = row["salesforce"]) -> None:
+                    f["salesforce"].setdefault("automation", {}).setdefault("flows", []).append(
+                        {"api_name": f"Mutant_Set_{n}", "label": f"Mutant - set {n}", "object": o,
+                         "trigger": "before_save", "when": "create_or_update", "condition": "TRUE",
+                         "set_fields": {n: "Set by a flow"}})
+
+                yield Mutant(f"automation:{sobject}.{row['salesforce']}", "automation",
+                             f"an active flow on {sobject} writes {row['salesforce']}, which HubSpot owns",
+                             ("automation",), (f"Mutant_Set_{row['salesforce']}", row["salesforce"]), apply)
+
+
+def field_security_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    """The integration user loses edit on a field HubSpot writes, or read on any field that syncs."""
+    user = fixture["salesforce"]["organization"].get("integration_user")
+    seen = set()
+    for hubspot_object, _, row in _rows(fixture):
+        if row["rule"] == "Don't sync" or not user:
+            continue
+        for sobject in _sobjects(fixture, hubspot_object, row):
+            spec = _sf_field(fixture, sobject, row["salesforce"])
+            if not spec or spec.get("required") or (sobject, row["salesforce"]) in seen:
+                continue  # required fields are always readable and editable: they have no field permissions
+            seen.add((sobject, row["salesforce"]))
+            levels = ["none"] + (["read"] if row["rule"] in {"Two-way", "Prefer Salesforce unless blank"} else [])
+            for level in levels:
+                def apply(f: Fixture, o: str = sobject, n: str = row["salesforce"], v: str = level) -> None:
+                    access = f["salesforce"].setdefault("access", {}).setdefault(user, {})
+                    access.setdefault("fields", {}).setdefault(o, {})[n] = v
+
+                what = "cannot see" if level == "none" else "can only read"
+                yield Mutant(f"field_security:{sobject}.{row['salesforce']}:{level}", "field_security",
+                             f"the integration user {what} {sobject}.{row['salesforce']}", ("field_security",),
+                             (f"{sobject}.{row['salesforce']}",), apply)
+
+
+def extra_mapping_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    """A second HubSpot property mapped onto a field the profile already governs through another mapping."""
+    mapped_props = {(o, r["hubspot"]) for o, _, r in _rows(fixture)}
+    for hubspot_object, _, row in _rows(fixture):
+        prop = ((fixture["hubspot"].get("properties") or {}).get(hubspot_object) or {}).get(row["hubspot"]) or {}
+        spare = sorted(name for name, p in ((fixture["hubspot"].get("properties") or {}).get(hubspot_object) or {})
+                       .items() if (hubspot_object, name) not in mapped_props and p.get("type") == prop.get("type")
+                       and p.get("field_type") == prop.get("field_type") and not name.startswith("hs_"))
+        if not spare or row["rule"] == "Don't sync":
+            continue
+
+        def apply(f: Fixture, o: str = hubspot_object, r: dict = row, extra: str = spare[0]) -> None:
+            f["connector"]["mappings"][o].append({**r, "hubspot": extra})
+
+        yield Mutant(f"extra_mapping:{hubspot_object}.{spare[0]}->{row['salesforce']}", "extra_mapping",
+                     f"{hubspot_object} {spare[0]} is also mapped onto {row['salesforce']}", ("mapping",),
+                     (f"{spare[0]} <->",), apply)
+
+
+def hubspot_workflow_mutants(fixture: Fixture, salesforce_owned: set[tuple[str, str]]) -> Iterator[Mutant]:
+    """An enabled HubSpot workflow setting a property whose system of record is Salesforce (the profile's map)."""
+    for hubspot_object, prop in sorted(salesforce_owned):
+        definition = ((fixture["hubspot"].get("properties") or {}).get(hubspot_object) or {}).get(prop) or {}
+        options = definition.get("options") or []
+        value = _option_value(options[0]) if options else "Set by a workflow"
+
+        def apply(f: Fixture, o: str = hubspot_object, p: str = prop, v: str = value) -> None:
+            f["hubspot"].setdefault("workflows", []).append(
+                {"id": f"59{len(f['hubspot'].get('workflows') or [])}", "name": f"Mutant - set {p}", "object": o,
+                 "enabled": True, "enrollment": [[{"property": "email" if o == "contacts" else "name",
+                                                   "operator": "HAS_PROPERTY"}]], "actions": [{"set": p, "value": v}]})
+
+        yield Mutant(f"hubspot_workflow:{hubspot_object}.{prop}", "automation",
+                     f"an enabled HubSpot workflow sets {hubspot_object}.{prop}, which Salesforce owns",
+                     ("automation",), (f"Mutant - set {prop}", prop), apply)
+
+
+def deactivated_owner_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    organization = fixture["salesforce"]["organization"]
+    for position, user in enumerate((fixture["salesforce"].get("records") or {}).get("User") or []):
+        if not user.get("Email") or user.get("_alias") in {organization.get("integration_user"),
+                                                           organization.get("api_user")}:
+            continue
+
+        def apply(f: Fixture, p: int = position) -> None:
+            f["salesforce"]["records"]["User"][p]["IsActive"] = False
+
+        yield Mutant(f"owner_inactive:{user['Email']}", "owner_inactive",
+                     f"Salesforce user {user['Email']} is deactivated", ("owner",), (user["Email"],), apply)
+
+
+GENERATORS: dict[str, Callable[[Fixture], Iterator[Mutant]]] = {
+    "field_security": field_security_mutants,
+    "extra_mapping": extra_mapping_mutants,
+    "owner_inactive": deactivated_owner_mutants,
+    "sync_rule": sync_rule_mutants,
+    "mapping_removed": removed_mapping_mutants,
+    "target_swap": swapped_target_mutants,
+    "picklist": picklist_mutants,
+    "owner_email": owner_mutants,
+    "delete_policy": delete_policy_mutants,
+    "creation": creation_mutants,
+}
+
+
+def generate(fixture: Fixture, owned: dict[str, set[tuple[str, str]]], classes: list[str] | None = None) -> list[Mutant]:
+    """Every mutant of the fixture, class by class, ids unique. `owned`: system of record -> the (HubSpot object,
+    property) pairs the profile's source-of-truth map gives it (automation mutants write the other side's)."""
+    generators = {**GENERATORS, "automation": lambda f: automation_mutants(f, owned.get("hubspot", set())),
+                  "hubspot_workflow": lambda f: hubspot_workflow_mutants(f, owned.get("salesforce", set()))}
+    out: dict[str, Mutant] = {}
+    for name, generator in generators.items():
+        if classes and name not in classes:
+            continue
+        for mutant in generator(fixture):
+            out.setdefault(mutant.id, mutant)
+    return list(out.values())
+
+
+def sample(mutants: list[Mutant], size: int) -> list[Mutant]:
+    """A fixed, spread sample: every k-th mutant of each class in turn, so each class is represented."""
+    by_kind: dict[str, list[Mutant]] = {}
+    for mutant in mutants:
+        by_kind.setdefault(mutant.kind, []).append(mutant)
+    picked: list[Mutant] = []
+    round_ = 0
+    while len(picked) < min(size, len(mutants)):
+        for group in by_kind.values():
+            if len(group) > round_ and len(picked) < size:
+                step = max(1, len(group) // max(1, size // max(1, len(by_kind))))
+                index = (round_ * step) % len(group)
+                if group[index] not in picked:
+                    picked.append(group[index])
+        round_ += 1
+        if round_ > len(mutants):
+            break
+    return picked
