@@ -73,7 +73,9 @@ def _action_field_values(spec: str, components: dict[str, Any]) -> None:
 
 ALLOWANCES: list[Allowance] = [
     Allowance("nullable-requested-properties",
-              "A requested property with no value comes back as null; the specs type property values as string.",
+              "A requested property with no value comes back as null (HubSpot's object guides say so: \"If a requested "
+              "property is defined but a deal doesn't have a value, it will be returned as null\"); the specs type "
+              "property values as string.",
               "https://github.com/HubSpot/hubspot-api-nodejs/issues/323", patch=_nullable_property_values),
     Allowance("unlabeled-association-label-null",
               "The unlabeled association type (e.g. 279 contact to company) has \"label\": null.",
