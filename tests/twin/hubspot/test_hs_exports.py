@@ -169,3 +169,15 @@ def test_the_thirty_first_export_in_a_day_is_refused(tmp_path):
         with pytest.raises(ApiException) as refused:
             api.start(view_of("c"))
         assert refused.value.status == 429 and "2 exports in a rolling 24 hour window" in refused.value.body
+
+
+def test_owners_read_as_names_and_associated_records_as_ids(client, exporting):
+    owner = client.crm.owners.owners_api.get_page(limit=1).results[0]
+    family, ids = make_contacts(client, 1, hubspot_owner_id=owner.id)
+    company = client.crm.companies.basic_api.create({"properties": {"name": f"{family} Inc"}})
+    client.crm.associations.v4.basic_api.create_default("contacts", ids[0], "companies", company.id)
+    task = client.crm.exports.public_exports_api.start(
+        view_of(family, objectProperties=["hubspot_owner_id"], associatedObjectType=["COMPANY"]))
+    rows = csv_rows(anonymous(exporting).get(finished(client, task.id).result).text)
+    assert rows[0][0] == "Record ID" and rows[0][2] == "Associated Company IDs"
+    assert rows[1] == [ids[0], f"{owner.first_name} {owner.last_name}", company.id]
