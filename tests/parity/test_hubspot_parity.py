@@ -8,8 +8,11 @@ from typing import Any
 
 import pytest
 
-from tests.parity.conftest import Transcripts
+from tests.parity.conftest import Transcripts, with_gaps
 from tests.parity.normalise import differences, drop_nulls, normalise
+
+# Steps the twin answers wrongly today, each with the exact difference (xfail, strict). Empty: every step agrees.
+GAPS: dict[str, str] = {}
 
 # Steps that must fail, with the HTTP status and category HubSpot documents for them.
 EXPECTED_ERRORS = {
@@ -17,7 +20,7 @@ EXPECTED_ERRORS = {
     "contact_read_archived": (404, "OBJECT_NOT_FOUND"),
 }
 
-STEPS: list[Any] = [
+STEPS = [
     "contact_create", "contact_read", "contact_update", "contact_read_updated", "contact_update_by_email",
     "contact_create_duplicate",
     "company_create", "contact_archive", "contact_read_archived", "contact_read_archived_flag",
@@ -48,7 +51,7 @@ def view(entry: dict[str, Any]) -> Any:
     return _ids_as_text(drop_nulls(normalise(entry)))
 
 
-@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("step", with_gaps(STEPS, GAPS))
 def test_node_sdk_sees_what_python_sdk_sees(step: str, hubspot_transcripts: Transcripts) -> None:
     python, node = hubspot_transcripts.python.get(step), hubspot_transcripts.node.get(step)
     assert python is not None and node is not None, f"{step}: missing from a transcript (Python {python}, Node {node})"

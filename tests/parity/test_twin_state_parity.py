@@ -9,12 +9,15 @@ from typing import Any
 import pytest
 
 from harness.twin import Twin
-from tests.parity.conftest import Transcripts, TwinPair
+from tests.parity.conftest import Transcripts, TwinPair, with_gaps
 from tests.parity.normalise import differences, normalise
 
 # Twin bookkeeping, not platform state: the random organization id and per-run secrets.
 NOT_STATE = {"twin_meta"}
 PREFIXES = ["sf_", "sft_", "hs_", "connector_"]
+# State comparisons a twin gap breaks today (xfail, strict), by prefix. Empty: both twins end alike.
+GAPS_AFTER_STEPS: dict[str, str] = {}
+GAPS_AFTER_SYNC: dict[str, str] = {}
 # Epoch milliseconds between 2001 and 2286: no id or count in the twin reaches 10**12.
 EPOCH_MS = range(10**12, 10**13)
 
@@ -60,13 +63,13 @@ def _same(python: Any, node: Any, what: str) -> None:
     assert python == node, f"{what} differ:\n  " + "\n  ".join(differences(python, node))
 
 
-@pytest.mark.parametrize("prefix", PREFIXES)
+@pytest.mark.parametrize("prefix", with_gaps(PREFIXES, GAPS_AFTER_STEPS))
 def test_same_state_after_the_steps(prefix: str, after_steps: tuple[State, State]) -> None:
     python, node = after_steps
     _same(python[prefix], node[prefix], f"{prefix}* tables")
 
 
-@pytest.mark.parametrize("prefix", PREFIXES)
+@pytest.mark.parametrize("prefix", with_gaps(PREFIXES, GAPS_AFTER_SYNC))
 def test_same_state_after_a_connector_cycle(prefix: str, after_sync: tuple[State, State, dict, dict]) -> None:
     python, node, python_stats, node_stats = after_sync
     _same(python[prefix], node[prefix], f"{prefix}* tables after a sync cycle")
