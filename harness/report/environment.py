@@ -4,6 +4,7 @@ written as Allure's `environment.properties`, so a result can always be traced t
 from __future__ import annotations
 
 import hashlib
+import json
 import platform
 import shutil
 import subprocess
@@ -31,8 +32,6 @@ def _version(package: str) -> str:
 def _allure_version() -> str:
     package = PROJECT_ROOT / "node_modules" / "allure" / "package.json"
     if package.exists():
-        import json
-
         return json.loads(package.read_text(encoding="utf-8")).get("version", "unknown")
     return "not installed"
 
@@ -45,9 +44,22 @@ def _git_commit() -> str | None:
     return completed.stdout.strip() or None if completed.returncode == 0 else None
 
 
+def org_run(run_dir: Path, profile: Any) -> str | None:
+    """The twin org this run actually ran: `uat run --org` (kept in the run folder's run-state.json for resuming)
+    overrides the profile's `target.org`, so the profile alone would name the wrong one."""
+    settings = getattr(profile, "target", None)
+    if getattr(settings, "kind", None) != "twin":
+        return None
+    try:
+        state = json.loads((run_dir / "run-state.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        state = {}
+    return (state.get("options") or {}).get("org") or getattr(settings, "org", None)
+
+
 def run_environment(profile: Any, target: str, organization: dict[str, Any] | None = None,
                     portal: dict[str, Any] | None = None, seed_manifest: dict[str, Any] | None = None,
-                    selection: str | None = None) -> dict[str, Any]:
+                    selection: str | None = None, org: str | None = None) -> dict[str, Any]:
     source = Path(getattr(profile, "source", "."))
     mapping_hashes = {}
     for object_type, relative in sorted((getattr(profile, "mappings", None) or {}).items()):
@@ -61,7 +73,7 @@ def run_environment(profile: Any, target: str, organization: dict[str, Any] | No
                     "sha256": sha256(source) if source.is_file() else None},
         "mappings": mapping_hashes,
         "target": {"description": target, "kind": getattr(target_settings, "kind", None),
-                   "twin_org": getattr(target_settings, "org", None)
+                   "twin_org": (org or getattr(target_settings, "org", None))
                    if getattr(target_settings, "kind", None) == "twin" else None},
         "salesforce": {k: organization.get(k) for k in ("Id", "Name", "InstanceName", "IsSandbox", "OrganizationType")
                        if organization.get(k) is not None},

@@ -21,6 +21,7 @@ from typing import Any
 import allure
 
 from harness.signoff.findings import FINDINGS_FILES, normalise_findings
+from harness.signoff.readable import data_blocks, integers, value_text
 from harness.signoff.reconciliation import RECONCILIATION_FILE
 
 # The scenario being collected (one per process: pytest-xdist workers are processes, and a worker runs one
@@ -28,9 +29,12 @@ from harness.signoff.reconciliation import RECONCILIATION_FILE
 _current: dict[str, Any] | None = None
 
 
-def start_scenario() -> None:
+def start_scenario(example: dict[str, str] | None = None) -> None:
+    """`example`: a Scenario Outline row's values, so the sign-off can say which row failed."""
     global _current
     _current = {"items": [], "attachments": [], "time_to_sync": []}
+    if example:
+        _current["example"] = {str(k): str(v) for k, v in example.items()}
 
 
 def finish_scenario() -> dict[str, Any]:
@@ -67,29 +71,22 @@ def attach_text(name: str, text: str, summary: str | None = None) -> None:
 
 
 def difference_summary(difference: Any, limit: int = 3) -> str:
-    """'values_changed: root['Title'] 'CTO' -> None; ...' from a deepdiff dict (verbose_level 2 or 1)."""
-    if not isinstance(difference, dict):
-        return str(difference)[:300]
-    parts = []
-    for kind, changes in difference.items():
-        if isinstance(changes, dict):
-            for path, change in list(changes.items())[:limit]:
-                if isinstance(change, dict) and "old_value" in change:
-                    parts.append(f"{path}: expected {change['old_value']!r}, found {change.get('new_value')!r}")
-                else:
-                    parts.append(f"{kind} {path}")
-        else:
-            parts.append(f"{kind}: {changes}")
-    return "; ".join(parts[:limit]) + (" …" if len(parts) > limit else "")
+    """"Title: expected 'CTO', found not set; ..." from a deepdiff dict (verbose_level 2 or 1) or carried data."""
+    lines = [line for block in data_blocks(difference) if block["kind"] == "text" for line in block["text"].splitlines()
+             if line.strip()]
+    if not lines:
+        lines = [value_text(difference)]
+    return "; ".join(lines[:limit]) + (" …" if len(lines) > limit else "")
 
 
 def attach_difference(what: str, difference: Any, expected: Any = None, actual: Any = None) -> None:
     """The deepdiff of a failed expectation (expected on the left, observed on the right)."""
+    difference = integers(difference)
     body: dict[str, Any] = {"expectation": what, "difference": difference}
     if expected is not None:
-        body["expected"] = expected
+        body["expected"] = integers(expected)
     if actual is not None:
-        body["actual"] = actual
+        body["actual"] = integers(actual)
     attach_json(f"difference: {what}"[:120], body, summary=f"{what}: {difference_summary(difference)}")
 
 

@@ -18,13 +18,15 @@ from allure_commons.model2 import GlobalAttachment, Globals
 from allure_commons.utils import now
 
 from harness.report import allure_html
-from harness.report.environment import run_environment, write_environment_properties
+from harness.report.environment import org_run, run_environment, write_environment_properties
 from harness.report.signoff_html import render_html
 from harness.report.signoff_md import render_markdown
 from harness.signoff.findings import read_findings
 from harness.signoff.reconciliation import read_reconciliation
 from harness.signoff.record import RunEvidence, SignOff, evaluate, load_signoff, save_json, with_decisions
 from harness.signoff.results import read_results
+from harness.signoff.seeded import seeded_records
+
 
 class RunFolder(Protocol):
     """The run folder as publishing sees it (harness.run.context.RunContext is one): rendering never depends on
@@ -78,8 +80,11 @@ def publish_signoff(context: RunFolder, profile: Any, target: str, evidence: Run
     if evidence.lint is None:
         evidence.lint = read_findings(run_dir, "lint")
     manifest = _read_json(context.seed_manifest)
+    if evidence.seeded is None:
+        evidence.seeded = seeded_records(manifest, run_dir / "ledger.jsonl")
     if not evidence.environment:
-        evidence.environment = run_environment(profile, target, organization, portal, manifest, evidence.selection)
+        evidence.environment = run_environment(profile, target, organization, portal, manifest, evidence.selection,
+                                               org=org_run(run_dir, profile))
     report = evaluate(context.run_id, profile, target, results, evidence)
     report.links = {name: path for name, path in REPORT_LINKS.items()
                     if (run_dir / path).exists() or path.startswith("allure-report")}

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from harness.report.charts import all_charts
 from harness.report.environment import flat_environment
+from harness.report.formatting import amount
 from harness.signoff.categories import CATEGORIES
 from harness.signoff.record import SignOff
 
@@ -16,8 +17,11 @@ from harness.signoff.record import SignOff
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     # StrictUndefined: a template that asks for a field the report lacks fails in the tests, not silently.
-    return Environment(loader=PackageLoader("harness.report", "templates"), autoescape=select_autoescape(["j2", "html"]),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment = Environment(loader=PackageLoader("harness.report", "templates"),
+                              autoescape=select_autoescape(["j2", "html"]), undefined=StrictUndefined, trim_blocks=True,
+                              lstrip_blocks=True)
+    environment.filters["amount"] = amount
+    return environment
 
 
 def render_html(report: SignOff) -> str:

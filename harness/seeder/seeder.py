@@ -195,6 +195,9 @@ def write_manifest(path: Path, recipe: Recipe, plan: SeedPlan, result: SeedResul
         "run_tag": plan.run_tag, "plan_sha256": plan.fingerprint(),
         "counts": result.counts, "created": result.created_counts, "records": len(result.created),
         "traits": plan.traits(), "resumed_from_ledger": result.resumed, "adopted_after_interruption": result.adopted,
+        # which records are planted edge cases: the sign-off tells the errors they provoke on purpose from defects
+        "edge_case_keys": {t: [r.key for r in plan.records if t in r.traits] for t in plan.traits()
+                           if not t.startswith("born_in_")},
         "skipped": result.skipped, "refused": dict(list(result.refused.items())[:200]),
         "variants_folded": result.folded,
         "refused_count": len(result.refused), "methods": result.methods, "notes": result.notes,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+_PARAMETRIZED = re.compile(r"\[(.+)\]$")
 
 
 @dataclass
@@ -19,6 +22,24 @@ class ScenarioResult:
     message: str | None = None
     category: str | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def example(self) -> dict[str, str] | None:
+        """A Scenario Outline row's example values (the Allure hooks record them; older runs: the node id's)."""
+        recorded = (self.evidence or {}).get("example")
+        if isinstance(recorded, dict) and recorded:
+            return {str(k): str(v) for k, v in recorded.items()}
+        found = _PARAMETRIZED.search(self.nodeid)
+        return {"example": found.group(1)} if found else None
+
+    @property
+    def title(self) -> str:
+        """The scenario's name, with an outline row's example values: which country failed, not just that one did."""
+        example = self.example
+        if not example:
+            return self.scenario
+        values = ", ".join(v if k == "example" else f"{k}: {v}" for k, v in example.items())
+        return f"{self.scenario} ({values})"
 
 
 def read_results(path: Path) -> list[ScenarioResult]:

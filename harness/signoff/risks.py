@@ -37,9 +37,10 @@ def residual_risks(criteria: list[Criterion], sections: dict[str, Any], totals: 
         add("Defects", f"{len(accepted)} defect(s) are open but within the exit criteria.",
             "Each needs an owner and a fix date: " + ", ".join(d["id"] for d in accepted))
     health = sections.get("sync_health")
-    if health and health.get("open_errors"):
-        add("Sync health", f"{health['open_errors']} connector error(s) are open on {health['records_with_errors']} "
-            "record(s).", "Resolve them on HubSpot's Sync Health screen; each is a record that does not sync.")
+    unexpected = health.get("unexpected_errors", health.get("open_errors")) if health else 0
+    if unexpected:
+        add("Sync health", f"{unexpected} connector error(s) are open that the seed did not cause on purpose.",
+            "Resolve them on HubSpot's Sync Health screen; each is a record that does not sync.")
     timing = sections.get("time_to_sync")
     if timing and timing.get("timeouts"):
         add("Sync latency", f"{timing['timeouts']} expectation(s) did not hold within the sync window.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from harness.profile import load_profile
 from harness.report.publish import render_reports
 from harness.signoff.decisions import new_decision, record_decision
 from harness.signoff.health import percentile
+from harness.signoff.integrity import content_sha256
 from harness.signoff.record import RunEvidence, evaluate, load_signoff
 from harness.signoff.results import ScenarioResult
 
@@ -174,8 +176,9 @@ def test_every_twin_run_carries_the_residual_risk_of_not_being_the_sandboxes(pro
 
 def test_decisions_fill_the_sign_off_table_latest_per_role_and_show_who_has_not_signed(profile, tmp_path):
     report = evaluate("r13", profile, "twin", [result("a")], measured())
-    record_decision(tmp_path, new_decision("Sales Ops", "Marcus Lee", "reject", "waiting for the fix", "GO"))
-    record_decision(tmp_path, new_decision("sales ops", "Marcus Lee", "approve", None, "GO"))
+    digest = content_sha256(asdict(report))
+    record_decision(tmp_path, new_decision("Sales Ops", "Marcus Lee", "reject", "waiting for the fix", "GO", digest))
+    record_decision(tmp_path, new_decision("sales ops", "Marcus Lee", "approve", None, "GO", digest))
     rendered = render_reports(tmp_path, report)
     table = {s["role"]: s for s in rendered.stakeholders}
     assert table["Sales Ops"]["decision"] == "approved"
@@ -199,3 +202,27 @@ def test_html_stands_alone_without_scripts_or_network(profile, tmp_path):
     assert 'data-verdict="NO-GO"' in html
     data = json.loads((tmp_path / "signoff.json").read_text())
     assert data["defects"][0]["category"] == "Sync timeout"
+
+
+def test_a_decision_on_other_report_content_is_stale_and_does_not_count_as_signed(profile, tmp_path):
+    report = evaluate("r15", profile, "twin", [result("a")], measured())
+    record_decision(tmp_path, new_decision("Sales Ops", "Marcus Lee", "approve", None, "GO", "0" * 64))
+    rendered = render_reports(tmp_path, report)
+    row = next(s for s in rendered.stakeholders if s["role"] == "Sales Ops")
+    assert row["decision"] == "approved" and row["stale"] is True
+    assert "Sales Ops" in rendered.unsigned_roles and rendered.signoff["stale"] == ["Sales Ops"]
+    assert not rendered.signoff["complete"]
+    html = (tmp_path / "signoff.html").read_text()
+    assert 'data-stale="true"' in html and rendered.content_sha256 in html
+    assert rendered.content_sha256 in (tmp_path / "signoff.md").read_text()
+
+
+def test_the_content_hash_ignores_decisions_and_follows_the_content(profile, tmp_path):
+    report = evaluate("r16", profile, "twin", [result("a")], measured())
+    first = render_reports(tmp_path, report).content_sha256
+    record_decision(tmp_path, new_decision("Sales Ops", "Marcus Lee", "approve", None, "GO", first))
+    assert render_reports(tmp_path, load_signoff(tmp_path)).content_sha256 == first
+    data = json.loads((tmp_path / "signoff.json").read_text())
+    assert data["content_sha256"] == first == content_sha256(data)
+    data["totals"]["failed"] = 1
+    assert content_sha256(data) != first
