@@ -109,9 +109,7 @@ class SchemaResponses:
 
     def pipelines_all(self, request: Request, object_type: str) -> Response:
         kind = object_type_of(object_type)
-        self.schema._check_object(kind)
-        return json_response({"results": [p.to_api(self._stamp()) for p in self.backend.portal.pipelines.get(kind, [])
-                                          if not p.archived]})
+        return json_response({"results": [p.to_api(self._stamp()) for p in self.schema.pipelines(kind)]})
 
     def pipeline_get(self, request: Request, object_type: str, pipeline_id: str) -> Response:
         return json_response(self.schema.pipeline(object_type_of(object_type), pipeline_id).to_api(self._stamp()))

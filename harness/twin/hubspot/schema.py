@@ -144,6 +144,11 @@ class Schema:
         if object_type not in PIPELINE_OBJECTS:
             raise err.HubSpotError(f"Pipelines exist for deals and tickets, not {object_type}", category="VALIDATION_ERROR")
 
+    def pipelines(self, object_type: str) -> list[Pipeline]:
+        """The object's live (unarchived) pipelines; only deals and tickets have them."""
+        self._check_object(object_type)
+        return [p for p in self.portal.pipelines.get(object_type, []) if not p.archived]
+
     def pipeline(self, object_type: str, pipeline_id: str) -> Pipeline:
         self._check_object(object_type)
         found = self.portal.pipeline(object_type, pipeline_id)
