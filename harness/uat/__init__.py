@@ -17,4 +17,5 @@ STEP_MODULES: list[str] = [
     "steps.inclusion_steps",
     "steps.activity_steps",
     "steps.reconciliation_steps",
+    "steps.conformance_steps",
 ]

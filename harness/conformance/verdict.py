@@ -1,0 +1,40 @@
+"""The exit criterion "configuration matches the profile", judged from the conformance phase's scenarios.
+
+Blocking when the phase ran: any differing clause family is NOT MET. A run that left the phase out (a `-m`
+selection) shows it as not measured, advisory, so the sign-off says what the GO did not look at. Every clause the
+target could not answer (the coverage scenario's skip reason, one line each) becomes a named, advisory criterion that
+is "not measured": the residual risks list it by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.signoff.criteria import Criterion
+
+FEATURE = "Configuration conformance"
+NOT_EVALUATED_PREFIX = "not evaluated: "
+NAME = "Configuration matches the profile"
+
+
+def conformance_criteria(required: bool, results: list[Any]) -> list[Criterion]:
+    ran = [r for r in results if r.feature == FEATURE]
+    expected = "every evaluated clause conforms (mappings, sync rules, fields, picklists, owners, FLS, required " \
+               "fields, delete policy, automation)"
+    if not ran:
+        return [Criterion(NAME, expected, "not measured (the conformance phase did not run)", None, False)]
+    failed = [r.scenario for r in ran if r.outcome == "failed"]
+    passed = sum(1 for r in ran if r.outcome == "passed")
+    actual = f"{passed} of {len(ran)} clause families conform" + (f"; differing: {'; '.join(failed)}" if failed else "")
+    criteria = [Criterion(NAME, expected, actual, not failed, required)]
+    for result in ran:
+        if result.outcome != "skipped" or not result.message:
+            continue
+        for line in str(result.message).splitlines():
+            text = line.strip()
+            if text.lower().startswith("skipped: "):
+                text = text[len("skipped: "):]
+            if text.startswith(NOT_EVALUATED_PREFIX) and "every clause" in result.scenario.lower():
+                criteria.append(Criterion(f"Conformance clause {text[len(NOT_EVALUATED_PREFIX):]}"[:300],
+                                          "evaluated", "not evaluated against this target", None, False))
+    return criteria

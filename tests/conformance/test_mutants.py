@@ -1,0 +1,102 @@
+"""Single misconfigurations nobody planted: each copy of `healthy` differs by one change, and configuration
+conformance names the changed row, value, owner or field among its differing clauses (and nothing else differs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.conformance import Status
+
+from .mutants import conformance_of, differing, mutant_org, mutant_profile
+
+FLOW = """  flows:
+    - api_name: Lead_Title_From_Rating
+      label: Lead - job title from rating
+      object: Lead
+      trigger: before_save
+      when: create_or_update
+      condition: "ISPICKVAL(Rating, 'Hot')"
+      set_fields: {Title: "'Hot prospect'"}
+"""
+VALIDATION = """  validation_rules:
+    - {name: Rating_Required, object: Lead, condition: "ISBLANK(TEXT(Rating))", message: Rate every lead., field: Rating}
+"""
+
+MUTANTS = {
+    "mapping to a Salesforce field that does not exist": (
+        [("connector.yaml", "{hubspot: jobtitle, salesforce: Title, rule: Two-way}",
+          "{hubspot: jobtitle, salesforce: Job_Title__c, rule: Two-way}")],
+        [f"{kind}: contacts: jobtitle <-> {sobject}.{field}" for sobject in ("Lead", "Contact")
+         for kind, field in (("field", "Job_Title__c"), ("mapping", "Title"), ("mapping", "Job_Title__c"))]),
+    "sync rule that differs from the profile": (
+        [("connector.yaml", "{hubspot: industry, salesforce: Industry, rule: Always use Salesforce}",
+          "{hubspot: industry, salesforce: Industry, rule: Two-way}")],
+        ["sync_rule: companies: industry <-> Account.Industry"]),
+    "Salesforce picklist value HubSpot lacks": (
+        [("salesforce.yaml", "Website: {type: url, length: 255}\n      Industry: {type: picklist, restricted: true, "
+          "values: [Technology, Finance, Healthcare, Manufacturing, Retail, Education, Other]}",
+          "Website: {type: url, length: 255}\n      Industry: {type: picklist, restricted: true, "
+          "values: [Technology, Finance, Healthcare, Manufacturing, Retail, Education, Hospitality, Other]}")],
+        ["picklist: companies.industry <-> Account.Industry: Salesforce value 'Hospitality'"]),
+    "HubSpot option Salesforce lacks": (
+        [("hubspot.yaml", "options: [Technology, Finance, Healthcare, Manufacturing, Retail, Education, Other]}",
+          "options: [Technology, Finance, Healthcare, Manufacturing, Retail, Education, Hospitality, Other]}")],
+        ["picklist: companies.industry <-> Account.Industry: HubSpot option 'Hospitality'"]),
+    "HubSpot owner with another e-mail": (
+        [("hubspot.yaml", "email: aiko.tanaka@example.com", "email: aiko.t@example.com")],
+        ["owner: owner aiko.tanaka@example.com: HubSpot owner"]),
+    "Salesforce territory owner with no HubSpot owner": (
+        [("salesforce.yaml", "Email: aiko.tanaka@example.com", "Email: a.tanaka@example.com")],
+        ["owner: owner aiko.tanaka@example.com: Salesforce user", "owner: owner a.tanaka@example.com: HubSpot owner"]),
+    "delete policy flipped": (
+        [("connector.yaml", "on_salesforce_delete: do_nothing\n", "on_salesforce_delete: delete_contact\n")],
+        ["delete_policy: contacts: on a Salesforce delete"]),
+    "required field no mapping fills": (
+        [("salesforce.yaml", "Rating: {type: picklist, values: [Hot, Warm, Cold]}",
+          "Rating: {type: picklist, values: [Hot, Warm, Cold], required: true}")],
+        ["required: Lead.Rating (required on create)"]),
+    "validation rule that refuses what HubSpot sends": (
+        [("salesforce.yaml", "  validation_rules:\n", VALIDATION)],
+        ["required: Lead validation rule Rating_Required"]),
+    "Salesforce flow writing a field HubSpot owns": (
+        [("salesforce.yaml", "  flows:\n", FLOW)],
+        ["automation: salesforce Flow 'Lead_Title_From_Rating' (active) sets Lead.Title to \"'Hot prospect'\""]),
+}
+
+
+def test_healthy_conforms_everywhere_it_can_be_evaluated():
+    report = conformance_of("healthy")
+    assert differing(report) == {}
+    counts = report.counts()
+    assert all(counts[kind]["conforms"] > 0 for kind in counts if kind != "field_security"), counts
+
+
+@pytest.mark.parametrize("name", list(MUTANTS))
+def test_a_single_change_is_named_by_a_differing_clause(tmp_path, name):
+    edits, expected = MUTANTS[name]
+    found = differing(conformance_of(mutant_org(tmp_path, *edits)))
+    missing = [clause for clause in expected if clause not in found]
+    assert not missing, (missing, found)
+    assert sorted(found) == sorted(expected), "only the changed item differs"
+
+
+def test_a_hidden_mapped_field_is_never_passed_silently(tmp_path):
+    """The twin does not answer FieldPermissions yet: the clause must say so, not conform."""
+    org = mutant_org(tmp_path, ("salesforce.yaml", "\nautomation:\n",
+                                "\naccess:\n  integration:\n    fields:\n      Lead: {Title: none}\n\nautomation:\n"))
+    report = conformance_of(org)
+    security = report.of("field_security")
+    assert security and all(c.status is not Status.CONFORMS for c in security), security
+    hidden = [c for c in security if c.status is Status.DIFFERS]
+    if hidden:  # once the twin answers FieldPermissions, the hidden field is named
+        assert any("Lead.Title" in c.item for c in hidden), hidden
+
+
+def test_a_profile_row_to_a_field_that_does_not_exist_differs(tmp_path):
+    profile = mutant_profile(tmp_path, ("mappings/contacts.csv", "Job Title,jobtitle,text,Lead;Contact,Title,Title,string,Two-way",
+                                        "Job Title,jobtitle,text,Lead;Contact,Title,Title,string,Two-way\n"
+                                        "Fax,fax,text,Lead,Fax,Fax__c,string,Two-way"))
+    found = differing(conformance_of("healthy", profile))
+    assert "field: contacts: fax <-> Lead.Fax__c" in found, found
+    assert "mapping: contacts: fax <-> Lead.Fax__c" in found, found
+    assert "Fax__c" in found["field: contacts: fax <-> Lead.Fax__c"]
