@@ -38,10 +38,15 @@ def read_target(sandboxes: Sandboxes, objects: set[tuple[str, str]], owners: dic
                 continue
             fields = sf.call(f"describe {name}", sf.sobject(name).describe).get("fields", [])
             target.salesforce_fields[name] = {f["name"] for f in fields if f.get("createable", True)}
+            names = {f["name"] for f in fields}
             for f in fields:
                 if f.get("type") == "picklist" and f.get("restrictedPicklist"):
-                    target.restricted[("salesforce", name, f["name"])] = {
-                        str(v["value"]) for v in f.get("picklistValues") or [] if v.get("active", True)}
+                    active = [v for v in f.get("picklistValues") or [] if v.get("active", True)]
+                    target.restricted[("salesforce", name, f["name"])] = {str(v["value"]) for v in active}
+                    # State and Country/Territory Picklists: the text field beside a ...Code picklist (Country,
+                    # BillingState) takes only the picklist's labels, the integration values.
+                    if f["name"].endswith("Code") and f["name"][:-4] in names:
+                        target.restricted[("salesforce", name, f["name"][:-4])] = {str(v["label"]) for v in active}
     for name in sorted(o for s, o in objects if s == "hubspot"):
         properties = _hubspot_properties(sandboxes, name)
         target.hubspot_properties[name] = set(properties) if properties is not None else None

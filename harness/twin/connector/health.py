@@ -81,13 +81,18 @@ class SyncHealth:
         return keys
 
     @staticmethod
-    def category_of(code: str) -> str:
+    def category_of(code: str, message: str = "") -> str:
+        # State and Country/Territory Picklists refuse a country or state outside their lists with
+        # FIELD_INTEGRITY_EXCEPTION (otherwise an automation error): for whoever reads Sync Health it is a picklist value.
+        if code == "FIELD_INTEGRITY_EXCEPTION" and ("country/territory" in message or "valid states" in message
+                                                    or "available state" in message):
+            return "picklists"
         return CATEGORY_BY_CODE.get(code, "other")
 
     def record(self, code: str, message: str, hubspot_object: str, hubspot_id: str | None,
                salesforce_object: str | None = None, salesforce_id: str | None = None,
                category: str | None = None) -> None:
-        category = category or self.category_of(code)
+        category = category or self.category_of(code, message)
         key = f"{hubspot_object}:{hubspot_id}:{salesforce_object}:{salesforce_id}:{code}"
         stamp = now_ms()
         with self.store.transaction() as db:

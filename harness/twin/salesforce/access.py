@@ -7,11 +7,13 @@ do not exist for that user, which is how "selective sync" hides records from the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import exceptions as err
 from .schema import SchemaError, SObjectSchema
+from .soql.compiler import compile_condition
 
 if TYPE_CHECKING:
     from .models import SalesforceBackend
@@ -78,7 +80,6 @@ class Access:
         return found
 
     def _resolve_aliases(self, condition: str) -> str:
-        import re
 
         return re.sub(r"'@([A-Za-z0-9_]+)'", lambda m: f"'{self.backend.user_id_by_alias(m.group(1))}'", condition)
 
@@ -105,7 +106,6 @@ class Access:
             return "", []
         key = (user_id, sobject.name, alias)
         if key not in self._where_cache:
-            from .soql.compiler import compile_condition
 
             self._where_cache[key] = compile_condition(self.backend, sobject, condition, alias)
         return self._where_cache[key]

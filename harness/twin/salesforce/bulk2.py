@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import exceptions as err
+from .context import SaveContext
 from .ids import make_id
+from .soql import ast, parse
+from .soql.ast import Query
 
 if TYPE_CHECKING:
-    from .models import SalesforceBackend, SaveContext
+    from .models import SalesforceBackend
 
 CHUNK = 1000
 OPERATIONS = {"insert", "update", "upsert", "delete", "hardDelete"}
@@ -267,8 +270,6 @@ class BulkJobs:
         job = QueryJob(id=self._id(), operation=operation, query=str(soql), created_by=ctx.user_id,
                        created_date=stamp, column_delimiter=spec.get("columnDelimiter", "COMMA"),
                        line_ending=spec.get("lineEnding", "LF"), modstamp=stamp)
-        from .soql import parse
-        from .soql.ast import Query
 
         # A malformed query is refused when the job is created, as Salesforce does (run first: it words the error).
         result = self.backend.query(job.query, include_deleted=operation == "queryAll", user_id=ctx.user_id)
@@ -291,7 +292,6 @@ class BulkJobs:
 
 
 def _path_names(item: Any) -> list[str]:
-    from .soql import ast
 
     if isinstance(item, ast.FieldPath):
         return [item.text]

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import exceptions as err
 from .automation.scope import org_today
+from .context import SaveContext
 
 if TYPE_CHECKING:
-    from .models import SalesforceBackend, SaveContext
+    from .models import SalesforceBackend
 
 ACCOUNT_MAP = {"Company": "Name", "Industry": "Industry", "Website": "Website", "Phone": "Phone",
                "Country": "BillingCountry", "Region__c": "Region__c", "NumberOfEmployees": "NumberOfEmployees",
@@ -59,8 +60,6 @@ def _fill_empty(backend: SalesforceBackend, name: str, record_id: str, values: d
 
 
 def convert_lead(backend: SalesforceBackend, request: dict[str, Any], ctx: SaveContext) -> dict[str, Any]:
-    from .models import SaveContext as Context
-
     lead_schema = backend.sobject("Lead")
     lead_id = backend.normalise_id(lead_schema, str(request.get("leadId") or ""), "leadId")
     status = request.get("convertedStatus")
@@ -77,7 +76,7 @@ def convert_lead(backend: SalesforceBackend, request: dict[str, Any], ctx: SaveC
             raise err.SalesforceError(f"invalid convertedStatus: {status}", ["convertedStatus"], error_code="INVALID_STATUS")
         # The converting lead must not count as its own duplicate when the contact is created, and alert-only
         # duplicate rules do not stop a conversion (block rules still do).
-        inner = Context(user_id=ctx.user_id, allow_duplicates=True, via_connector=ctx.via_connector,
+        inner = SaveContext(user_id=ctx.user_id, allow_duplicates=True, via_connector=ctx.via_connector,
                         extra={**ctx.extra, "exclude_ids": {lead_id}})
         owner = request.get("ownerId") or lead.get("OwnerId")
         account_id = request.get("accountId")
@@ -97,7 +96,7 @@ def convert_lead(backend: SalesforceBackend, request: dict[str, Any], ctx: SaveC
                 raise err.InvalidCrossReference("The contact must belong to the account specified by accountId",
                                                 ["contactId"])
             values = _mapped(backend, lead, "Contact", CONTACT_MAP)
-            if request.get("overwriteLeadSource") and lead.get("LeadSource"):
+            if _true(request.get("overwriteLeadSource")) and lead.get("LeadSource"):
                 backend.saver.update(backend.sobject("Contact"), contact_id, {"LeadSource": lead["LeadSource"]}, inner)
             _fill_empty(backend, "Contact", contact_id, values, inner)
         else:

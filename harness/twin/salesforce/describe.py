@@ -1,25 +1,47 @@
-"""Describe results (global and per object) generated from the org schema, in the REST API's shape."""
+"""Describe results (global and per object) generated from the org schema, in the REST API's shape.
+
+Object properties follow DescribeGlobalSObjectResult and DescribeSObjectResult
+(https://developer.salesforce.com/docs/platform/api/guide/sforce-api-calls-describesobjects-describesobjectresult.html);
+field entries are built in `describe_fields.py`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .schema import SOAP_TYPES, FieldSchema, OrgSchema, SObjectSchema
+from .describe_fields import field_entry
+from .schema import OrgSchema, SObjectSchema
+
+__all__ = ["describe_global", "describe_sobject", "field_entry", "global_entry"]
+
+# Objects whose records the platform keeps out of the recycle bin or feeds (system catalogues).
+NOT_FEED_ENABLED = {"User", "Group", "LeadStatus", "Organization"}
 
 
-def _urls(api_version: str, name: str) -> dict[str, str]:
+def _urls(api_version: str, name: str, full: bool = False) -> dict[str, str]:
     base = f"/services/data/v{api_version}/sobjects/{name}"
-    return {"sobject": base, "describe": f"{base}/describe", "rowTemplate": f"{base}/{{ID}}"}
+    urls = {"sobject": base, "describe": f"{base}/describe", "rowTemplate": f"{base}/{{ID}}"}
+    if full:
+        urls.update({"compactLayouts": f"{base}/describe/compactLayouts", "approvalLayouts":
+                     f"{base}/describe/approvalLayouts", "listviews": f"{base}/listviews", "quickActions":
+                     f"{base}/quickActions", "layouts": f"{base}/describe/layouts", "defaultValues":
+                     f"{base}/defaultValues?recordTypeId&fields"})
+    return urls
 
 
 def global_entry(sobject: SObjectSchema, api_version: str) -> dict[str, Any]:
+    """DescribeGlobalSObjectResult: what `GET sobjects` lists per object."""
+    writable = sobject.createable and not sobject.tooling
     return {
-        "name": sobject.name, "label": sobject.label, "labelPlural": sobject.label_plural,
-        "keyPrefix": sobject.key_prefix, "custom": sobject.name.endswith("__c"), "queryable": sobject.queryable,
-        "createable": sobject.createable, "updateable": sobject.createable, "deletable": sobject.createable,
-        "searchable": sobject.queryable, "retrieveable": True, "layoutable": True, "mergeable":
-        sobject.field("MasterRecordId") is not None, "triggerable": True, "replicateable": True,
-        "urls": _urls(api_version, sobject.name),
+        "activateable": False, "associateEntityType": None, "associateParentEntity": None,
+        "createable": writable, "custom": sobject.name.endswith("__c"), "customSetting": False,
+        "deepCloneable": False, "deletable": writable, "deprecatedAndHidden": False,
+        "feedEnabled": writable and sobject.name not in NOT_FEED_ENABLED, "hasSubtypes": False, "isInterface": False,
+        "isSubtype": False, "keyPrefix": sobject.key_prefix, "label": sobject.label, "labelPlural": sobject.label_plural,
+        "layoutable": writable, "mergeable": sobject.field("MasterRecordId") is not None, "mruEnabled": writable,
+        "name": sobject.name, "queryable": sobject.queryable, "replicateable": sobject.queryable,
+        "retrieveable": True, "searchable": sobject.queryable and not sobject.tooling, "triggerable": writable,
+        "undeletable": writable, "updateable": writable, "urls": _urls(api_version, sobject.name),
     }
 
 
@@ -30,45 +52,47 @@ def describe_global(schema: OrgSchema, api_version: str, access: Any = None, use
     return {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [global_entry(s, api_version) for s in visible]}
 
 
-def field_entry(f: FieldSchema, level: str = "edit") -> dict[str, Any]:
-    entry = _field_entry(f)
-    if level == "read":
-        entry["createable"] = entry["updateable"] = False
-    return entry
-
-
-def _field_entry(f: FieldSchema) -> dict[str, Any]:
-    return {
-        "name": f.name, "label": f.label, "type": f.type, "length": f.length if f.column_type == "TEXT" else 0,
-        "precision": f.precision if f.type in {"double", "currency", "percent"} else 0,
-        "scale": f.scale if f.type in {"double", "currency", "percent"} else 0,
-        "digits": 9 if f.type == "int" else 0,
-        "nillable": not f.required and f.type != "boolean" and f.name != "Id",
-        "createable": f.createable and not f.system, "updateable": f.updateable and not f.system,
-        "calculated": f.calculated, "calculatedFormula": f.formula, "custom": f.name.endswith("__c"),
-        "externalId": f.external_id, "unique": f.unique, "idLookup": f.name == "Id" or f.external_id or f.name == "Email",
-        "filterable": f.type != "textarea", "sortable": f.type not in {"textarea", "multipicklist"},
-        "groupable": f.type not in {"textarea", "double", "currency", "percent", "datetime"},
-        "defaultValue": f.default if f.type in {"boolean"} else None,
-        "defaultedOnCreate": f.default is not None or f.system,
-        "picklistValues": [{"active": True, "defaultValue": value == f.default, "label": value, "validFor": None,
-                            "value": value} for value in f.values],
-        "restrictedPicklist": f.restricted, "referenceTo": f.reference_to,
-        "relationshipName": f.relationship_name if f.type == "reference" else None,
-        "soapType": SOAP_TYPES.get(f.type, "xsd:string"), "autoNumber": False, "caseSensitive": False,
-        "dependentPicklist": False, "htmlFormatted": False, "nameField": f.name == "Name",
-    }
+def _child_relationship(relation: dict[str, str]) -> dict[str, Any]:
+    return {"cascadeDelete": False, "childSObject": relation["childSObject"], "deprecatedAndHidden": False,
+            "field": relation["field"], "junctionIdListNames": [], "junctionReferenceTo": [],
+            "relationshipName": relation["relationshipName"], "restrictedDelete": False}
 
 
 def describe_sobject(sobject: SObjectSchema, api_version: str, access: Any = None,
                      user_id: str | None = None) -> dict[str, Any]:
-    """Fields the user cannot see are left out; read-only ones are neither createable nor updateable."""
+    """DescribeSObjectResult. Fields the user cannot see are left out; read-only ones are neither createable
+    nor updateable."""
     entry = global_entry(sobject, api_version)
     levels = {f.name: (access.field_access(user_id, sobject, f.name) if access and user_id else "edit")
               for f in sobject.fields.values()}
     entry.update({
-        "fields": [field_entry(f, levels[f.name]) for f in sobject.fields.values() if levels[f.name] != "none"],
-        "childRelationships": [{**c, "cascadeDelete": False, "deprecatedAndHidden": False} for c in sobject.child_relationships],
-        "recordTypeInfos": [],
+        "actionOverrides": [],
+        "childRelationships": [_child_relationship(c) for c in sobject.child_relationships],
+        "compactLayoutable": entry["layoutable"],
+        "defaultImplementation": None, "extendedBy": None, "extendsInterfaces": None, "implementedBy": None,
+        "implementsInterfaces": None,
+        "fields": [field_entry(f, levels[f.name], sobject) for f in sobject.fields.values()
+                   if levels[f.name] != "none"],
+        "listviewable": None, "lookupLayoutable": None,
+        "namedLayoutInfos": [], "networkScopeFieldName": None,
+        "recordTypeInfos": _record_types(sobject, api_version),
+        "searchLayoutable": entry["searchable"], "sobjectDescribeOption": "FULL", "supportedScopes": _scopes(sobject),
+        "urls": _urls(api_version, sobject.name, full=True),
     })
     return entry
+
+
+def _record_types(sobject: SObjectSchema, api_version: str) -> list[dict[str, Any]]:
+    """Every layoutable object has the Master record type when the org defines none."""
+    if not sobject.createable or sobject.tooling:
+        return []
+    return [{"active": True, "available": True, "defaultRecordTypeMapping": True, "developerName": "Master",
+             "master": True, "name": "Master", "recordTypeId": "012000000000000AAA",
+             "urls": {"layout": f"/services/data/v{api_version}/sobjects/{sobject.name}/describe/layouts/012000000000000AAA"}}]
+
+
+def _scopes(sobject: SObjectSchema) -> list[dict[str, str]]:
+    scopes = [{"label": f"All {sobject.label_plural.lower()}", "name": "everything"}]
+    if sobject.field("OwnerId") is not None:
+        scopes.append({"label": f"My {sobject.label_plural.lower()}", "name": "mine"})
+    return scopes

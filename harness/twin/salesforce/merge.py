@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import exceptions as err
+from .context import SaveContext
 
 if TYPE_CHECKING:
-    from .models import SalesforceBackend, SaveContext
+    from .models import SalesforceBackend
 
 MERGEABLE = {"Lead", "Contact", "Account"}
 

@@ -13,15 +13,29 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..clock import now_ms, sf_datetime
 from ..store import Store
 from . import exceptions as err
 from . import values
+from .access import Access
+from .addresses import AddressRules
+from .automation import Automation
+from .context import SaveContext
+from .convert import convert_lead
+from .directory import Directory
+from .faults import Faults
 from .ids import POD, decode_counter, make_id, to18
+from .merge import merge_records
+from .save import Saver
 from .schema import FieldSchema, OrgSchema, SObjectSchema
+from .sessions import Sessions
+from .soql import run_query
+from .sosl import run_search
+from .territories import Territories
+from .tooling import ToolingCatalogue
 
 # A save hook sees (backend, sobject, record-as-stored, previous-or-None, acting-user) and may change the record
 # or raise a SalesforceError. The twin's own validation rules, duplicate rules and flows run in `save.py`;
@@ -39,31 +53,14 @@ class ApiUsage:
         return f"api-usage={self.used}/{self.maximum}"
 
 
-@dataclass
-class SaveContext:
-    """Who writes, and with what allowances (e.g. the duplicate-rule header)."""
-
-    user_id: str
-    allow_duplicates: bool = False
-    via_connector: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
 class SalesforceBackend:
     def __init__(self, store: Store, schema: OrgSchema) -> None:
-        from .access import Access
-        from .automation import Automation
-        from .faults import Faults
-        from .save import Saver
-        from .sessions import Sessions
-        from .territories import Territories
-        from .tooling import ToolingCatalogue
-
         self.store = store
         self.schema = schema
         org = schema.organization
         self.api_version = str(org.get("api_version", "59.0"))
         self.usage = ApiUsage(maximum=int(org.get("daily_api_requests", 100_000)))
+        self.storage_limit_mb = int(org.get("data_storage_mb", 1024))
         self.before_save: list[SaveHook] = []
         self.after_save: list[SaveHook] = []
         self._counters: dict[str, int] = {}
@@ -74,12 +71,14 @@ class SalesforceBackend:
         self._create_tables(schema.objects.values())
         self._create_tables(self.tooling.schema.objects.values())
         self.organization_id = self._ensure_organization()
+        self.addresses = AddressRules(schema.address_picklists)
         self.saver = Saver(self)
         self._seed_records()
         self.integration_user_id = self.user_id_by_alias(org.get("integration_user", "integration"))
         self.api_user_id = self.user_id_by_alias(org.get("api_user", "uat"))
         self.access = Access(self, schema.access)
         self.sessions = Sessions(self.organization_id)
+        self.directory = Directory(self)
         self.faults = Faults(self)
         self.territories = Territories(self, schema.territories)
         self.territories.ensure_rows()
@@ -229,6 +228,22 @@ class SalesforceBackend:
                                            "Please reference your WSDL or the describe call for the appropriate names.")
         return self.record_to_wire(sobject, found, fields if fields is not None else readable)
 
+    def deleted_between(self, sobject: SObjectSchema, start: str, end: str) -> list[dict[str, str]]:
+        """Records deleted in the window (the replication API's `deleted` resource), oldest first."""
+        with self.store.lock:
+            rows = self.store.db.execute(
+                f'SELECT "Id", "SystemModstamp" FROM "{sobject.table}" WHERE "IsDeleted" = 1 AND "SystemModstamp" >= ? '
+                'AND "SystemModstamp" <= ? ORDER BY "SystemModstamp"', (start, end)).fetchall()
+        return [{"id": r["Id"], "deletedDate": r["SystemModstamp"]} for r in rows]
+
+    def updated_between(self, sobject: SObjectSchema, start: str, end: str) -> list[str]:
+        """Ids of live records changed in the window (the replication API's `updated` resource)."""
+        with self.store.lock:
+            rows = self.store.db.execute(
+                f'SELECT "Id" FROM "{sobject.table}" WHERE "IsDeleted" = 0 AND "SystemModstamp" >= ? '
+                'AND "SystemModstamp" <= ? ORDER BY "SystemModstamp"', (start, end)).fetchall()
+        return [r["Id"] for r in rows]
+
     def find_by_field(self, sobject: SObjectSchema, f: FieldSchema, value: Any) -> list[str]:
         collate = " COLLATE NOCASE" if f.column_type == "TEXT" and f.type not in {"id", "reference"} else ""
         with self.store.lock:
@@ -237,6 +252,10 @@ class SalesforceBackend:
         return [r["Id"] for r in rows]
 
     # -- writes ---------------------------------------------------------------------------------------
+    def transaction(self) -> Any:
+        """One unit of work over several saves (a collection, a Composite request): undone whole on error."""
+        return self.store.transaction()
+
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """One record's changes inside a larger transaction: a failure undoes that record only."""
@@ -310,23 +329,21 @@ class SalesforceBackend:
 
     # -- lead conversion, merge -----------------------------------------------------------------------
     def convert_lead(self, request: dict[str, Any], ctx: SaveContext | None = None) -> dict[str, Any]:
-        from .convert import convert_lead
-
         return convert_lead(self, request, ctx or SaveContext(self.api_user_id))
 
     def merge(self, object_name: str, master_id: str, loser_ids: list[str], master_fields: dict[str, Any] | None = None,
               ctx: SaveContext | None = None) -> dict[str, Any]:
-        from .merge import merge_records
-
         return merge_records(self, object_name, master_id, loser_ids, master_fields or {},
                              ctx or SaveContext(self.api_user_id))
 
     # -- queries --------------------------------------------------------------------------------------
     def query(self, soql: str, include_deleted: bool = False, user_id: str | None = None, tooling: bool = False) -> Any:
-        from .soql import run_query  # the SOQL engine is a sibling package with its own grammar
-
         return run_query(self, soql, include_deleted=include_deleted, user_id=user_id or self.api_user_id,
                          tooling=tooling)
+
+    def search(self, sosl: str, user_id: str | None = None) -> list[dict[str, Any]]:
+        """SOSL FIND … RETURNING …: the matching records, as `searchRecords` lists them."""
+        return run_search(self, sosl, user_id or self.api_user_id)
 
     # -- usage ----------------------------------------------------------------------------------------
     def count_api_call(self, calls: int = 1) -> None:
@@ -343,6 +360,13 @@ class SalesforceBackend:
                 rows = self.store.db.execute(f'SELECT * FROM "{sobject.table}" ORDER BY "Id"').fetchall()
                 out[sobject.name] = [dict(r) for r in rows]
         return json.loads(json.dumps(out))
+
+    def data_storage_mb(self) -> int:
+        """Data storage in use: Salesforce counts most records as 2 KB each."""
+        with self.store.lock:
+            live = sum(self.store.db.execute(f'SELECT COUNT(*) FROM "{s.table}" WHERE "IsDeleted" = 0').fetchone()[0]
+                       for s in self.schema.objects.values() if s.field("IsDeleted") is not None)
+        return live * 2 // 1024
 
     def stamp(self) -> str:
         return sf_datetime(now_ms())

@@ -13,13 +13,16 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from ..clock import parse_sf_datetime
+from ..clock import parse_sf_datetime, sf_datetime
 from ..web import empty_response, json_response, parse_json
 from . import exceptions as err
+from .context import SaveContext
 from .describe import describe_global, describe_sobject, global_entry
-from .models import SalesforceBackend, SaveContext
+from .models import SalesforceBackend
+from .responses_batch import BatchResponses
 from .responses_bulk import BulkResponses
 from .responses_composite import CompositeResponses
+from .responses_org import OrgResponses
 from .soap import SoapResponses
 
 DEFAULT_BATCH = 2000
@@ -48,7 +51,7 @@ class QueryCursors:
         return found
 
 
-class SalesforceResponses(CompositeResponses, BulkResponses, SoapResponses):
+class SalesforceResponses(OrgResponses, CompositeResponses, BatchResponses, BulkResponses, SoapResponses):
     def __init__(self, backend: SalesforceBackend) -> None:
         self.backend = backend
         self.cursors = QueryCursors()
@@ -77,15 +80,7 @@ class SalesforceResponses(CompositeResponses, BulkResponses, SoapResponses):
         return SaveContext(user_id=self.user(request),
                            allow_duplicates="allowsave=true" in header.replace(" ", "").lower())
 
-    # -- discovery ------------------------------------------------------------------------------------
-    def versions(self, request: Request) -> Response:
-        return json_response([{"label": "Winter '24", "url": f"/services/data/v{self.version}", "version": self.version}])
-
-    def resources(self, request: Request, version: str) -> Response:
-        base = f"/services/data/v{version}"
-        return json_response({name: f"{base}/{name}" for name in
-                              ("sobjects", "query", "queryAll", "limits", "composite", "tooling", "jobs")})
-
+    # -- describe -------------------------------------------------------------------------------------
     def describe_global(self, request: Request, version: str) -> Response:
         return json_response(describe_global(self.backend.schema, version, self.backend.access, self.user(request)))
 
@@ -151,8 +146,6 @@ class SalesforceResponses(CompositeResponses, BulkResponses, SoapResponses):
         if not start or not end:
             raise err.SalesforceError("start and end are required", error_code="MISSING_ARGUMENT")
         try:
-            from ..clock import sf_datetime
-
             return sf_datetime(parse_sf_datetime(start)), sf_datetime(parse_sf_datetime(end))
         except ValueError:
             raise err.SalesforceError(f"invalid date: {start} / {end}", error_code="INVALID_REPLICATION_DATE") from None
@@ -160,19 +153,13 @@ class SalesforceResponses(CompositeResponses, BulkResponses, SoapResponses):
     def deleted(self, request: Request, version: str, sobject: str) -> Response:
         target = self.backend.sobject(sobject)
         start, end = self._window(request)
-        rows = self.backend.store.db.execute(
-            f'SELECT "Id", "SystemModstamp" FROM "{target.table}" WHERE "IsDeleted" = 1 AND "SystemModstamp" >= ? '
-            'AND "SystemModstamp" <= ? ORDER BY "SystemModstamp"', (start, end)).fetchall()
-        return json_response({"deletedRecords": [{"id": r["Id"], "deletedDate": r["SystemModstamp"]} for r in rows],
+        return json_response({"deletedRecords": self.backend.deleted_between(target, start, end),
                               "earliestDateAvailable": start, "latestDateCovered": end})
 
     def updated(self, request: Request, version: str, sobject: str) -> Response:
         target = self.backend.sobject(sobject)
         start, end = self._window(request)
-        rows = self.backend.store.db.execute(
-            f'SELECT "Id" FROM "{target.table}" WHERE "IsDeleted" = 0 AND "SystemModstamp" >= ? '
-            'AND "SystemModstamp" <= ? ORDER BY "SystemModstamp"', (start, end)).fetchall()
-        return json_response({"ids": [r["Id"] for r in rows], "latestDateCovered": end})
+        return json_response({"ids": self.backend.updated_between(target, start, end), "latestDateCovered": end})
 
     # -- queries --------------------------------------------------------------------------------------
     def _batch_size(self, request: Request) -> int:
@@ -206,6 +193,13 @@ class SalesforceResponses(CompositeResponses, BulkResponses, SoapResponses):
         endpoint = "tooling/query" if tooling else "query"
         return self._page(version, result.records, result.total_size, 0, batch, None, endpoint)
 
+    def search(self, request: Request, version: str) -> Response:
+        sosl = request.args.get("q")
+        if not sosl:
+            raise err.SalesforceError("No search term found. The search term must be enclosed in braces.",
+                                      error_code="MALFORMED_SEARCH")
+        return json_response({"searchRecords": self.backend.search(sosl, self.user(request))})
+
     def query_all(self, request: Request, version: str) -> Response:
         return self.query(request, version, include_deleted=True)
 
@@ -234,23 +228,9 @@ class SalesforceResponses(CompositeResponses, BulkResponses, SoapResponses):
         found = self.backend.tooling.schema.sobject(sobject)
         if found is None:
             raise err.InvalidType(sobject)
-        row = self.backend.store.db.execute(f'SELECT * FROM "{found.table}" WHERE "Id" = ?', (record_id,)).fetchone()
+        row = self.backend.tooling.record(found, record_id)
         if row is None:
             raise err.NotFound()
-        record = self.backend.record_to_wire(found, dict(row))
+        record = self.backend.record_to_wire(found, row)
         record["attributes"]["url"] = f"/services/data/v{version}/tooling/sobjects/{found.name}/{row['Id']}"
         return json_response(record)
-
-    # -- limits ---------------------------------------------------------------------------------------
-    def limits(self, request: Request, version: str) -> Response:
-        usage = self.backend.usage
-        jobs = self.bulk_jobs
-        return json_response({
-            "DailyApiRequests": {"Max": usage.maximum, "Remaining": max(usage.maximum - usage.used, 0)},
-            "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000 - jobs.ingest_batches},
-            "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000 - jobs.query_jobs},
-            "DailyBulkV2QueryFileStorageMB": {"Max": 976562, "Remaining": 976562},
-            "DataStorageMB": {"Max": 1024, "Remaining": 1024}, "FileStorageMB": {"Max": 1024, "Remaining": 1024},
-            "HourlyTimeBasedWorkflow": {"Max": 1000, "Remaining": 1000},
-            "SingleEmail": {"Max": 5000, "Remaining": 5000},
-        })

@@ -15,9 +15,10 @@ from werkzeug.wrappers import Request, Response
 
 from ..web import TwinHttpError, json_response
 from . import exceptions as err
+from .context import SaveContext
 
 if TYPE_CHECKING:
-    from .models import SalesforceBackend, SaveContext
+    from .models import SalesforceBackend
 
 MAX_RECORDS = 200
 MAX_SUBREQUESTS = 25
@@ -59,7 +60,7 @@ class CompositeResponses:
         results: list[dict[str, Any]] = []
         failed = False
         try:
-            with self.backend.store.transaction():
+            with self.backend.transaction():
                 for item in items:
                     try:
                         with self.backend.savepoint():
@@ -181,7 +182,7 @@ class CompositeResponses:
         out: list[dict[str, Any]] = []
         halted = False
         try:
-            with self.backend.store.transaction():
+            with self.backend.transaction():
                 for sub in subrequests:
                     reference = str(sub.get("referenceId", ""))
                     if halted:

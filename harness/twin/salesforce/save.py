@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import exceptions as err
 from . import values as conv
+from .context import SaveContext
 from .schema import SObjectSchema
 
 if TYPE_CHECKING:
-    from .models import SalesforceBackend, SaveContext
+    from .models import SalesforceBackend
 
 SYSTEM_STAMPS = ("LastModifiedDate", "SystemModstamp", "LastModifiedById")
 
@@ -93,6 +94,7 @@ class Saver:
         if not trusted and access and ctx.user_id:
             access.require_object(ctx.user_id, sobject, "create")
         record = self.check_fields(sobject, data, ctx, creating=True, trusted=trusted)
+        self.b.addresses.apply(sobject, record, None)
         for f in self._plan(sobject)[2]:
             if f.name not in record:
                 record[f.name] = conv.to_storage(sobject, f, f.default)
@@ -145,6 +147,7 @@ class Saver:
         if sobject.name == "Lead" and previous.get("IsConverted") and not trusted:
             raise err.ConvertedLead()
         changes = self.check_fields(sobject, data, ctx, creating=False, trusted=trusted)
+        self.b.addresses.apply(sobject, changes, previous)
         record = {**previous, **changes}
         stamp = self.b.stamp()
         record.update({"LastModifiedDate": stamp, "SystemModstamp": stamp})

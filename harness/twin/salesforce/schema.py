@@ -13,6 +13,9 @@ from typing import Any
 
 import yaml
 
+from . import address_fields
+from .address_fields import AddressPicklists
+
 TEXT_TYPES = {"id", "reference", "string", "textarea", "email", "phone", "url", "picklist", "multipicklist",
               "combobox", "date", "datetime", "encryptedstring", "complexvalue"}
 NUMBER_TYPES = {"double", "currency", "percent"}
@@ -50,6 +53,12 @@ class FieldSchema:
     updateable: bool = True
     precision: int = 18
     scale: int = 2
+    controller: str | None = None  # the controlling field of a dependent picklist
+    labels: dict[str, str] = field(default_factory=dict)  # picklist value -> label, where they differ
+    valid_for: dict[str, list[str]] = field(default_factory=dict)  # dependent value -> controlling values
+    help_text: str | None = None
+    compound_field: str | None = None  # e.g. BillingCountry belongs to BillingAddress
+    address_part: str | None = None  # country | country_code | state | state_code (State and Country Picklists)
 
     @property
     def column_type(self) -> str:
@@ -105,6 +114,7 @@ class OrgSchema:
     automation: dict[str, Any] = field(default_factory=dict)
     access: dict[str, Any] = field(default_factory=dict)
     territories: dict[str, Any] = field(default_factory=dict)
+    address_picklists: AddressPicklists | None = None
 
     def sobject(self, name: str) -> SObjectSchema | None:
         return self.objects.get(name.lower())
@@ -147,7 +157,28 @@ def default_label(name: str) -> str:
 
 _FIELD_KEYS = {"type", "label", "length", "required", "unique", "external_id", "indexed", "default", "values",
                "restricted", "formula", "reference_to", "relationship_name", "child_relationship", "createable",
-               "updateable", "precision", "scale"}
+               "updateable", "precision", "scale", "controller", "help"}
+
+
+def _picklist(where: str, items: list[Any]) -> tuple[list[str], dict[str, str], dict[str, list[str]]]:
+    """`values:` entries are plain values, or {value, label, valid_for} for labels and dependent picklists."""
+    values: list[str] = []
+    labels: dict[str, str] = {}
+    valid_for: dict[str, list[str]] = {}
+    for index, item in enumerate(items):
+        if isinstance(item, dict):
+            if "value" not in item or set(item) - {"value", "label", "valid_for"}:
+                raise SchemaError(f"{where}.values[{index}]: a mapping entry takes value (required), label and "
+                                  "valid_for (the controlling values it is valid for)")
+            value = str(item["value"])
+            if item.get("label") is not None:
+                labels[value] = str(item["label"])
+            if item.get("valid_for") is not None:
+                valid_for[value] = [str(v).lower() if isinstance(v, bool) else str(v) for v in item["valid_for"]]
+        else:
+            value = str(item)
+        values.append(value)
+    return values, labels, valid_for
 
 
 def _field(source: Path, object_name: str, name: str, spec: dict[str, Any]) -> FieldSchema:
@@ -163,7 +194,7 @@ def _field(source: Path, object_name: str, name: str, spec: dict[str, Any]) -> F
     reference_to = spec.get("reference_to") or []
     if isinstance(reference_to, str):
         reference_to = [reference_to]
-    values = [str(v) for v in spec.get("values") or []]
+    values, labels, valid_for = _picklist(where, spec.get("values") or [])
     formula = spec.get("formula")
     made = FieldSchema(
         name=name, type=kind, label=spec.get("label") or default_label(name),
@@ -176,11 +207,31 @@ def _field(source: Path, object_name: str, name: str, spec: dict[str, Any]) -> F
         relationship_name=spec.get("relationship_name"), child_relationship=spec.get("child_relationship"),
         createable=bool(spec.get("createable", formula is None)), updateable=bool(spec.get("updateable", formula is None)),
         precision=int(spec.get("precision", 18)), scale=int(spec.get("scale", 2)),
+        controller=spec.get("controller"), labels=labels, valid_for=valid_for, help_text=spec.get("help"),
     )
     made.indexed = bool(spec.get("indexed", False)) or made.unique or made.external_id or kind == "reference" or name == "Email"
     if kind == "reference" and not made.relationship_name:
         made.relationship_name = name[:-2] if name.endswith("Id") else name.replace("__c", "__r")
     return made
+
+
+def _add_address_fields(path: Path, objects: dict[str, SObjectSchema], picklists: AddressPicklists) -> None:
+    """The text and code fields of every address State and Country/Territory Picklists governs."""
+    for object_name, specs in address_fields.field_specs(picklists).items():
+        sobject = objects.get(object_name.lower())
+        if sobject is None:
+            raise SchemaError(f"{path}: address_picklists.addresses.{object_name}: no such object under objects:")
+        parts = {name: (part, a) for a in picklists.of(object_name)
+                 for part, name in (("country", a.country), ("country_code", a.country_code), ("state", a.state),
+                                    ("state_code", a.state_code))}
+        for name, spec in specs.items():
+            if sobject.field(name) is not None:
+                raise SchemaError(f"{path}: objects.{object_name}.fields.{name}: address_picklists defines this "
+                                  "field (text integration value plus code picklist); remove it from objects:")
+            made = _field(path, object_name, name, spec)
+            made.address_part, address = parts[name]
+            made.compound_field = address.compound
+            sobject.fields[name.lower()] = made
 
 
 def load_org_schema(path: Path) -> OrgSchema:
@@ -206,6 +257,12 @@ def load_org_schema(path: Path) -> OrgSchema:
             label_plural=spec.get("label_plural", spec.get("label", object_name) + "s"), fields=fields,
             queryable=bool(spec.get("queryable", True)), createable=bool(spec.get("createable", True)),
             tooling=bool(spec.get("tooling", False)))
+    try:
+        picklists = address_fields.parse(raw.get("address_picklists"))
+    except address_fields.AddressSpecError as error:
+        raise SchemaError(f"{path}: {error}") from None
+    if picklists is not None:
+        _add_address_fields(path, objects, picklists)
     # Child relationships are derived from lookups, as Salesforce derives them; the first name wins.
     for sobject in objects.values():
         for candidate in sobject.fields.values():
@@ -224,14 +281,15 @@ def load_org_schema(path: Path) -> OrgSchema:
                 if parent.child(relationship) is None:
                     parent.child_relationships.append({"childSObject": sobject.name, "field": candidate.name,
                                                        "relationshipName": relationship})
-    unknown = set(raw) - {"organization", "objects", "records", "behaviour", "automation", "access", "territories"}
+    unknown = set(raw) - {"organization", "objects", "records", "behaviour", "automation", "access", "territories",
+                          "address_picklists"}
     if unknown:
         raise SchemaError(f"{path}: unknown top-level key(s) {sorted(unknown)}; allowed: organization, objects, "
-                          "records, automation, access, territories")
+                          "records, automation, access, territories, address_picklists")
     for section in ("automation", "access", "territories", "records", "organization"):
         if raw.get(section) is not None and not isinstance(raw[section], dict):
             raise SchemaError(f"{path}: {section} must be a mapping")
     return OrgSchema(objects=objects, organization=raw.get("organization") or {},
                      seed_records=raw.get("records") or {}, behaviour=raw.get("behaviour") or {}, source=path,
                      automation=raw.get("automation") or {}, access=raw.get("access") or {},
-                     territories=raw.get("territories") or {})
+                     territories=raw.get("territories") or {}, address_picklists=picklists)

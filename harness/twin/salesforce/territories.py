@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import exceptions as err
+from .context import SaveContext
 from .schema import SchemaError
+from .soql import compile_condition
 
 if TYPE_CHECKING:
-    from .models import SalesforceBackend, SaveContext
+    from .models import SalesforceBackend
 
 NEEDED = ("Territory2Model", "Territory2Type", "Territory2", "UserTerritory2Association", "ObjectTerritory2Association")
 CLOSED_STAGES = ("Closed Won", "Closed Lost")
@@ -40,8 +43,6 @@ class Territories:
             if name not in {"Opportunity", "Contact", "Case"}:
                 raise SchemaError(f"{where}.assignment.cascade_to: {name!r} is not one of Opportunity, Contact, Case")
         account = backend.sobject("Account")
-        from . import exceptions as err
-        from .soql import compile_condition
 
         for index, territory in enumerate(self.territories):
             if not territory.get("developer_name"):
@@ -61,8 +62,6 @@ class Territories:
     def ensure_rows(self) -> None:
         if not self.enabled or self.backend.store.meta("sf.territories.seeded") == "1":
             return
-        from .models import SaveContext
-
         b, ctx = self.backend, SaveContext(user_id="")
         insert = b.saver.insert
         with b.store.transaction():
@@ -123,13 +122,10 @@ class Territories:
         stats = {"accounts": 0, "associations": 0, "owners_changed": 0, "related_owners_changed": 0}
         if not self.enabled or not self._active():
             return stats
-        from .soql import compile_condition
 
         b = self.backend
         account = b.sobject("Account")
         association = b.sobject("ObjectTerritory2Association")
-        from .models import SaveContext
-
         ctx = SaveContext(user_id=user_id or "")
         with b.store.transaction() as db:
             if account_ids is None:

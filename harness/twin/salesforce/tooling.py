@@ -148,6 +148,11 @@ class ToolingCatalogue:
         found = self.backend.schema.sobject(object_name)
         return found.label if found else object_name
 
+    def record(self, sobject: SObjectSchema, record_id: str) -> dict[str, Any] | None:
+        with self.backend.store.lock:
+            row = self.backend.store.db.execute(f'SELECT * FROM "{sobject.table}" WHERE "Id" = ?', (record_id,)).fetchone()
+        return dict(row) if row is not None else None
+
     def refresh(self) -> None:
         rows = self._rows()
         with self.backend.store.transaction() as db:

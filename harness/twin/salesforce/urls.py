@@ -24,6 +24,9 @@ RULES = [
     Rule(f"{V}/queryAll/<locator>", endpoint="query_more", methods=["GET"]),
     Rule(f"{V}/limits", endpoint="limits", methods=["GET"]),
     Rule(f"{V}/composite", endpoint="composite", methods=["POST"]),
+    Rule(f"{V}/composite/batch", endpoint="composite_batch", methods=["POST"]),
+    Rule(f"{V}/composite/tree/<sobject>", endpoint="composite_tree", methods=["POST"]),
+    Rule(f"{V}/search", endpoint="search", methods=["GET"]),
     Rule(f"{V}/composite/sobjects", endpoint="collection", methods=["POST", "PATCH", "DELETE"]),
     Rule(f"{V}/composite/sobjects/<sobject>", endpoint="collection_retrieve", methods=["GET", "POST"]),
     Rule(f"{V}/composite/sobjects/<sobject>/<field>", endpoint="collection_upsert", methods=["PATCH"]),
@@ -39,6 +42,8 @@ RULES = [
     Rule(f"{J}/query", endpoint="query_jobs", methods=["GET", "POST"]),
     Rule(f"{J}/query/<job_id>", endpoint="query_job", methods=["GET", "PATCH", "DELETE"]),
     Rule(f"{J}/query/<job_id>/results", endpoint="query_results", methods=["GET"]),
+    Rule("/id/<org_id>/<user_id>", endpoint="identity", methods=["GET", "POST"]),
+    Rule("/services/oauth2/userinfo", endpoint="userinfo", methods=["GET", "POST"]),
     Rule("/services/Soap/u/<version>", endpoint="soap", methods=["POST"]),
     Rule("/services/Soap/u/<version>/<org_id>", endpoint="soap", methods=["POST"]),
 ]

@@ -56,7 +56,7 @@ def to_storage(sobject: SObjectSchema, f: FieldSchema, value: Any) -> Any:
         return normalise_id(sobject, text, f.name)
     if kind in TEXT_LIMITED and f.length and len(text) > f.length:
         raise err.StringTooLong(f.label, text, f.length, f.name)
-    if kind == "picklist" and f.restricted and text not in f.values:
+    if kind == "picklist" and f.restricted and text not in f.values and f.address_part is None:
         raise err.RestrictedPicklist(f.label, text, f.name)
     if kind == "multipicklist":
         parts = [p for p in text.split(";") if p]

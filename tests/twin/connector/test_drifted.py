@@ -162,12 +162,12 @@ def test_d4_automation_on_both_sides_sets_retired_stages(drifted: Both):
     assert drifted.contact(parked, "lifecyclestage")["lifecyclestage"] == "recycled"
 
 
-def test_d5_a_country_variant_is_refused_by_the_restricted_picklist(drifted: Both):
+def test_d5_a_country_variant_is_refused_by_the_country_picklist(drifted: Both):
     contact_id = drifted.new_contact(email="d5@example.com", lastname="Country", country="USA")
     drifted.sync()
     assert not drifted.contact(contact_id, "salesforceleadid")["salesforceleadid"]
     [error] = drifted.errors()
-    assert (error["category"], error["code"]) == ("picklists", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST")
+    assert (error["category"], error["code"]) == ("picklists", "FIELD_INTEGRITY_EXCEPTION")
 
 
 def test_d6_same_name_and_company_with_different_emails_is_a_duplicate_in_salesforce(drifted: Both):

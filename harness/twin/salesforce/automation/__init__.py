@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from .. import exceptions as err
 from .. import values as conv
+from ..context import SaveContext
 from ..formula import FormulaError, compile_formula
 from ..schema import OrgSchema, SchemaError, SObjectSchema
 from .definitions import Assignment, CatalogueEntry, DuplicateRule, Flow, ValidationRule, read_definitions
 from .scope import formula_context
 
 if TYPE_CHECKING:
-    from ..models import SalesforceBackend, SaveContext
+    from ..models import SalesforceBackend
 
 DUPLICATE_MESSAGE = "You're creating a duplicate record. We recommend you use an existing record instead."
 
@@ -109,8 +110,6 @@ class Automation:
 
     def after_save(self, backend: SalesforceBackend, sobject: SObjectSchema, record: dict[str, Any],
                    previous: dict[str, Any] | None, ctx: SaveContext) -> None:
-        from ..models import SaveContext as Context
-
         for flow in self._flows.get((sobject.name, "after_save"), ()):
             if not self._runs(flow, backend, sobject, record, previous, ctx.user_id):
                 continue
@@ -122,7 +121,7 @@ class Automation:
                 task = backend.sobject("Task")
                 data = self._assign(backend, sobject, task, flow.create_task, record, previous, ctx.user_id)
                 # Flows run in system context: the task is created whatever the acting user's permissions.
-                backend.saver.insert(task, data, Context(user_id=ctx.user_id), trusted=True)
+                backend.saver.insert(task, data, SaveContext(user_id=ctx.user_id), trusted=True)
 
     # -- validation rules -----------------------------------------------------------------------------
     def validate(self, backend: SalesforceBackend, sobject: SObjectSchema, record: dict[str, Any],

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..formula import FormulaError, compile_formula
-from ..formula.engine import Compiled
+from ..formula.engine import Compiled, field_paths
 from ..schema import OrgSchema, SchemaError, SObjectSchema
 
 
@@ -96,7 +96,6 @@ class _Reader:
             compiled = compile_formula(text)
         except FormulaError as error:
             raise self.fail(path, str(error)) from None
-        from ..formula.engine import field_paths
 
         for parts in field_paths(text):
             if len(parts) == 1 and not parts[0].startswith("$") and sobject.field(parts[0]) is None:

@@ -14,9 +14,10 @@ from .. import exceptions as err
 from .. import values as conv
 from ..schema import SObjectSchema
 from . import ast
+from .aggregates import run_aggregate
 from .conditions import ConditionCompiler
-from .names import CUSTOM_OBJECT_HINT, CUSTOM_RELATIONSHIP_HINT, Column, JoinNode, Scope
-from .parser import parse, positioned
+from .names import CUSTOM_OBJECT_HINT, CUSTOM_RELATIONSHIP_HINT, Column, JoinNode, Scope, date_function_column
+from .parser import SoqlSyntaxError, parse, positioned
 
 if TYPE_CHECKING:
     from ..models import SalesforceBackend
@@ -125,7 +126,6 @@ class Compiler:
                 sql, text = aggregate_sql(item.operand)[0], False
             else:
                 if isinstance(item.operand, ast.DateFunction):
-                    from .names import date_function_column
 
                     column = date_function_column(statement.scope, item.operand)
                 else:
@@ -165,7 +165,6 @@ class Compiler:
         sobject = self.root(query)
         select = self.expand(sobject, query)
         if any(isinstance(i, (ast.Aggregate, ast.DateFunction)) for i in select) or query.group_by:
-            from .aggregates import run_aggregate
 
             return run_aggregate(self, sobject, query, select)
         scope = self.scope(sobject, "t", query.alias)
@@ -317,7 +316,6 @@ def compile_condition(backend: SalesforceBackend, sobject: SObjectSchema, text: 
                       alias: str | None) -> tuple[str, list[Any]]:
     """A SOQL WHERE condition over one object as SQL (record visibility, territory rules)."""
     soql = f"SELECT Id FROM {sobject.name} WHERE {text}"
-    from .parser import SoqlSyntaxError
 
     try:
         query = parse(soql)

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 from ... import clock
 from .. import exceptions as err
+from ..automation.scope import org_today
 from ..ids import to18
 from ..schema import BOOLEAN_TYPES, INTEGER_TYPES, NUMBER_TYPES
 from . import ast
 from .dates import literal_range
-from .names import Column, Scope
+from .names import Column, Scope, date_function_column
 
 if TYPE_CHECKING:
     from .compiler import Compiler
@@ -89,7 +90,6 @@ class ConditionCompiler:
                 raise err.MalformedQuery("Aggregate functions are not allowed in the WHERE clause; use HAVING")
             return self._aggregate_comparison(node)
         if isinstance(node.operand, ast.DateFunction):
-            from .names import date_function_column
 
             column = date_function_column(self.scope, node.operand)
         else:
@@ -150,7 +150,6 @@ class ConditionCompiler:
             raise _type_error(column.field.name, kind, True)
         organization = self.compiler.backend.schema.organization
         fiscal = int(organization.get("fiscal_year_start_month", 1))
-        from ..automation.scope import org_today
 
         today = org_today(self.compiler.backend)
 

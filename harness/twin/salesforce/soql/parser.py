@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -188,7 +189,6 @@ def parse(soql: str) -> ast.Query:
                                              "unexpected token: <EOF>")) from None
         raise SoqlSyntaxError(positioned(soql, token.line, token.column, f"unexpected token: '{token}'")) from None
     except UnexpectedCharacters as error:
-        import re
 
         word = re.match(r"\w+|\S", soql[error.pos_in_stream:])
         text = word.group(0) if word else soql[error.pos_in_stream:error.pos_in_stream + 1]
