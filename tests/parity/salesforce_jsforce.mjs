@@ -144,6 +144,7 @@ await step('resources', () => conn.request(`/services/data/v${V}`));
 await step('describe_global', () => conn.describeGlobal());
 await step('describe_account', () => conn.sobject('Account').describe());
 await step('describe_lead', () => conn.sobject('Lead').describe());
+await step('describe_contact', () => conn.sobject('Contact').describe());
 await step('limits', () => conn.limits());
 await step('identity', () => conn.identity());
 await step('userinfo', () => conn.request('/services/oauth2/userinfo'));

@@ -226,6 +226,7 @@ def run(sf: Salesforce) -> dict[str, dict[str, Any]]:
     step("describe_global", lambda: sf.describe())
     step("describe_account", lambda: sf.Account.describe())
     step("describe_lead", lambda: sf.Lead.describe())
+    step("describe_contact", lambda: sf.Contact.describe())
     step("limits", lambda: sf.limits())
     # jsforce's identity(): the resources list's `identity` URL, asked for JSON.
     step("identity", lambda: raw_get(sf.restful("")["identity"], format="json"))

@@ -31,7 +31,7 @@ STEPS = [
     "soap_convert_lead", "soap_converted_lead", "soap_convert_into_account", "soap_converted_into_account",
     "soap_merge_setup", "soap_merge", "soap_merged_loser", "soap_merged_follower", "sobject_deleted_accounts",
     "sobject_updated_contacts",
-    "versions", "resources", "describe_global", "describe_account", "describe_lead", "limits", "identity", "userinfo",
+    "versions", "resources", "describe_global", "describe_account", "describe_lead", "describe_contact", "limits", "identity", "userinfo",
     "composite_batch", "composite_tree", "composite_references", "query_parent_to_child", "query_child_to_parent",
     "collections_create", "collections_retrieve", "collections_update",
     "collections_delete", "sosl_search",
