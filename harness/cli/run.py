@@ -9,6 +9,7 @@ from rich.console import Console
 
 from harness.errors import UserError
 from harness.paths import PROJECT_ROOT
+from harness.run.preflight import SEED_CEILING, check_run_id
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
 console = Console(stderr=True)
@@ -29,7 +30,10 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
                                                "the connector (docs/reliability.md)"),
         resume: str | None = typer.Option(None, "--resume", metavar="RUN",
                                           help="finish an interrupted run (its seeding, suite and cleanup), with the "
-                                               "options it was started with")
+                                               "options it was started with"),
+        allow_large: bool = typer.Option(False, "--allow-large",
+                                         help=f"seed more than {SEED_CEILING:,} records (the ceiling for a shared "
+                                              "sandbox)")
         ) -> None:
     """Seed the sandboxes (or the twin), run every scenario, write the run folder. Exit 0 only on GO."""
     from harness.report.summary import print_summary
@@ -38,7 +42,8 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
     if resume:
         from harness.run.state import resumed_options
 
-        options = resumed_options(resume, faults)
+        options = resumed_options(check_run_id(resume), faults)
+        options.allow_large = allow_large
         outcome = execute(options, progress=lambda message: console.print(f"[dim]{message}[/dim]"))
         print_summary(console, outcome.signoff, outcome.context.run_dir, outcome.timings.get("total"))
         raise typer.Exit(outcome.exit_code)
@@ -46,7 +51,8 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
     if impacted_by:
         marker, selection = impacted_selection(ensure_profile(profile), impacted_by, marker)
     options = RunOptions(profile=ensure_profile(profile), org=org, keep_data=keep_data, workers=workers, marker=marker,
-                         keyword=keyword, allure_html=not no_html, selection=selection, faults=faults)
+                         keyword=keyword, allure_html=not no_html, selection=selection, faults=faults,
+                         allow_large=allow_large)
     outcome = execute(options, progress=lambda message: console.print(f"[dim]{message}[/dim]"))
     print_summary(console, outcome.signoff, outcome.context.run_dir, outcome.timings.get("total"))
     raise typer.Exit(outcome.exit_code)

@@ -14,7 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from harness.errors import UserError
 from harness.paths import PROJECT_ROOT
-from harness.run.context import REPORTS_DIR
+from harness.run.context import REPORTS_DIR, RunLock
+from harness.run.preflight import check_run_id, check_seed_size
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
 console = Console(stderr=True)
@@ -49,7 +50,9 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
          run_id: str | None = typer.Option(None, "--run", help="resume the interrupted seed of this run"),
          bulk_threshold: int = typer.Option(2000, help="records of one Salesforce object above which Bulk API 2.0 "
                                             "is used instead of sObject Collections"),
-         plan_only: bool = typer.Option(False, "--plan", help="print the planned counts and stop; nothing is written")) -> None:
+         plan_only: bool = typer.Option(False, "--plan", help="print the planned counts and stop; nothing is written"),
+         allow_large: bool = typer.Option(False, "--allow-large", help="seed more than the ceiling for a shared "
+                                          "sandbox")) -> None:
     """Seed representative data; every record goes into the run's ledger as it is created."""
     from harness.profile import load_profile
     from harness.run.context import RunContext, create_run, new_run_id, open_run
@@ -60,9 +63,11 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
     parsed = load_recipe(recipe_path)
     seed_number = loaded.seed.seed if seed_value is None else seed_value
     factor = loaded.seed.scale if scale is None else scale
-    if factor <= 0:
+    if not factor > 0:  # NaN too
         raise UserError(f"--scale {factor}: give a positive number, e.g. 1 or 0.5")
+    check_seed_size(parsed, factor, allow_large, f"{parsed.source} at scale {factor:g}")
     if run_id:
+        check_run_id(run_id, "--run")
         if not (REPORTS_DIR / run_id / "seed-manifest.json").exists() and not (REPORTS_DIR / run_id / "ledger.jsonl").exists():
             raise UserError(f"--run {run_id}: no seed to resume in {REPORTS_DIR / run_id}; give a run id from reports/")
         context = open_run(REPORTS_DIR / run_id)
@@ -109,15 +114,17 @@ def cleanup(run_id: str = typer.Option(..., "--run", help="run id (a folder unde
     from harness.run.context import open_run
     from harness.sandboxes import connect
 
-    run_dir = REPORTS_DIR / run_id
+    run_dir = REPORTS_DIR / check_run_id(run_id, "--run")
     if not (run_dir / "ledger.jsonl").exists():
         raise UserError(f"--run {run_id}: no ledger at {run_dir / 'ledger.jsonl'}; give a run id from reports/")
     context = open_run(run_dir)
     sandboxes = connect()
+    lock = RunLock(run_dir).acquire("--run")  # not while `uat run` or `--resume` is still writing to this run
     # Passes repeat while records remain, as at the end of `uat run`: throttling leaves some behind on one pass.
     result = cleanup_until_clean(lambda: cleanup_run(sandboxes, context.ledger, run_dir / "cleanup.jsonl"))
     console.print(f"deleted: {result.deleted}; already gone: {result.already_gone}; failed: {len(result.failed)}")
     for failure in result.failed[:20]:
         console.print(f"[red]failed[/red] {failure}")
+    lock.release()
     if result.failed:
         raise typer.Exit(1)

@@ -248,6 +248,8 @@ class ExitCriteria(Strict):
     require_conformance: bool = True
     # Open Sync Health errors allowed; unset: advisory (a shared sandbox may hold errors the run never caused)
     max_open_sync_errors: int | None = Field(default=None, ge=0)
+    # Seed records the platforms refused, as a share of those planned: over it the run cannot end GO
+    max_seed_loss_percent: float = Field(default=0.0, ge=0, le=100)
 
 
 class ApiBudget(Strict):

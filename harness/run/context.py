@@ -5,12 +5,14 @@ The folder's file names are a contract other tools and users rely on (see README
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harness.errors import UserError
 from harness.paths import PROJECT_ROOT
 from harness.run.ledger import Ledger
 
@@ -71,3 +73,37 @@ def point_latest(context: RunContext) -> None:
         temporary.unlink()
     temporary.symlink_to(context.run_dir.name)
     os.replace(temporary, latest)
+
+
+LOCK_FILE = "run.lock"
+
+
+class RunLock:
+    """One process per run id: an exclusive lock on `reports/<id>/run.lock`, held for the whole run.
+
+    flock, not a pid file: the kernel releases it when the holder dies, kill -9 included, so a crashed run never
+    leaves a stale lock behind. The file says who holds it, for the second process's one-line refusal."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.path = run_dir / LOCK_FILE
+        self._handle: int | None = None
+
+    def acquire(self, option: str) -> RunLock:
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 200, 0).decode("utf-8", errors="replace").strip() or "another process"
+            os.close(descriptor)
+            raise UserError(f"{option} {self.path.parent.name}: the run is in progress in {holder}; wait for it to "
+                            "end (or stop it) before resuming") from None
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"process {os.getpid()} (uat run, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} "
+                              "UTC)".encode(), 0)
+        self._handle = descriptor
+        return self
+
+    def release(self) -> None:
+        if self._handle is not None:
+            os.close(self._handle)  # closing the descriptor drops the flock
+            self._handle = None

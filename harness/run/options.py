@@ -18,3 +18,4 @@ class RunOptions:
     selection: str | None = None  # how the scenarios were chosen, in words, for the report (e.g. impacted-by)
     faults: str | None = None  # light, heavy or a fault-profile file: the twin misbehaves (harness/run/faults.py)
     resume: str | None = None  # the id of an interrupted run to finish (harness/run/state.py)
+    allow_large: bool = False  # lift the seed-size ceiling for shared sandboxes (harness/run/preflight.py)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from harness.errors import UserError
 from harness.lint import lint_profile
@@ -24,11 +25,18 @@ from harness.profile import Profile, load_profile
 from harness.report import allure_html
 from harness.report.publish import publish_allure, publish_signoff
 from harness.run.cleanup import CleanupResult, cleanup_run, cleanup_until_clean
-from harness.run.context import RunContext, create_run, point_latest
+from harness.run.context import REPORTS_DIR, RunContext, RunLock, create_run, new_run_id, point_latest
 from harness.run.faults import FaultInjection, FaultProfile, describe_counts, load_fault_profile, write_fault_counts
 from harness.run.infrastructure import describe_failure, infrastructure_failures
 from harness.run.options import RunOptions
-from harness.run.preflight import check_suite
+from harness.run.preflight import (
+    check_expression,
+    check_owners,
+    check_run_id,
+    check_seed_size,
+    check_suite,
+    check_workers,
+)
 from harness.run.redaction import redact_tree
 from harness.run.state import RunState, deselect_arguments, open_for_resume, refuse_twin_resume
 from harness.run.suite_process import die_with_parent, interruption_hint
@@ -36,6 +44,8 @@ from harness.sandboxes import Sandboxes, connect
 from harness.sandboxes.credentials import credentials_from_env
 from harness.sandboxes.twin_target import twin_credentials, twin_environment
 from harness.seeder import load_recipe, plan_from_recipe, seed_sandboxes
+from harness.seeder.plan import SeedPlan
+from harness.seeder.recipe import Recipe
 from harness.seeder.seeder import write_manifest
 from harness.signoff.record import RunEvidence, SignOff
 
@@ -100,39 +110,87 @@ def run_faults(options: RunOptions, profile: Profile) -> FaultProfile | None:
     return None
 
 
-def execute(options: RunOptions, progress: Callable[[str], None] = lambda _message: None) -> RunOutcome:
-    timings: dict[str, float] = {}
-    started = time.monotonic()
+@dataclass
+class Checked:
+    """What the preflight read and checked: everything a run needs before it connects anywhere."""
+
+    profile: Profile
+    recipe: Recipe
+    faults: FaultProfile | None
+    plan: SeedPlan
+    run_id: str
+
+
+def preflight(options: RunOptions) -> Checked:
+    """Every option and setting, before any connection and any write (docs/reliability.md, "Bad input"): the
+    command line's, the profile and its mapping CSVs, the seed recipe (its owners and its size), the feature files
+    and the fault profile."""
+    if options.resume:
+        check_run_id(options.resume)
+    check_workers(options.workers)
+    check_expression("-m", options.marker)
+    check_expression("-k", options.keyword)
     profile = load_profile(options.profile)
     recipe = load_recipe(profile.resolve(profile.seed.recipe))
-    check_suite()  # feature files parse and every step is bound, before anything is written
+    check_owners(recipe, profile)
+    # A resumed run's size was accepted when it started; the absolute limit still holds.
+    check_seed_size(recipe, profile.seed.scale, options.allow_large or bool(options.resume),
+                    f"{recipe.source} at seed.scale {profile.seed.scale:g} ({profile.source}:"
+                    f"{profile.line('seed', 'scale')})")
+    check_suite()  # feature files parse and every step is bound
     fault_profile = run_faults(options, profile)
     if options.resume:
         refuse_twin_resume(options.resume, profile.target.kind)
-        context, state = open_for_resume(options.resume)
-    else:
-        context = create_run()
-        state = RunState(context)
-        state.remember(options)
-    progress(f"run {context.run_id}: {context.run_dir}")
+    run_id = options.resume or new_run_id()
+    plan = plan_from_recipe(recipe, profile.seed.seed, profile.seed.scale, RunContext(run_id, Path()).tag)
+    return Checked(profile, recipe, fault_profile, plan, run_id)
+
+
+def seed_losses(plan: SeedPlan, refused: dict[str, str]) -> dict[str, Any]:
+    """Records the platforms refused, counted and named: a seed that lost some is a smaller population than the
+    recipe describes, and the sign-off says so (exit criterion "Seed records lost")."""
+    return {"planned": len(plan.records), "lost": len(refused),
+            "examples": dict(sorted(refused.items())[:10])}
+
+
+def execute(options: RunOptions, progress: Callable[[str], None] = lambda _message: None) -> RunOutcome:
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    checked = preflight(options)
+    profile, recipe, fault_profile, plan = checked.profile, checked.recipe, checked.faults, checked.plan
+    lock: RunLock | None = None
+    if options.resume:  # locked before connecting: a second resume of a run in progress is told at once
+        open_for_resume(checked.run_id)  # what is wrong with the id, before anything is created in its folder
+        lock = RunLock(REPORTS_DIR / checked.run_id).acquire("--resume")
     infrastructure: list[str] = []
     cleanup: CleanupResult | None = None
     injection: FaultInjection | None = None
-    with interruption_hint(context.run_id, profile.target.kind, progress), \
-            target(profile, options.org) as (environment, sandboxes, description), contextlib.ExitStack() as faults_on:
+    losses: dict[str, Any] | None = None
+    with target(profile, options.org) as (environment, sandboxes, description), contextlib.ExitStack() as faults_on:
         timings["connect"] = time.monotonic() - started
-        sandboxes.budget.limits = {"salesforce": profile.api_budget.salesforce, "hubspot": profile.api_budget.hubspot}
+        # Only now, with every check and both connections passed, is anything written: the run folder.
+        if lock is not None:
+            context, state = open_for_resume(checked.run_id)  # read under the lock
+        else:
+            context = create_run(run_id=checked.run_id)
+            lock = RunLock(context.run_dir).acquire("run")
+            state = RunState(context)
+            state.remember(options)
+        faults_on.callback(lock.release)
+        progress(f"run {context.run_id}: {context.run_dir}")
         progress(f"connected to {description}")
+        faults_on.enter_context(interruption_hint(context.run_id, profile.target.kind, progress))
+        sandboxes.budget.limits = {"salesforce": profile.api_budget.salesforce, "hubspot": profile.api_budget.hubspot}
         if fault_profile:
             injection = faults_on.enter_context(FaultInjection(fault_profile, sandboxes.control))
             description += f", under {fault_profile.describe()}"
             progress(f"faults on: {fault_profile.describe()}")
-        plan = plan_from_recipe(recipe, profile.seed.seed, profile.seed.scale, context.tag)
         try:
             with state.phase("seed"):
                 seeded = seed_sandboxes(plan, sandboxes, context.ledger, normalisation=profile.normalisation)
                 write_manifest(context.seed_manifest, recipe, plan, seeded, sandboxes)
-            progress(f"seeded {len(seeded.created)} records")
+            losses = seed_losses(plan, seeded.refused)
+            progress(f"seeded {len(seeded.created)} records" + _lost(losses))
         except (UserError, KeyboardInterrupt):
             raise
         except Exception as error:  # throttling or outages outlasted the retries: a verdict, not a traceback
@@ -152,7 +210,8 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
             sandboxes.budget.absorb(json.loads(usage.read_text(encoding="utf-8")))
         evidence = RunEvidence(infrastructure_errors=infrastructure, api_calls=sandboxes.budget.report(),
                                sync_health=sandboxes.control.health() if sandboxes.control is not None else None,
-                               selection=options.selection or _selection(options), lint=_lint_findings(profile))
+                               selection=options.selection or _selection(options), lint=_lint_findings(profile),
+                               seed_loss=losses)
         with state.phase("signoff"):
             report = publish_signoff(context, profile, description, evidence, sandboxes.organization, sandboxes.portal)
         if not options.keep_data:
@@ -176,6 +235,14 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
     point_latest(context)
     timings["total"] = time.monotonic() - started
     return RunOutcome(context, report, cleanup, timings)
+
+
+def _lost(losses: dict[str, Any]) -> str:
+    if not losses["lost"]:
+        return ""
+    named = "; ".join(f"{key} ({' '.join(error.split())[:120]})" for key, error in list(losses["examples"].items())[:3])
+    return (f"; {losses['lost']} of {losses['planned']} refused by the platforms: {named}"
+            + (" ..." if losses["lost"] > 3 else "") + " (all in seed-manifest.json)")
 
 
 def _lint_findings(profile: Profile) -> list:

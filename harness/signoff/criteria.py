@@ -15,7 +15,7 @@ from harness.signoff.results import ScenarioResult
 
 SEVERE = ("blocker", "critical")
 KNOWN = {"max_failed_scenarios", "min_pass_rate", "max_open_critical_defects", "require_reconciliation",
-         "require_clean_audit", "require_clean_lint", "max_open_sync_errors"}
+         "require_clean_audit", "require_clean_lint", "max_open_sync_errors", "max_seed_loss_percent"}
 
 
 @dataclass
@@ -74,6 +74,7 @@ def evaluate_criteria(profile: Any, results: list[ScenarioResult], infrastructur
     criteria.append(_findings("Governance lint", bool(_setting(profile, "require_clean_lint", False)),
                               sections.get("lint")))
     criteria.append(_sync_errors(_setting(profile, "max_open_sync_errors", None), sections.get("sync_health")))
+    criteria.append(_seed_loss(float(_setting(profile, "max_seed_loss_percent", 0.0)), sections.get("seed_loss")))
     criteria.extend(_budget(sections.get("api_budget")))
     criteria.extend(_unknown(profile))
     return criteria
@@ -119,6 +120,17 @@ def _sync_errors(limit: Any, health: dict[str, Any] | None) -> Criterion:
         return Criterion(name, expected, "not measured (no control plane: read HubSpot's Sync Health screen)",
                          False if blocking else None, blocking)
     return Criterion(name, expected, str(health["open_errors"]), health["open_errors"] <= threshold, blocking)
+
+
+def _seed_loss(tolerance: float, loss: dict[str, Any] | None) -> Criterion:
+    """Records of the seed the platforms refused: the population tested is smaller than the recipe describes."""
+    name, expected = "Seed records lost", f"at most {tolerance:g}% of those planned"
+    if loss is None:
+        return Criterion(name, expected, "not measured (the seed did not finish)", None)
+    share = 100.0 * loss["lost"] / loss["planned"] if loss["planned"] else 0.0
+    named = ", ".join(list(loss.get("examples") or {})[:3])
+    actual = f"{loss['lost']} of {loss['planned']} ({share:.1f}%)" + (f": {named}" if named else "")
+    return Criterion(name, expected, actual, share <= tolerance)
 
 
 def _budget(rows: list[dict[str, Any]] | None) -> list[Criterion]:

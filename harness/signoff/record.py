@@ -41,6 +41,7 @@ class RunEvidence:
     lint: Any = None
     environment: dict[str, Any] = field(default_factory=dict)
     selection: str | None = None  # "impacted by contacts.csv: 5 scenarios", "-m object_deal", ...
+    seed_loss: dict[str, Any] | None = None  # {planned, lost, examples: {plan key: error}} (harness/run/runner.py)
 
 
 @dataclass
@@ -97,7 +98,8 @@ def evaluate(run_id: str, profile: Any, target: str, results: list[ScenarioResul
         "audit": normalise_findings(evidence.audit),
         "lint": normalise_findings(evidence.lint),
     }
-    criteria = evaluate_criteria(profile, results, evidence.infrastructure_errors, sections)
+    criteria = evaluate_criteria(profile, results, evidence.infrastructure_errors,
+                                 {**sections, "seed_loss": evidence.seed_loss})
     defects = defect_log(profile, results)
     target_kind = getattr(getattr(profile, "target", None), "kind", None)
     risks = residual_risks(criteria, sections, totals, defects,
