@@ -81,12 +81,23 @@ await step('sobject_retrieve_by_external_id', () =>
 await step('sobject_create_invalid', () => conn.sobject('Account').create(inputs.invalid_account));
 await step('sobject_delete_contact', async () => saved(await conn.sobject('Contact').destroy(ids.contact)));
 await step('sobject_retrieve_deleted', () => conn.sobject('Contact').retrieve(ids.contact));
+await step('sobject_validation_rule', async () => {
+  const lead = await conn.sobject('Lead').create(inputs.validated_lead);
+  return conn.sobject('Lead').update({ Id: lead.id, ...inputs.validated_lead_change });
+});
 await step('query_all_rows_deleted', () => conn.query(inputs.deleted_soql, { scanAll: true }));
 
 // -- Bulk 2.0 and query paging -----------------------------------------------------------------------
 await step('bulk2_ingest', async () => {
   const results = await conn.bulk2.loadAndWaitForResults({ object: inputs.bulk.object, operation: 'insert',
     input: toCsv(bulkRows) });
+  return { successful: csvRows(results.successfulResults), failed: csvRows(results.failedResults),
+    unprocessed: csvRows(results.unprocessedRecords) };
+});
+await step('bulk2_delete', async () => {
+  const doomed = transcript.bulk2_ingest.value.successful.slice(0, inputs.bulk_delete_count).map((r) => ({ Id: r.sf__Id }));
+  const results = await conn.bulk2.loadAndWaitForResults({ object: inputs.bulk.object, operation: 'delete',
+    input: toCsv(doomed) });
   return { successful: csvRows(results.successfulResults), failed: csvRows(results.failedResults),
     unprocessed: csvRows(results.unprocessedRecords) };
 });

@@ -143,6 +143,11 @@ def run(sf: Salesforce) -> dict[str, dict[str, Any]]:
     step("sobject_create_invalid", lambda: sf.Account.create(INPUTS["invalid_account"]))
     step("sobject_delete_contact", lambda: _saved(sf.Contact.delete(ids["contact"])))
     step("sobject_retrieve_deleted", lambda: sf.Contact.get(ids["contact"]))
+    def validation_rule() -> Any:
+        lead = sf.Lead.create(INPUTS["validated_lead"])
+        return _saved(sf.Lead.update(lead["id"], INPUTS["validated_lead_change"]))
+
+    step("sobject_validation_rule", validation_rule)
     step("query_all_rows_deleted", lambda: sf.query(INPUTS["deleted_soql"], include_deleted=True))
 
     # Bulk 2.0 and query paging
@@ -150,15 +155,18 @@ def run(sf: Salesforce) -> dict[str, dict[str, Any]]:
     rows = [{"Name": bulk["name"].replace("{n:03}", f"{n:03}"), "Industry": bulk["industry"]}
             for n in range(1, bulk["count"] + 1)] + bulk["bad_rows"]
 
-    def ingest() -> dict[str, Any]:
-        jobs = getattr(sf.bulk2, bulk["object"]).insert(records=rows, wait=0.1)
+    target = getattr(sf.bulk2, bulk["object"])
+
+    def outcome(jobs: list[dict[str, Any]]) -> dict[str, Any]:
         job_id = jobs[0]["job_id"]
-        target = getattr(sf.bulk2, bulk["object"])
         return {"successful": _csv(target.get_successful_records(job_id)),
                 "failed": _csv(target.get_failed_records(job_id)),
                 "unprocessed": _csv(target.get_unprocessed_records(job_id))}
 
-    step("bulk2_ingest", ingest)
+    step("bulk2_ingest", lambda: outcome(target.insert(records=rows, wait=0.1)))
+    step("bulk2_delete", lambda: outcome(target.delete(records=[
+        {"Id": r["sf__Id"]} for r in transcript["bulk2_ingest"]["value"]["successful"][:INPUTS["bulk_delete_count"]]],
+        wait=0.1)))
     page_headers = {"Sforce-Query-Options": f"batchSize={INPUTS['page_batch_size']}"}
 
     def first_page() -> Any:

@@ -21,13 +21,14 @@ EXPECTED_ERRORS = {
     "sobject_create_invalid": "REQUIRED_FIELD_MISSING",
     "sobject_retrieve_deleted": "ENTITY_IS_DELETED",
     "soap_merged_loser": "ENTITY_IS_DELETED",
+    "sobject_validation_rule": "FIELD_CUSTOM_VALIDATION_EXCEPTION",
 }
 
 STEPS = [
     "sobject_create_account", "sobject_create_contact", "sobject_create_lead", "sobject_retrieve_account",
     "sobject_update_account", "sobject_retrieve_updated", "sobject_upsert_external_id",
     "sobject_retrieve_by_external_id", "sobject_create_invalid", "sobject_delete_contact", "sobject_retrieve_deleted",
-    "query_all_rows_deleted", "bulk2_ingest", "query_first_page", "query_more", "query_all_pages", "bulk2_query",
+    "sobject_validation_rule", "query_all_rows_deleted", "bulk2_ingest", "bulk2_delete", "query_first_page", "query_more", "query_all_pages", "bulk2_query",
     "soap_convert_lead", "soap_converted_lead", "soap_convert_into_account", "soap_converted_into_account",
     "soap_merge_setup", "soap_merge", "soap_merged_loser", "soap_merged_follower", "sobject_deleted_accounts",
     "sobject_updated_contacts",
