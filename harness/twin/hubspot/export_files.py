@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -60,7 +60,8 @@ class _Sink(io.RawIOBase):
 
 
 class _Cells:
-    """One record's row: the record id first, then the asked properties, then associated record ids."""
+    """One record's row: the record id first, then the asked properties, then associated record ids. Each column's
+    formatting is chosen once, not per cell: a million-row export formats millions of cells."""
 
     def __init__(self, backend: HubSpotBackend, export: Export) -> None:
         self.backend = backend
@@ -68,9 +69,9 @@ class _Cells:
         self.names = ["hs_object_id", *[p for p in export.properties if p != "hs_object_id"]]
         portal = backend.portal
         self.definitions = {n: portal.property(export.object_type, n) for n in self.names}
-        self.labels = {n: {str(o["value"]): str(o.get("label", o["value"])) for o in d.options}
-                       for n, d in self.definitions.items() if d is not None and d.options}
         self.zone = ZoneInfo(portal.time_zone) if portal.time_zone else ZoneInfo("UTC")
+        self._minutes: dict[str, str] = {}  # ISO date-time to the minute -> its local rendering (values share minutes)
+        self.columns = [(name, self._formatter(name)) for name in self.names[1:]]
 
     def header(self) -> list[str]:
         out = []
@@ -83,25 +84,41 @@ class _Cells:
         return out + [f"Associated {SINGULAR[t].capitalize()} IDs" for t in self.export.associated]
 
     def row(self, obj: HsObject) -> list[str]:
-        cells = [self._cell(name, obj.properties.get(name) if name != "hs_object_id" else obj.id) for name in self.names]
+        values = obj.properties
+        cells = [obj.id]
+        for name, formatted in self.columns:
+            value = values.get(name)
+            cells.append("" if value is None or value == "" else formatted(str(value)))
         for other in self.export.associated:
             cells.append(";".join(self.backend.associated_ids(obj.object_type, obj.id, other)))
         return cells
 
-    def _cell(self, name: str, value: str | None) -> str:
-        if value is None or value == "":
-            return ""
+    def _formatter(self, name: str) -> Callable[[str], str]:
         definition = self.definitions[name]
         if self.export.internal_values or definition is None:
-            return str(value)
+            return str
         if name.endswith("owner_id"):
-            owner = self.backend.owner(str(value))
-            return f"{owner.first_name} {owner.last_name}".strip() if owner is not None else str(value)
-        if name in self.labels:
-            return ";".join(self.labels[name].get(part, part) for part in str(value).split(";"))
-        if definition.type in ("datetime", "date"):
-            return self._when(str(value), definition.type)
-        return str(value)
+            return self._owner
+        if definition.options:
+            labels = {str(o["value"]): str(o.get("label", o["value"])) for o in definition.options}
+            return lambda value: ";".join(labels.get(part, part) for part in value.split(";"))
+        if definition.type == "datetime":
+            return self._local_minute
+        if definition.type == "date":
+            return lambda value: self._when(value, "date")
+        return str
+
+    def _owner(self, value: str) -> str:
+        owner = self.backend.owner(value)
+        return f"{owner.first_name} {owner.last_name}".strip() if owner is not None else value
+
+    def _local_minute(self, value: str) -> str:
+        if len(value) >= 17 and value.endswith("Z") and value[10] == "T":
+            minute = value[:16]
+            if minute not in self._minutes:
+                self._minutes[minute] = self._when(minute + ":00Z", "datetime")
+            return self._minutes[minute]
+        return self._when(value, "datetime")
 
     def _when(self, value: str, kind: str) -> str:
         try:
@@ -139,15 +156,15 @@ def count_records(backend: HubSpotBackend, export: Export) -> int:
 
 
 def _encoded(rows: Iterable[list[str]]) -> list[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    out = []
-    for row in rows:
-        writer.writerow(row)
-        out.append(buffer.getvalue().encode("utf-8"))
-        buffer.seek(0)
-        buffer.truncate()
-    return out
+    lines: list[str] = []
+    writer = csv.writer(_Lines(lines), lineterminator="\r\n")  # one write per row: each row is one line
+    writer.writerows(rows)
+    return [line.encode("utf-8") for line in lines]
+
+
+class _Lines:
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
 
 
 def export_file(backend: HubSpotBackend, export: Export) -> ExportFile:
