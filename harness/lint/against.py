@@ -2,7 +2,9 @@
 
 Reads Salesforce describe (fields, types, picklist values), HubSpot's properties API (types, options) and its
 workflows (what automation writes), all through the real clients; each divergence is a finding. What cannot be
-read (an API the portal or org does not offer) is reported as a note, never guessed.
+read (an API the portal or org does not offer) is reported as a note, never guessed. The configuration clauses
+(mapping rows, sync rules, fields, picklists both ways, owners, FLS, required fields, delete policy, automation) come
+from the one conformance engine the run's conformance phase uses (harness/conformance): CONF001-CONF009.
 """
 
 from __future__ import annotations
@@ -10,17 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from harness.conformance import ConformanceReport, Status, check_conformance
 from harness.lint.findings import Finding, Severity
 from harness.profile.mappings import FieldMapping, SyncRule
 from harness.profile.model import Direction, Profile
 from harness.sandboxes import Sandboxes
-from harness.sync.compat import compatible, hubspot_field_type_of
+from harness.sync.compat import hubspot_field_type_of
 
 TITLES = {
     "DRIFT000": "sandbox description unavailable",
-    "DRIFT001": "mapped HubSpot property missing",
-    "DRIFT002": "mapped Salesforce field missing",
-    "DRIFT003": "mapped types differ from the sandboxes",
+    "DRIFT003": "mapping CSV's type differs from the portal",
     "DRIFT004": "lifecycle stages differ from the sandboxes",
     "DRIFT005": "Lead Status values differ from the sandboxes",
     "DRIFT006": "picklist values not normalised in the sandboxes",
@@ -78,32 +79,34 @@ def _picklist(field: dict[str, Any] | None) -> list[str]:
     return [v["value"] for v in (field or {}).get("picklistValues", []) if v.get("active", True)]
 
 
-def _mapping_checks(described: Described, mappings: list[FieldMapping]) -> Iterator[tuple]:
+def _csv_type_checks(described: Described, mappings: list[FieldMapping]) -> Iterator[tuple]:
+    """The CSV's own type column against the portal (existence and compatibility are conformance clauses)."""
     for m in mappings:
         prop = described.hs_property(m.hubspot_object, m.hubspot_property)
-        if described.hubspot.get(m.hubspot_object) is not None and prop is None:
-            yield ("DRIFT001", Severity.ERROR, f"{m.key} is mapped but the portal has no such property",
-                   "create the property in HubSpot or fix the mapping CSV", m.where)
-        for sobject in m.salesforce_objects:
-            if sobject in described.salesforce and described.salesforce[sobject] is None:
-                yield ("DRIFT002", Severity.ERROR, f"{sobject} is mapped but the org does not describe it",
-                       "enable the object for the integration user or remove the mapping", m.where)
-                continue
-            field = described.sf_field(sobject, m.salesforce_field)
-            if field is None:
-                yield ("DRIFT002", Severity.ERROR, f"{sobject}.{m.salesforce_field} is mapped but the org has no such "
-                       "field (or the API user cannot see it)", "create the field or fix the mapping CSV", m.where)
-                continue
-            if prop is None or m.rule is SyncRule.DONT_SYNC:  # no value crosses a Don't-sync row: types cannot clash
-                continue
-            hs_type = hubspot_field_type_of(getattr(prop, "type", None), getattr(prop, "field_type", None))
-            if not compatible(hs_type, field["type"]):
-                yield ("DRIFT003", Severity.ERROR, f"{m.key} is a {hs_type} in HubSpot and {sobject}.{m.salesforce_field} "
-                       f"a {field['type']} in Salesforce: the connector will not sync them",
-                       "change one side's type or map a compatible field", m.where)
-            elif m.hubspot_type and m.hubspot_type != hs_type:
-                yield ("DRIFT003", Severity.WARNING, f"{m.key}: the CSV says {m.hubspot_type}, the portal says "
-                       f"{hs_type}", "re-export the mapping CSV", m.where)
+        if prop is None or m.rule is SyncRule.DONT_SYNC or not m.hubspot_type:
+            continue
+        hs_type = hubspot_field_type_of(getattr(prop, "type", None), getattr(prop, "field_type", None))
+        if m.hubspot_type != hs_type:
+            yield ("DRIFT003", Severity.WARNING, f"{m.key}: the CSV says {m.hubspot_type}, the portal says {hs_type}",
+                   "re-export the mapping CSV", m.where)
+
+
+def conformance_findings(report: ConformanceReport) -> list[Finding]:
+    """Configuration conformance, the run's phase, as lint findings: a differing clause is an error under its
+    family's rule (CONF001...), a clause this target cannot answer a note (CONF000), never a pass."""
+    findings = []
+    for clause in report.clauses:
+        if clause.status is Status.DIFFERS:
+            owner = f" Functional owner: {clause.functional_owner}." if clause.functional_owner else ""
+            findings.append(Finding(clause.family.rule, clause.family.title, Severity.ERROR,
+                                    f"{clause.item}: expected {clause.expected}, found {clause.actual}",
+                                    f"change it at {clause.change_at}.{owner}", clause.item))
+        elif clause.status is Status.NOT_EVALUATED:
+            findings.append(Finding("CONF000", "conformance clause not evaluated", Severity.INFO,
+                                    f"{clause.kind}: {clause.item}: not evaluated ({clause.reason})",
+                                    "check it by hand, or give the harness what it needs to read it "
+                                    "(docs/conformance.md)", clause.item))
+    return findings
 
 
 def _lifecycle_checks(profile: Profile, described: Described) -> Iterator[tuple]:
@@ -227,9 +230,9 @@ def lint_against(profile: Profile, sandboxes: Sandboxes) -> list[Finding]:
     findings = [Finding("DRIFT000", TITLES["DRIFT000"], Severity.INFO, f"could not read {note}; checks that need it "
                         "were skipped", "grant the integration user access to that API, or ignore on a twin that lacks "
                         "it", "sandboxes") for note in described.notes]
-    for check in (_mapping_checks(described, profile.field_mappings), _lifecycle_checks(profile, described),
+    for check in (_csv_type_checks(described, profile.field_mappings), _lifecycle_checks(profile, described),
                   _lead_status_checks(profile, described), _normalisation_checks(profile, described),
                   _workflow_checks(profile, described)):
         for rule, severity, message, fix, where in check:
             findings.append(Finding(rule, TITLES[rule], severity, message, fix, where))
-    return findings
+    return findings + conformance_findings(check_conformance(profile, sandboxes))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.lint import rules_data  # noqa: F401  (registers GOV007-GOV012)
+from harness.lint import rules_conformance, rules_data  # noqa: F401  (register GOV007-GOV016)
 from harness.lint.findings import Finding, Severity
 from harness.lint.rules import RULES
 from harness.profile.model import Profile

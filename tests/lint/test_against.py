@@ -34,8 +34,7 @@ def against(profile_path: Path, sandboxes):
 
 def test_healthy_contacts_and_companies_mappings_exist_in_the_org(sandboxes):
     findings = against(DEFAULT, sandboxes)
-    missing = [f for f in findings if f.rule == "DRIFT002" and ("contacts.csv" in f.where or "companies.csv" in f.where)]
-    assert missing == []
+    assert [f for f in findings if f.rule.startswith("CONF") and f.severity is Severity.ERROR] == []
     assert not [f for f in findings if f.rule in {"DRIFT004", "DRIFT005", "DRIFT007"} and f.severity is Severity.ERROR]
 
 
@@ -52,7 +51,9 @@ def test_divergences_are_reported(sandboxes, tmp_path):
     by_rule = {}
     for f in findings:
         by_rule.setdefault(f.rule, []).append(f.message)
-    assert any("Lead.Phone_Number__c is mapped but the org has no such field" in m for m in by_rule["DRIFT002"])
+    assert any(m.startswith("contacts: phone <-> Lead.Phone_Number__c") and "Lead has no field Phone_Number__c" in m
+               for m in by_rule["CONF003"])
+    assert any(m.startswith("contacts: phone <-> Lead.Phone_Number__c") for m in by_rule["CONF001"])
     assert any("'Nurture'" in m for m in by_rule["DRIFT005"])
     assert any("still offers retired stage(s) ['other']" in m for m in by_rule["DRIFT004"])
     assert any("Salesforce Lead has no MQL_Stamp__c" in m for m in by_rule["DRIFT007"])
