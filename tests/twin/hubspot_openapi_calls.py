@@ -75,6 +75,24 @@ class Driver:
         self.call("POST", "/crm/v3/objects/contacts/gdpr-delete", {"objectId": gone["id"]})
         spare = self.call("POST", "/crm/v3/objects/contacts", {"properties": {"email": self.email("spare")}})
         self.call("DELETE", f"/crm/v3/objects/contacts/{spare['id']}")
+        self.call("GET", f"/crm/v3/objects/contacts/{spare['id']}", archived="true")
+        ticket = self.call("POST", "/crm/v3/objects/tickets", {"properties": {"subject": f"Ticket {self.tag}",
+                                                                             "hs_ticket_priority": "HIGH", "hs_pipeline": "0",
+                                                                             "hs_pipeline_stage": "1"}})
+        self.call("GET", f"/crm/v3/objects/tickets/{ticket['id']}", properties="subject,hs_pipeline_stage")
+        for name in ("grace", "hedy"):
+            self.call("POST", "/crm/v3/objects/contacts", {"properties": {"email": self.email(name)}})
+        first = self.call("GET", "/crm/v3/objects/contacts", limit=1)
+        self.call("GET", "/crm/v3/objects/contacts", limit=1, after=first["paging"]["next"]["after"])
+        page = self.call("POST", "/crm/v3/objects/contacts/search", {"filterGroups": [{"filters": [
+            {"propertyName": "email", "operator": "HAS_PROPERTY"}]}], "sorts": [{"propertyName": "createdate",
+                                                                               "direction": "DESCENDING"}], "limit": 1})
+        self.call("POST", "/crm/v3/objects/contacts/search", {"filterGroups": [{"filters": [
+            {"propertyName": "email", "operator": "HAS_PROPERTY"}]}], "limit": 1, "after": page["paging"]["next"]["after"]})
+        self.call("POST", "/crm/v3/objects/deals/search", {"filterGroups": [{"filters": [
+            {"propertyName": "amount", "operator": "GTE", "value": "1000"}]}], "properties": ["dealname", "amount"]})
+        self.call("POST", "/crm/v3/objects/contacts/search", {"filterGroups": [{"filters": [
+            {"propertyName": "no_such_property", "operator": "EQ", "value": "x"}]}]})  # 400
         survivor = self.call("GET", f"/crm/v3/objects/contacts/{contact['id']}")
         return {"contact": survivor["id"], "company": company["id"], "deal": deal["id"]}
 
@@ -98,6 +116,9 @@ class Driver:
         self.call("POST", "/crm/v3/objects/contacts/batch/upsert", {"inputs": [
             {"idProperty": "email", "id": emails[2], "properties": {"firstname": "Upserted"}},
             {"idProperty": "email", "id": self.email("new-upsert"), "properties": {"firstname": "New"}}]})
+        self.call("POST", "/crm/v3/objects/contacts/batch/upsert", {"inputs": [  # 207: one bad value
+            {"idProperty": "email", "id": emails[2], "properties": {"lifecyclestage": "not-a-stage"}},
+            {"idProperty": "email", "id": emails[1], "properties": {"firstname": "Fine"}}]})
         self.call("POST", "/crm/v3/objects/contacts/batch/create", {"inputs": [{"properties": {}} for _ in range(101)]})
         self.call("POST", "/crm/v3/objects/contacts/batch/archive", {"inputs": [{"id": ids[1]}]})
 
@@ -110,6 +131,7 @@ class Driver:
                   [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279}])  # 400
         self.call("PUT", f"/crm/v4/objects/contact/{contact}/associations/default/company/{other}")
         self.call("GET", f"/crm/v4/objects/contacts/{contact}/associations/companies", limit=500)
+        self.call("GET", f"/crm/v4/objects/deals/{ids['deal']}/associations/companies")
         self.call("POST", f"{ASSOC}/batch/create", {"inputs": [{"from": {"id": contact}, "to": {"id": other}, "types": [
             {"associationCategory": "USER_DEFINED", "associationTypeId": 101}]}]})
         self.call("POST", f"{ASSOC}/batch/associate/default", {"inputs": [{"from": {"id": contact}, "to": {"id": company}}]})
@@ -136,6 +158,8 @@ class Driver:
     def properties(self) -> None:
         base = "/crm/v3/properties/contacts"
         self.call("GET", base)
+        self.call("GET", "/crm/v3/properties/deals")
+        self.call("GET", "/crm/v3/properties/companies/name")
         self.call("GET", f"{base}/lifecyclestage")
         self.call("GET", f"{base}/no_such_property")  # 404
         group = f"uat_{self.tag}"
@@ -186,6 +210,9 @@ class Driver:
     def owners(self) -> None:
         page = self.call("GET", "/crm/v3/owners/", limit=2)
         self.call("GET", f"/crm/v3/owners/{page['results'][0]['id']}")
+        self.call("GET", f"/crm/v3/owners/{page['results'][0]['userId']}", idProperty="userId")
+        self.call("GET", "/crm/v3/owners/", limit=1, after=page["paging"]["next"]["after"])
+        self.call("GET", "/crm/v3/owners/424242")  # 404
         self.call("GET", "/crm/v3/owners/", email=page["results"][0]["email"])
 
     def lists(self, ids: dict[str, str]) -> None:
@@ -206,6 +233,7 @@ class Driver:
         self.call("GET", f"{LISTS}/{dynamic['list']['listId']}", includeFilters="true")
         self.call("GET", f"{LISTS}/", listIds=[list_id, "102"])
         self.call("POST", f"{LISTS}/search", {"query": "UAT", "count": 5, "offset": 0})
+        self.call("POST", f"{LISTS}/search", {"query": "", "processingTypes": ["DYNAMIC"], "count": 1})
         self.call("GET", f"{LISTS}/object-type-id/0-1/name/UAT {self.tag}")
         self.call("PUT", f"{LISTS}/{list_id}/memberships/add", [contact])
         self.call("PUT", f"{LISTS}/{list_id}/memberships/add-and-remove", {"recordIdsToAdd": [], "recordIdsToRemove": []})
@@ -227,6 +255,7 @@ class Driver:
 
     def flows(self) -> None:
         page = self.call("GET", "/automation/v4/flows", limit=1)
+        self.call("GET", "/automation/v4/flows", limit=1, after=page["paging"]["next"]["after"])
         flow = self.call("GET", f"/automation/v4/flows/{page['results'][0]['id']}")
         self.call("POST", "/automation/v4/flows/batch/read", {"inputs": [{"flowId": flow["id"], "type": "FLOW_ID"}]})
         self.call("POST", "/automation/v4/flows/batch/read", {"inputs": [{"flowId": flow["id"], "type": "FLOW_ID"},
