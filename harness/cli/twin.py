@@ -51,6 +51,12 @@ def write_env_file(path: Path, info: dict) -> None:
     from harness.sandboxes.twin_target import twin_environment
 
     lines = [f"export {name}={shlex.quote(value)}" for name, value in twin_environment(info).items()]
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if path.is_dir() and not path.is_symlink():
+        raise UserError(f"--env-file {path}: is a folder; give a file path")
+    # A fresh 0600 file renamed over F: an existing F keeps no wider mode, and a symlink at F is replaced, never
+    # followed (O_TRUNC on a link would write the tokens wherever it points).
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
+    os.replace(temporary, path)
