@@ -66,7 +66,11 @@ def _read_rows(path: Path, hubspot_object: str) -> list[list[str]]:
         raise UserError(f"{path}: mapping CSV not found; check `mappings.{hubspot_object}` in the profile") from None
     except UnicodeDecodeError as error:
         raise UserError(f"{path}: not UTF-8 (byte {error.start}); re-export the mapping CSV as UTF-8") from None
-    return list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return list(reader)
+    except csv.Error as error:  # a NUL byte, a cell over the csv module's field limit, a stray quote at the end
+        raise UserError(f"{path}:{reader.line_num}: not a readable CSV ({error}); re-export the mapping CSV") from None
 
 
 def load_mappings(path: Path, hubspot_object: str,
@@ -81,6 +85,9 @@ def load_mappings(path: Path, hubspot_object: str,
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise UserError(f"{path}: empty mapping CSV; expected a header row with {', '.join(REQUIRED_COLUMNS)}")
     header = [" ".join(cell.split()).lower() for cell in rows[0]]
+    repeated = sorted({rows[0][i].strip() for i, name in enumerate(header) if name and header.index(name) != i})
+    if repeated:  # csv would silently read the first of the two, whichever the export meant
+        raise UserError(f"{path}:1: duplicate column(s) {', '.join(repr(c) for c in repeated)}; keep one of each")
     missing = [c for c in REQUIRED_COLUMNS if c.lower() not in header]
     if missing:
         raise UserError(f"{path}:1: missing column(s) {', '.join(missing)}; the header must include "
