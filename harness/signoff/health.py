@@ -25,7 +25,8 @@ SYNC_CATEGORY_LABELS = {
 
 # Where the platforms' messages name the field or property they refused (Salesforce: "Title: data value too large",
 # "Unable to create/update fields: MQL_Date__c."; HubSpot: "hs_lead_status: x was not one of the allowed options").
-_PROPERTY = [re.compile(r"(?:update fields|fields are missing): \[?([A-Za-z_]\w*)"), re.compile(r"^([A-Za-z_]\w*): ")]
+_PROPERTY = [re.compile(r"(?:update fields|fields are missing): \[?([A-Za-z_]\w*)"), re.compile(r"^([A-Za-z_]\w*): "),
+             re.compile(r"[.!]: ([A-Za-z_]\w*)$")]  # Salesforce's "<message>: <fields>"
 _OPTION = re.compile(r"\[label: ([^,\]]+), value: [^\]]*\]")
 
 

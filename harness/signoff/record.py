@@ -15,12 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from harness.signoff.categories import CATEGORIES
 from harness.signoff.criteria import Criterion, evaluate_criteria, verdict_of
-from harness.signoff.decisions import apply_decisions, read_decisions, signoff_status
+from harness.signoff.decisions import DECISIONS_FILE, apply_decisions, decision_trail, read_decisions, signoff_status
 from harness.signoff.defects import defect_log
 from harness.signoff.findings import normalise_findings
 from harness.signoff.health import api_budget_summary, sync_health_summary, time_to_sync
+from harness.signoff.integrity import content_sha256, file_sha256
 from harness.signoff.owners import integration_owner
+from harness.signoff.readable import plain_text, shorten
 from harness.signoff.reconciliation import summarise
 from harness.signoff.results import ScenarioResult
 from harness.signoff.risks import residual_risks
@@ -42,6 +45,7 @@ class RunEvidence:
     environment: dict[str, Any] = field(default_factory=dict)
     selection: str | None = None  # "impacted by contacts.csv: 5 scenarios", "-m object_deal", ...
     seed_loss: dict[str, Any] | None = None  # {planned, lost, examples: {plan key: error}} (harness/run/runner.py)
+    seeded: dict[str, str] | None = None  # record id -> edge case the seed planted it for (seeded.py)
 
 
 @dataclass
@@ -70,10 +74,13 @@ class SignOff:
     decisions: list[dict[str, Any]] = field(default_factory=list)  # the whole trail, oldest first
     links: dict[str, str] = field(default_factory=dict)  # the run folder's other reports, relative paths
     extra: dict[str, Any] = field(default_factory=dict)
+    content_sha256: str = ""  # of the decision-independent content (integrity.py); what a decision approves
+    decisions_sha256: str | None = None  # of decisions.jsonl as of this rendering
 
     @property
     def unsigned_roles(self) -> list[str]:
-        return [s["role"] for s in self.stakeholders if s["decision"] == "pending"]
+        """Roles with no decision, or whose decision was made on other report content (stale)."""
+        return [s["role"] for s in self.stakeholders if s["decision"] == "pending" or s.get("stale")]
 
 
 def _by_feature(results: list[ScenarioResult]) -> list[dict[str, Any]]:
@@ -92,7 +99,7 @@ def evaluate(run_id: str, profile: Any, target: str, results: list[ScenarioResul
               "total": len(results)}
     sections = {
         "reconciliation": summarise(evidence.reconciliation, evidence.orphans),
-        "sync_health": sync_health_summary(evidence.sync_health),
+        "sync_health": sync_health_summary(evidence.sync_health, evidence.seeded),
         "api_budget": api_budget_summary(evidence.api_calls),
         "time_to_sync": time_to_sync(results),
         "audit": normalise_findings(evidence.audit),
@@ -109,10 +116,11 @@ def evaluate(run_id: str, profile: Any, target: str, results: list[ScenarioResul
     report = SignOff(
         run_id=run_id, profile=profile.name, target=target, verdict=verdict_of(criteria), criteria=criteria,
         totals=totals, by_feature=_by_feature(results),
-        scenarios=[{"feature": r.feature, "scenario": r.scenario, "outcome": r.outcome, "duration": round(r.duration, 2),
-                    "category": r.category, "tags": r.tags,
-                    "message": (r.message or "").strip().splitlines()[0][:300] if r.message else None}
-                   for r in sorted(results, key=lambda r: (r.feature, r.scenario))],
+        scenarios=[{"feature": r.feature, "scenario": r.title, "outcome": r.outcome, "duration": round(r.duration, 2),
+                    "category": CATEGORIES.get(r.category, CATEGORIES["other"]) if r.category else None,
+                    "category_key": r.category, "tags": r.tags, "example": r.example,
+                    "message": shorten(plain_text((r.message or "").strip().splitlines()[0])) if r.message else None}
+                   for r in sorted(results, key=lambda r: (r.feature, r.title))],
         defects=defects, stakeholders=stakeholders, integration_owner=integration_owner(profile),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"), environment=evidence.environment,
         risks=risks, extra={"selection": evidence.selection} if evidence.selection else {}, **sections)
@@ -123,16 +131,27 @@ def with_decisions(report: SignOff, run_dir: Path) -> SignOff:
     """The sign-off table as recorded in the run folder: each role's latest decision, or pending."""
     listed = [{"role": s["role"], "name": s["name"]} for s in report.stakeholders]
     decisions = read_decisions(run_dir)
-    report.stakeholders = apply_decisions(listed, decisions)
-    report.decisions = [asdict(d) for d in decisions]
+    report.content_sha256 = content_sha256(asdict(report))
+    report.stakeholders = apply_decisions(listed, decisions, report.content_sha256)
+    report.decisions = decision_trail(decisions, report.content_sha256)
     report.signoff = signoff_status(report.stakeholders, report.verdict)
+    report.decisions_sha256 = file_sha256(run_dir / DECISIONS_FILE)
     return report
 
 
 def save_json(run_dir: Path, report: SignOff) -> Path:
+    data = asdict(report)
+    # Always the hash of what is written: a re-rendered report (a new decision) keeps the same content hash.
+    report.content_sha256 = data["content_sha256"] = content_sha256(data)
     path = run_dir / SIGNOFF_JSON
-    path.write_text(json.dumps(asdict(report), indent=2, default=str), encoding="utf-8")
+    path.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
     return path
+
+
+def content_is_intact(run_dir: Path) -> bool:
+    """signoff.json's content still hashes to the hash it records (reports without a hash predate the check)."""
+    data = json.loads((run_dir / SIGNOFF_JSON).read_text(encoding="utf-8"))
+    return not data.get("content_sha256") or data["content_sha256"] == content_sha256(data)
 
 
 def load_signoff(run_dir: Path) -> SignOff:

@@ -16,8 +16,8 @@ from typing import Any
 # trait -> (the error codes it is planted to provoke, why; shown beside the error)
 SEEDED_ON_PURPOSE: dict[str, tuple[frozenset[str], str]] = {
     "over_long": (frozenset({"STRING_TOO_LONG"}),
-                  "seeded on purpose: an over-long value born in HubSpot (the recipe's edge_cases.over_long_strings), "
-                  "so the run sees Salesforce's field length enforced in the sync and reported on Sync Health"),
+                  "seeded on purpose: an over-long value (recipe edge_cases.over_long_strings) must meet Salesforce's "
+                  "field length in the sync and show on Sync Health, not be cut silently"),
 }
 
 

@@ -1,7 +1,8 @@
 // Load pages in headless Chromium (the system's `chromium`, driven by playwright-core, which never downloads a
 // browser), and report what a reader's browser would show: script errors, console errors, the visible text,
 // and a screenshot. Usage: node browser_check.mjs CHROMIUM USER_DATA_DIR JOBS.json  (prints one JSON line).
-// JOBS.json: [{"url": "file:///...", "screenshot": "/path.png", "wait_for_text": "optional", "full_page": true}]
+// JOBS.json: [{"url": "file:///...", "screenshot": "/path.png", "wait_for_text": "optional", "full_page": true,
+//              "selector": "#defect-log" (screenshot that element only), "evaluate": "() => ..." (its JSON result)}]
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
@@ -33,9 +34,12 @@ try {
       }
     }
     await page.waitForTimeout(job.settle_ms ?? 500);
-    if (job.screenshot) {
+    if (job.screenshot && job.selector) {
+      await page.locator(job.selector).first().screenshot({ path: job.screenshot });
+    } else if (job.screenshot) {
       await page.screenshot({ path: job.screenshot, fullPage: job.full_page ?? false });
     }
+    const evaluated = job.evaluate ? await page.evaluate(`(${job.evaluate})()`) : null;
     const text = await page.evaluate(() => document.body ? document.body.innerText : "");
     const title = await page.title();
     let pdfBytes = null;
@@ -44,7 +48,8 @@ try {
       pdfBytes = pdf.length;
     }
     out.push({ url: job.url, title, text: text.slice(0, 20000), page_errors: pageErrors,
-      console_errors: consoleErrors, failed_requests: failedRequests, found_text: found, pdf_bytes: pdfBytes });
+      console_errors: consoleErrors, failed_requests: failedRequests, found_text: found, pdf_bytes: pdfBytes,
+      evaluated });
     await page.close();
   }
 } finally {
