@@ -4,7 +4,7 @@ per session: types for reconciliation, valid values for test data, writability f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from simple_salesforce.exceptions import SalesforceResourceNotFound
@@ -32,6 +32,8 @@ class SalesforceField:
 
     @property
     def kind(self) -> str:
+        if self.type == "string" and self.restricted and self.picklist:
+            return "picklist"  # a country/state text field checked against its code picklist (see below)
         return KIND_BY_SALESFORCE_TYPE.get(self.type, "string")
 
 
@@ -66,7 +68,20 @@ class FieldCatalog:
                     tuple(p["value"] for p in f.get("picklistValues") or [] if p.get("active", True)),
                     bool(f.get("restrictedPicklist")), bool(f.get("calculated")))
                 for f in described.get("fields", [])}
+            self._address_values(sobject, described.get("fields", []))
         return self._salesforce[sobject].get(name.lower())
+
+    def _address_values(self, sobject: str, fields: list[dict[str, Any]]) -> None:
+        """With State and Country/Territory Picklists, `BillingCountry` is a string in describe that Salesforce checks
+        against the labels of `BillingCountryCode` (same compoundFieldName): it takes those values like a picklist."""
+        by_name = {f["name"]: f for f in fields}
+        known = self._salesforce[sobject]
+        for f in fields:
+            code = by_name.get(f"{f['name']}Code")
+            if f.get("type") == "string" and code is not None and code.get("type") == "picklist" and \
+                    code.get("compoundFieldName") and code.get("compoundFieldName") == f.get("compoundFieldName"):
+                labels = tuple(str(p["label"]) for p in code.get("picklistValues") or [] if p.get("active", True))
+                known[f["name"].lower()] = replace(known[f["name"].lower()], picklist=labels, restricted=True)
 
     def hubspot(self, object_type: str, name: str) -> HubSpotProperty | None:
         if object_type not in self._hubspot:
