@@ -25,7 +25,10 @@ def conformance_criteria(required: bool, results: list[Any]) -> list[Criterion]:
         return [Criterion(NAME, expected, "not measured (the conformance phase did not run)", None, False)]
     failed = [r.scenario for r in ran if r.outcome == "failed"]
     passed = sum(1 for r in ran if r.outcome == "passed")
-    actual = f"{passed} of {len(ran)} clause families conform" + (f"; differing: {'; '.join(failed)}" if failed else "")
+    skipped = sum(1 for r in ran if r.outcome == "skipped")
+    actual = (f"{passed} of {len(ran)} conformance scenarios pass"
+              + (f", {skipped} not evaluated against this target (residual risks)" if skipped else "")
+              + (f"; differing: {'; '.join(failed)}" if failed else ""))
     criteria = [Criterion(NAME, expected, actual, not failed, required)]
     for result in ran:
         if result.outcome != "skipped" or not result.message:

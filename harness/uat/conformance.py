@@ -62,7 +62,7 @@ def expect_family_conforms(report: ConformanceReport, words: str) -> None:
                                   f"{len(differing)} differ, {len(unevaluated)} not evaluated")
     if differing:
         raise FAILURES[family.category](
-            f"{len(differing)} of {len(clauses)} {words} clause(s) differ from the profile "
+            f"{len(differing)} of {len(clauses)} clauses about {words} differ from the profile "
             f"(compared with {report.source or 'what the target describes'}):\n"
             + "\n".join(f"- {c.line()}" for c in differing))
     if clauses and len(unevaluated) == len(clauses):
