@@ -15,7 +15,8 @@ from harness.signoff.results import ScenarioResult
 
 SEVERE = ("blocker", "critical")
 KNOWN = {"max_failed_scenarios", "min_pass_rate", "max_open_critical_defects", "require_reconciliation",
-         "require_clean_audit", "require_clean_lint", "max_open_sync_errors", "max_seed_loss_percent"}
+         "require_clean_audit", "require_clean_lint", "max_open_sync_errors", "max_seed_loss_percent",
+         "require_conformance"}
 
 
 @dataclass
@@ -76,6 +77,9 @@ def evaluate_criteria(profile: Any, results: list[ScenarioResult], infrastructur
     criteria.append(_sync_errors(_setting(profile, "max_open_sync_errors", None), sections.get("sync_health")))
     criteria.append(_seed_loss(float(_setting(profile, "max_seed_loss_percent", 0.0)), sections.get("seed_loss")))
     criteria.extend(_budget(sections.get("api_budget")))
+    from harness.conformance.verdict import conformance_criteria  # configuration conformance (docs/conformance.md)
+
+    criteria.extend(conformance_criteria(bool(_setting(profile, "require_conformance", True)), results))
     criteria.extend(_unknown(profile))
     return criteria
 
