@@ -8,64 +8,56 @@ from harness.uat import owners, private_contacts
 
 
 @then("the HubSpot contact is associated with no company")
-def no_company(world, scenario):
-    private_contacts.expect_no_company(world, scenario.records["pair"])
+def no_company(world, contact_pair):
+    private_contacts.expect_no_company(world, contact_pair)
 
 
-@when("a HubSpot company is created and associated with that contact")
-def company_for_contact(world, scenario):
-    scenario.records["company_id"] = private_contacts.company_for_contact(world, scenario.records["pair"])
+@when("a HubSpot company is created and associated with that contact", target_fixture="hubspot_company_id")
+def company_for_contact(world, contact_pair):
+    return private_contacts.company_for_contact(world, contact_pair)
 
 
 @then("within the sync window the company is linked to a Salesforce Account")
-def company_linked(world, scenario):
-    private_contacts.expect_company_linked(world, scenario.records["company_id"])
+def company_linked(world, hubspot_company_id):
+    private_contacts.expect_company_linked(world, hubspot_company_id)
 
 
 @then("after the sync window the company is not linked to any Salesforce Account")
-def company_not_linked(world, scenario):
-    private_contacts.expect_company_not_linked(world, scenario.records["company_id"])
+def company_not_linked(world, hubspot_company_id):
+    private_contacts.expect_company_not_linked(world, hubspot_company_id)
 
 
 @when(parsers.parse('the Account\'s region is changed to "{region}" and territory assignment runs'))
-def realign(world, scenario, region):
-    owners.realign(world, scenario.records["account"], region)
-    scenario.values["region"] = region
+def realign(world, account_pair, region):
+    owners.realign(world, account_pair, region)
 
 
 @then(parsers.parse("within the sync window the HubSpot company is owned by the {region} owner"))
-def company_owner(world, scenario, region):
-    user = owners.region_user(world, region)
-    owners.expect_hubspot_owner(world, scenario.records["account"], user,
-                                f"HubSpot company {scenario.records['account'].hubspot_id} owned by the {region} owner")
+def company_owner(world, account_pair, region):
+    owners.expect_company_owned_by_region(world, account_pair, region)
 
 
-@when(parsers.parse('the Lead\'s owner is changed to the "{region}" owner in Salesforce'))
-def lead_owner(world, scenario, region):
-    user = owners.region_user(world, region)
-    owners.change_salesforce_owner(world, scenario.records["pair"], user)
-    scenario.values["owner"] = user
+# `lead_owner`: the Salesforce user the Lead must be owned by once the sync window has passed.
+@when(parsers.parse('the Lead\'s owner is changed to the "{region}" owner in Salesforce'), target_fixture="lead_owner")
+def lead_to_region_owner(world, contact_pair, region):
+    return owners.give_to_region_owner(world, contact_pair, region)
 
 
 @then(parsers.parse("within the sync window the HubSpot contact is owned by the {region} owner"))
-def contact_owner(world, scenario, region):
-    owners.expect_hubspot_owner(world, scenario.records["pair"], scenario.values["owner"],
-                                f"HubSpot contact {scenario.records['pair'].hubspot_id} owned by the {region} owner")
+def contact_owner(world, contact_pair, lead_owner, region):
+    owners.expect_contact_owned_by(world, contact_pair, lead_owner, region)
 
 
 @then(parsers.parse("after the sync window the Lead is still owned by the {region} owner"))
-def lead_owner_stays(world, scenario, region):
-    owners.expect_salesforce_owner_stays(world, scenario.records["pair"], scenario.values["owner"])
+def lead_owner_stays(world, contact_pair, lead_owner, region):
+    owners.expect_salesforce_owner_stays(world, contact_pair, lead_owner)
 
 
-@when("the contact's owner is set in HubSpot to an owner who is not a Salesforce user")
-def unknown_owner(world, scenario):
-    pair = scenario.records["pair"]
-    scenario.values["owner"] = world.salesforce(pair.sobject, pair.salesforce_id, ["OwnerId"])["OwnerId"]
-    world.sandboxes.hubspot.update("contacts", pair.hubspot_id,
-                                   {"hubspot_owner_id": owners.owner_unknown_to_salesforce(world)})
+@when("the contact's owner is set in HubSpot to an owner who is not a Salesforce user", target_fixture="lead_owner")
+def unknown_owner(world, contact_pair):
+    return owners.give_contact_to_unknown_owner(world, contact_pair)
 
 
 @then("after the sync window the Lead keeps its Salesforce owner")
-def lead_keeps_owner(world, scenario):
-    owners.expect_salesforce_owner_stays(world, scenario.records["pair"], scenario.values["owner"])
+def lead_keeps_owner(world, contact_pair, lead_owner):
+    owners.expect_salesforce_owner_stays(world, contact_pair, lead_owner)

@@ -2,45 +2,41 @@
 
 from __future__ import annotations
 
-import pytest
 from pytest_bdd import given, then, when
 
 from harness.uat import inclusion
 
 
-@given("a new HubSpot contact outside the inclusion list")
-def outside(world, scenario):
-    scenario.records["pair"] = inclusion.contact_outside(world)
+@given("a new HubSpot contact outside the inclusion list", target_fixture="contact_pair")
+def outside(world):
+    return inclusion.contact_outside(world)
 
 
 @then("after the sync window the contact is not linked to Salesforce")
-def not_linked(world, scenario):
-    inclusion.expect_not_linked(world, scenario.records["pair"])
+def not_linked(world, contact_pair):
+    inclusion.expect_not_linked(world, contact_pair)
 
 
 @when("the contact joins the inclusion list")
-def joins(world, scenario):
-    inclusion.join(world, scenario.records["pair"])
+def joins(world, contact_pair):
+    inclusion.join(world, contact_pair)
 
 
-@given("a new HubSpot contact in each segment the profile includes")
-def in_each_segment(world, scenario):
-    scenario.records["pairs"] = inclusion.contacts_in_segments(world)
+@given("a new HubSpot contact in each segment the profile includes", target_fixture="segment_contacts")
+def in_each_segment(world):
+    return inclusion.contacts_in_segments(world)
 
 
 @then("within the sync window every one of them is linked to a Salesforce Lead")
-def all_linked(world, scenario):
-    inclusion.expect_all_linked(world, scenario.records["pairs"])
+def all_linked(world, segment_contacts):
+    inclusion.expect_all_linked(world, segment_contacts)
 
 
-@given("a Salesforce Lead the integration user cannot see")
-def hidden_lead(world, scenario):
-    selective = world.profile.selective_sync
-    if selective is None or not selective.enabled:
-        pytest.skip("the profile does not use selective sync (selective_sync.enabled is false)")
-    scenario.records["lead"] = inclusion.hidden_lead(world)
+@given("a Salesforce Lead the integration user cannot see", target_fixture="hidden_lead")
+def hidden_lead(world):
+    return inclusion.hidden_lead(world)  # skips the scenario when the profile does not use selective sync
 
 
 @then("after the sync window no HubSpot contact has the Lead's e-mail")
-def no_contact_for_hidden(world, scenario):
-    inclusion.expect_no_contact(world, scenario.records["lead"])
+def no_contact_for_hidden(world, hidden_lead):
+    inclusion.expect_no_contact(world, hidden_lead)

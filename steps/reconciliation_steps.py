@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from pytest_bdd import given, then, when
 
-from harness.report import evidence
 from harness.uat import checks
-from harness.uat.population import seeded_population
 
 
 @given("the seeded population has synced", target_fixture="reconciliation")
 def population_synced(world):
-    report = seeded_population(world)
-    for result in report.objects:
-        evidence.record_reconciliation(result)
-    return report
+    return checks.reconciled_population(world)
 
 
 @then("every synced object's counts agree within the profile's tolerance")
@@ -39,9 +34,7 @@ def orphans(reconciliation):
 
 @when("the automation of both platforms is catalogued", target_fixture="audit")
 def catalogue(world):
-    report = checks.automation_audit(world)
-    evidence.record_findings("audit", report.findings)
-    return report
+    return checks.catalogued_automation(world)
 
 
 @then("no active automation sets a retired lifecycle stage")

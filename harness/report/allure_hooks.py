@@ -188,8 +188,7 @@ def _allure_lifecycle(config: pytest.Config) -> Any:
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     tags = _tags(feature, scenario)
     _object_links(request, tags)
-    context = _active(request, "scenario")
-    records = dict(getattr(context, "records", {}) or {})
+    records = dict(_active(request, "scenario_records") or {})  # what the steps produced (harness/run/plugin.py)
     if records:
         _safely(evidence.attach_json, "records this scenario acted on", records)
     collected = evidence.finish_scenario()

@@ -12,11 +12,11 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_bdd.steps import step_function_context_registry
 
 from harness.errors import UserError
 from harness.paths import PROJECT_ROOT
@@ -31,15 +31,6 @@ from harness.uat.waiter import Waiter
 from harness.uat.world import World
 
 DEFAULT_PROFILE = PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml"
-
-
-@dataclass
-class ScenarioContext:
-    """What one scenario acted on and observed, shared between its steps."""
-
-    records: dict[str, Any] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)
-    evidence: dict[str, Any] = field(default_factory=dict)
 
 
 def _fail_setup(error: UserError) -> None:
@@ -97,9 +88,32 @@ def waiter(uat_profile: Profile, sandboxes: Sandboxes) -> Waiter:
                   nudge=sandboxes.nudge if sandboxes.control is not None else None)
 
 
+# Steps pass what they produce to later steps as pytest-bdd target fixtures. What a scenario created or acted on is
+# also evidence for the reader (Allure's "records this scenario acted on"): `scenario_records` collects each target
+# fixture as its step returns it, except the ones below, which are not records of one scenario but results the
+# whole run shares (computed once, each attached as evidence of its own) and the platforms' picklist definitions.
+NOT_SCENARIO_RECORDS = {"reconciliation", "audit", "conformance_report", "picklist_comparison"}
+
+
 @pytest.fixture
-def scenario() -> ScenarioContext:
-    return ScenarioContext()
+def scenario_records() -> dict[str, Any]:
+    """What this scenario's steps produced, by fixture name; read by the report, never by a step."""
+    return {}
+
+
+def _target_fixture(step_func: Any, step: Any) -> str | None:
+    """The fixture name the step definition that just ran gave its return value (pytest-bdd's `target_fixture`)."""
+    for context in step_function_context_registry.values():
+        if context.step_func is step_func and context.type in {step.type, None} and context.parser.is_matching(step.name):
+            return context.target_fixture
+    return None
+
+
+def pytest_bdd_after_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any,
+                          step_func_args: dict[str, Any]) -> None:
+    name = _target_fixture(step_func, step)
+    if name and name not in NOT_SCENARIO_RECORDS:
+        request.getfixturevalue("scenario_records")[name] = request.getfixturevalue(name)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,9 @@ from harness.audit import AuditReport, policy_from_profile, run_audit
 from harness.reconcile.orphans import NOTED_CLASSES, ORPHAN_CLASSES
 from harness.reconcile.run import ReconciliationReport
 from harness.reconcile.tables import summary_table, totals_table
+from harness.report import evidence
 from harness.uat.failures import Duplicates, MappingMismatch, Permissions, PlatformAutomation, UatFailure
+from harness.uat.population import seeded_population
 from harness.uat.world import World
 
 
@@ -21,6 +23,21 @@ ORPHAN_CATEGORY = {"never_synced": SyncTimeoutFailure, "salesforce_unsynced": Sy
                    "link_to_merged": Duplicates, "link_to_deleted": MappingMismatch,
                    "link_to_converted_lead": Duplicates, "company_without_account": MappingMismatch,
                    "outside_inclusion_synced": Permissions}
+
+
+def reconciled_population(world: World) -> ReconciliationReport:
+    """The seeded population, synced and reconciled once per run; each scenario that reads it attaches its tables."""
+    report = seeded_population(world)
+    for result in report.objects:
+        evidence.record_reconciliation(result)
+    return report
+
+
+def catalogued_automation(world: World) -> AuditReport:
+    """Both platforms' automation, audited once per run; each scenario that reads it attaches the findings."""
+    report = automation_audit(world)
+    evidence.record_findings("audit", report.findings)
+    return report
 
 
 def counts_within_tolerance(report: ReconciliationReport) -> None:

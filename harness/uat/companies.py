@@ -57,3 +57,11 @@ def account_synced(world: World, leave_blank: set[str] | None = None, **override
     pair = Pair("companies", observed.value, "Account", account_id, data)
     pair.values["_contact"] = contact
     return pair
+
+
+def contact_on_account(world: World) -> Pair:
+    """A Salesforce Contact on a synced Account, and the HubSpot contact the connector makes of it. The pair's values
+    keep the AccountId it was created with, for the steps that act on its Account."""
+    from harness.uat.pairs import salesforce_contact_synced
+
+    return salesforce_contact_synced(world, account_synced(world).salesforce_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from simple_salesforce.exceptions import SalesforceError
@@ -9,8 +10,22 @@ from simple_salesforce.exceptions import SalesforceError
 from harness.sandboxes.soap import ConvertResult, SoapClient
 from harness.sync import LINK_PROPERTY
 from harness.uat.failures import Duplicates, MappingMismatch
-from harness.uat.pairs import Pair
+from harness.uat.pairs import Pair, expect_salesforce_values
+from harness.uat.values import FieldValue
 from harness.uat.world import World
+
+
+@dataclass(frozen=True)
+class ConvertedLead:
+    """A synced Lead after convertLead: the pair as it was synced (HubSpot contact and Lead) and what Salesforce
+    made of the Lead (Account, Contact, Opportunity)."""
+
+    lead: Pair
+    result: ConvertResult
+
+    @property
+    def opportunity_id(self) -> str | None:
+        return self.result.opportunity_id
 
 
 def converted_status(world: World) -> str:
@@ -21,7 +36,9 @@ def converted_status(world: World) -> str:
     return rows[0]["ApiName"]
 
 
-def convert(world: World, pair: Pair, with_opportunity: bool, account_id: str | None = None) -> ConvertResult:
+def convert(world: World, pair: Pair, with_opportunity: bool, account: Pair | None = None) -> ConvertedLead:
+    """Convert the pair's Lead into a new Account, or into `account` (a synced Account pair) when given."""
+    account_id = account.salesforce_id if account else None
     result = SoapClient(world.sandboxes.salesforce).convert_lead(
         pair.salesforce_id, converted_status(world), account_id=account_id, create_opportunity=with_opportunity,
         opportunity_name=f"UAT {world.tag} conversion" if with_opportunity else None)
@@ -29,11 +46,13 @@ def convert(world: World, pair: Pair, with_opportunity: bool, account_id: str | 
                                ("Opportunity", result.opportunity_id)):
         if record_id and not (sobject == "Account" and account_id):
             world.ledger.record("salesforce", sobject, record_id, "scenario")
-    return result
+    return ConvertedLead(pair, result)
 
 
-def expect_relinked(world: World, pair: Pair, result: ConvertResult) -> Pair:
-    """The HubSpot contact follows the converted Contact: salesforcecontactid = the new Contact."""
+def expect_relinked(world: World, converted: ConvertedLead) -> Pair:
+    """The HubSpot contact follows the converted Contact: salesforcecontactid = the new Contact. Returns the pair
+    the contact now makes, with the Contact."""
+    pair, result = converted.lead, converted.result
     link = LINK_PROPERTY["Contact"]
     world.waiter.until(f"HubSpot contact {pair.hubspot_id} linked to converted Contact {result.contact_id}",
                        lambda: world.hubspot("contacts", pair.hubspot_id, [link]),
@@ -42,7 +61,8 @@ def expect_relinked(world: World, pair: Pair, result: ConvertResult) -> Pair:
     return Pair("contacts", pair.hubspot_id, "Contact", result.contact_id or "", pair.values)
 
 
-def expect_lead_read_only(world: World, pair: Pair) -> None:
+def expect_lead_read_only(world: World, converted: ConvertedLead) -> None:
+    pair = converted.lead
     try:
         world.sandboxes.salesforce.update("Lead", pair.salesforce_id, {"Title": "should not save"})
     except SalesforceError as refused:
@@ -53,10 +73,12 @@ def expect_lead_read_only(world: World, pair: Pair) -> None:
                           "converted leads (CANNOT_UPDATE_CONVERTED_LEAD)")
 
 
-def expect_one_company(world: World, account_id: str, contact_id: str) -> None:
+def expect_one_company(world: World, account: Pair, contact: Pair) -> None:
     """No duplicate company: after the conversion the contact is associated with exactly one company, the one
     linked to the Account it was converted into (the documented duplicate would be associated with it too)."""
     from harness.uat.waiter import settle
+
+    account_id, contact_id = account.salesforce_id, contact.hubspot_id
 
     def read() -> dict[str, Any]:
         companies = world.sandboxes.hubspot.associated_ids("contacts", contact_id, "companies")
@@ -72,3 +94,9 @@ def expect_one_company(world: World, account_id: str, contact_id: str) -> None:
     except AssertionError as broken:
         raise Duplicates(f"conversion into Account {account_id} left the contact with a duplicate or wrong company",
                          str(broken).split("\n", 1)[-1]) from None
+
+
+def expect_contact_takes_change(world: World, contact: Pair, field: str, change: FieldValue) -> None:
+    """A HubSpot change made after the conversion reaches the converted Contact's `field`."""
+    expect_salesforce_values(world, contact, {field: change.salesforce},
+                             f"converted Contact {contact.salesforce_id} takes the HubSpot change to {field}")

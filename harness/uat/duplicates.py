@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from harness.uat.failures import Duplicates
@@ -31,6 +32,38 @@ def create_contact_with_email(world: World, email: str, **extra: Any) -> str:
             world.observed("hubspot", "contacts", existing.group(1))
             return existing.group(1)
         raise
+
+
+@dataclass(frozen=True)
+class EmailMatch:
+    """A Salesforce Lead and a HubSpot contact created with its e-mail: the connector must make them one pair."""
+
+    lead: dict[str, Any]  # the Lead as created: Id, Email, names, Company
+    contact_id: str
+
+
+def contact_with_lead_email(world: World, lead: dict[str, Any], upper_case: bool = False) -> EmailMatch:
+    email = lead["Email"].upper() if upper_case else lead["Email"]
+    return EmailMatch(lead, create_contact_with_email(world, email))
+
+
+def person_on_both_sides(world: World) -> EmailMatch:
+    """One person created as a Salesforce Lead, then as a HubSpot contact with the same e-mail."""
+    return contact_with_lead_email(world, unsynced_lead(world))
+
+
+def expect_match_linked(world: World, match: EmailMatch) -> None:
+    expect_linked_to(world, match.contact_id, "Lead", match.lead["Id"])
+
+
+def expect_one_lead(world: World, match: EmailMatch) -> None:
+    expect_one_salesforce_record(world, "Lead", match.lead["Email"])
+
+
+def expect_one_pair(world: World, match: EmailMatch) -> None:
+    """Exactly one contact and one Lead for the e-mail: the contact links to the Lead, and the Lead is alone."""
+    expect_match_linked(world, match)
+    expect_one_lead(world, match)
 
 
 def expect_linked_to(world: World, contact_id: str, sobject: str, record_id: str) -> None:
@@ -66,6 +99,10 @@ def second_contact_same_name(world: World, first: Pair) -> str:
     values = dict(first.values)
     values["email"] = contact_values(world)["email"]
     return world.create_hubspot("contacts", values)
+
+
+def expect_email_taken(world: World, pair: Pair) -> None:
+    expect_email_conflict(world, pair.values["email"])
 
 
 def expect_email_conflict(world: World, email: str) -> None:

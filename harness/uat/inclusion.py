@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from harness.reconcile.scope import in_inclusion_list
 from harness.sync import LINK_PROPERTY
 from harness.uat.failures import Permissions, TestDataProblem
@@ -94,9 +96,12 @@ def expect_all_linked(world: World, pairs: list[Pair]) -> None:
 
 
 def hidden_lead(world: World) -> dict[str, Any]:
-    """A Lead outside the integration user's visibility, built from the profile's selective-sync example."""
+    """A Lead outside the integration user's visibility, built from the profile's selective-sync example. A profile
+    without selective sync skips the scenario: every Lead is visible, so there is nothing to hide."""
     selective = world.profile.selective_sync
-    example = getattr(selective, "example_hidden", None) if selective else None
+    if selective is None or not selective.enabled:
+        pytest.skip("the profile does not use selective sync (selective_sync.enabled is false)")
+    example = getattr(selective, "example_hidden", None)
     if not example:
         raise TestDataProblem("selective_sync is enabled but the profile gives no example of a hidden Lead "
                               "(selective_sync.example_hidden: {Field: value})")

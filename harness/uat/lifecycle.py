@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -70,6 +71,19 @@ def expect_no_retired_stage(world: World, pair: Pair) -> None:
            "platform automation")
 
 
+@dataclass(frozen=True)
+class StampedLead:
+    """A synced Lead whose Salesforce timestamp for a lifecycle stage is set, with the value first stamped."""
+
+    pair: Pair
+    stage: str
+    stamped: str
+
+
+def expect_stamped(world: World, pair: Pair, stage: str) -> StampedLead:
+    return StampedLead(pair, stage, stamp(world, pair, stage))
+
+
 def stamp(world: World, pair: Pair, stage: str) -> str:
     """Wait until the stage's Salesforce timestamp is set, and return it."""
     field = timestamp_field(world, stage)
@@ -79,7 +93,8 @@ def stamp(world: World, pair: Pair, stage: str) -> str:
     return observed.value[field]
 
 
-def expect_stamp_unchanged(world: World, pair: Pair, stage: str, stamped: str) -> None:
+def expect_stamp_unchanged(world: World, lead: StampedLead, stage: str) -> None:
+    pair, stamped = lead.pair, lead.stamped
     field = timestamp_field(world, stage)
     try:
         settle(world.waiter, f"{field} on {pair.sobject} {pair.salesforce_id} stays as first stamped ({stamped})",
@@ -134,7 +149,16 @@ def open_opportunity_with_role(world: World, account_id: str, contact_id: str) -
     return opportunity
 
 
-def lead_with_stamp(world: World, stage: str, stamp_stage: str, days_ago: int) -> tuple[Pair, str]:
+def open_opportunity_for_contact(world: World, contact: Pair) -> str:
+    """An open Opportunity on the Account the pair's Contact was created on, the Contact as its primary role."""
+    account_id = contact.values.get("AccountId")
+    if not account_id:
+        raise TestDataProblem(f"{contact.sobject} {contact.salesforce_id} was not created on an Account; the "
+                              "scenario needs a Contact on an Account")
+    return open_opportunity_with_role(world, account_id, contact.salesforce_id)
+
+
+def lead_with_stamp(world: World, stage: str, stamp_stage: str, days_ago: int) -> StampedLead:
     """A Salesforce Lead already in `stage`, its `stamp_stage` timestamp set `days_ago`, synced to HubSpot."""
     from harness.uat.pairs import contact_values, salesforce_record_synced
 
@@ -142,4 +166,4 @@ def lead_with_stamp(world: World, stage: str, stamp_stage: str, days_ago: int) -
     values = contact_values(world)
     data = {"FirstName": values["firstname"], "LastName": values["lastname"], "Company": values["company"],
             "Email": values["email"], stage_fields(world)[1]: stage, timestamp_field(world, stamp_stage): stamped}
-    return salesforce_record_synced(world, "Lead", data, "contacts"), stamped
+    return StampedLead(salesforce_record_synced(world, "Lead", data, "contacts"), stamp_stage, stamped)

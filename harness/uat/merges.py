@@ -2,17 +2,49 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from harness.sandboxes.soap import MergeResult, SoapClient
 from harness.sync import LINK_PROPERTY
+from harness.uat.companies import account_synced
 from harness.uat.failures import Duplicates, UatFailure
-from harness.uat.pairs import Pair
+from harness.uat.pairs import (
+    Pair,
+    change_hubspot_property,
+    contact_synced,
+    expect_salesforce_values,
+    salesforce_contact_synced,
+)
 from harness.uat.world import World
 
 
 class MergeNotRefused(UatFailure):
     category = "duplicates"
+
+
+@dataclass(frozen=True)
+class MergeCandidates:
+    """Two synced pairs of one kind that a scenario merges: the second into the first, which is the master."""
+
+    first: Pair
+    second: Pair
+
+
+def contacts_to_merge(world: World) -> MergeCandidates:
+    return MergeCandidates(salesforce_contact_synced(world), salesforce_contact_synced(world))
+
+
+def leads_to_merge(world: World) -> MergeCandidates:
+    return MergeCandidates(contact_synced(world, "Lead"), contact_synced(world, "Lead"))
+
+
+def accounts_to_merge(world: World) -> MergeCandidates:
+    return MergeCandidates(account_synced(world), account_synced(world))
+
+
+def merge_second_into_first(world: World, candidates: MergeCandidates) -> MergeResult:
+    return merge_in_salesforce(world, candidates.first, candidates.second)
 
 
 def merge_in_salesforce(world: World, master: Pair, loser: Pair) -> MergeResult:
@@ -33,6 +65,24 @@ def merge_in_hubspot(world: World, primary: Pair, secondary: Pair) -> Pair:
     link = LINK_PROPERTY[primary.sobject]
     props = world.hubspot(primary.hubspot_object, survivor, [link])
     return Pair(primary.hubspot_object, survivor, primary.sobject, props.get(link) or primary.salesforce_id, primary.values)
+
+
+def merge_hubspot_contacts(world: World, candidates: MergeCandidates) -> Pair:
+    """Merge the second HubSpot contact into the first; returns the surviving contact's pair."""
+    return merge_in_hubspot(world, candidates.first, candidates.second)
+
+
+def expect_ids_resolve_to_survivor(world: World, candidates: MergeCandidates, survivor: Pair) -> None:
+    expect_ids_resolve_to(world, [candidates.first.hubspot_id, candidates.second.hubspot_id], survivor.hubspot_id,
+                          "contacts")
+
+
+def expect_survivor_syncs(world: World, survivor: Pair) -> None:
+    """Only the primary keeps syncing after a HubSpot merge: a change to the survivor reaches its Salesforce record."""
+    value = change_hubspot_property(world, survivor, "jobtitle")
+    expect_salesforce_values(world, survivor, {"Title": value.salesforce},
+                             f"a change to merged survivor {survivor.hubspot_id} reaches {survivor.sobject} "
+                             f"{survivor.salesforce_id}")
 
 
 def expect_ids_resolve_to(world: World, ids: list[str], survivor: str, object_type: str) -> None:
@@ -72,6 +122,10 @@ def expect_link_stays(world: World, pair: Pair) -> None:
     except AssertionError as broken:
         raise Duplicates(f"the merge master {pair.salesforce_id} lost its HubSpot record",
                          str(broken).split("\n", 1)[-1]) from None
+
+
+def expect_loser_relinked_or_marked(world: World, candidates: MergeCandidates) -> None:
+    expect_relinked_or_marked(world, candidates.second, candidates.first.salesforce_id)
 
 
 def expect_relinked_or_marked(world: World, loser: Pair, master_id: str) -> None:

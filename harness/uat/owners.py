@@ -85,3 +85,27 @@ def owner_unknown_to_salesforce(world: World) -> str:
         if str(owner.email or "").lower() not in emails:
             return str(owner.id)
     raise TestDataProblem("every HubSpot owner matches an active Salesforce user; the scenario needs one that does not")
+
+
+def expect_company_owned_by_region(world: World, account: Pair, region: str) -> None:
+    user = region_user(world, region)
+    expect_hubspot_owner(world, account, user, f"HubSpot company {account.hubspot_id} owned by the {region} owner")
+
+
+def give_to_region_owner(world: World, pair: Pair, region: str) -> str:
+    """Make the region's user the owner of the pair's Salesforce record; returns that user's id."""
+    user = region_user(world, region)
+    change_salesforce_owner(world, pair, user)
+    return user
+
+
+def expect_contact_owned_by(world: World, pair: Pair, user_id: str, region: str) -> None:
+    expect_hubspot_owner(world, pair, user_id, f"HubSpot contact {pair.hubspot_id} owned by the {region} owner")
+
+
+def give_contact_to_unknown_owner(world: World, pair: Pair) -> str:
+    """Set the HubSpot contact's owner to one no Salesforce user matches; returns the Salesforce record's owner
+    before the change, which must hold."""
+    owner = world.salesforce(pair.sobject, pair.salesforce_id, ["OwnerId"])["OwnerId"]
+    world.sandboxes.hubspot.update("contacts", pair.hubspot_id, {"hubspot_owner_id": owner_unknown_to_salesforce(world)})
+    return owner

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.sync import LINK_PROPERTY
@@ -44,6 +44,22 @@ def wait_for_link(world: World, object_type: str, object_id: str, sobject: str) 
     record_id = observed.value[link]
     world.observed("salesforce", sobject, record_id)
     return record_id
+
+
+def new_contact(world: World) -> Pair:
+    """A HubSpot contact with every mapped property filled, not linked yet: its Salesforce id is still unknown."""
+    values = contact_values(world)
+    return Pair("contacts", world.create_hubspot("contacts", values), "Lead", "", values)
+
+
+def expect_linked_to_lead(world: World, pair: Pair) -> Pair:
+    """The same contact once the connector has linked it to a Lead, now knowing the Lead's id."""
+    return replace(pair, salesforce_id=wait_for_link(world, "contacts", pair.hubspot_id, "Lead"))
+
+
+def expect_in_hubspot(pair: Pair) -> None:
+    """A Salesforce-born pair exists in HubSpot once the Given that made it has found it there."""
+    assert pair.hubspot_id, f"Salesforce {pair.sobject} {pair.salesforce_id} has no HubSpot {pair.hubspot_object[:-1]}"
 
 
 def contact_synced(world: World, sobject: str = "Lead", **overrides: Any) -> Pair:
@@ -135,7 +151,25 @@ def change_hubspot_property(world: World, pair: Pair, prop: str) -> Any:
     return value
 
 
-def expect_salesforce_change_in_hubspot(world: World, pair: Pair, field: str, value: Any) -> None:
+@dataclass(frozen=True)
+class SalesforceChange:
+    """A value written to one field of the Salesforce side of a pair."""
+
+    field: str
+    value: Any
+
+
+def change_salesforce_field(world: World, pair: Pair, field: str, value: Any) -> SalesforceChange:
+    world.sandboxes.salesforce.update(pair.sobject, pair.salesforce_id, {field: value})
+    return SalesforceChange(field, value)
+
+
+def expect_salesforce_field(world: World, pair: Pair, field: str, value: Any) -> None:
+    expect_salesforce_values(world, pair, {field: value}, f"Salesforce Lead {pair.salesforce_id} {field} = {value}")
+
+
+def expect_salesforce_change_in_hubspot(world: World, pair: Pair, change: SalesforceChange) -> None:
+    field, value = change.field, change.value
     expected = {m.hubspot_property: value for m in world.mappings_for(pair.hubspot_object, pair.sobject)
                 if m.salesforce_field.lower() == field.lower() and m.rule.value in TO_HUBSPOT}
     if not expected:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from harness.profile import FieldMapping
 from harness.uat.companies import account_synced
 from harness.uat.failures import MappingMismatch
@@ -25,6 +27,10 @@ class NoMappingToExercise(LookupError):
 
 @dataclass
 class RuleCase:
+    """The scenario's state for one rule. Unlike the other fixtures the steps produce, it accumulates: each When
+    adds what it wrote (`written`) and what both sides held just before (`before`), the Thens read both, and a
+    scenario may write twice (Prefer Salesforce unless blank), so one mutable holder passes through its steps."""
+
     rule: str
     pair: Pair
     mappings: list[FieldMapping]
@@ -59,6 +65,23 @@ def pair_for_rule(world: World, rule: str, side: str) -> RuleCase:
                 continue
         return RuleCase(rule, pair, mappings)
     raise NoMappingToExercise(f"the profile has no '{rule}' mapping that can be written in {side.title()}")
+
+
+def rule_case(world: World, rule: str, side: str) -> RuleCase:
+    """The case for `rule` acted on in `side` ("HubSpot" or "Salesforce", as the step reads). A profile with no such
+    mapping skips the scenario: nothing to exercise is neither a pass nor a failure."""
+    try:
+        return pair_for_rule(world, rule, side.strip().lower())
+    except NoMappingToExercise as nothing:
+        pytest.skip(str(nothing))
+
+
+def clear_in_hubspot(world: World, case: RuleCase) -> None:
+    """Blank every mapping of the case that may be blank in Salesforce; skips the scenario when none may."""
+    try:
+        change_in_hubspot(world, case, clear=True)
+    except NoMappingToExercise as nothing:
+        pytest.skip(str(nothing))
 
 
 def _snapshot(world: World, case: RuleCase) -> None:
@@ -143,5 +166,5 @@ def both_hold_salesforce_values(world: World, case: RuleCase) -> None:
 
 
 __all__ = ["MappingMismatch", "NoMappingToExercise", "RuleCase", "change_in_hubspot", "change_in_salesforce",
-           "expect_hubspot_has_written", "expect_hubspot_matches_salesforce", "expect_salesforce_has_written",
-           "expect_salesforce_unchanged", "new_person", "pair_for_rule"]
+           "clear_in_hubspot", "expect_hubspot_has_written", "expect_hubspot_matches_salesforce",
+           "expect_salesforce_has_written", "expect_salesforce_unchanged", "new_person", "pair_for_rule", "rule_case"]
