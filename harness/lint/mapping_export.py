@@ -40,11 +40,15 @@ def described(mappings: list[FieldMapping], sandboxes: Sandboxes) -> list[FieldM
     out = []
     for m in mappings:
         prop = description.hs_property(m.hubspot_object, m.hubspot_property)
-        field = next((f for f in (description.sf_field(s, m.salesforce_field) for s in m.salesforce_objects) if f),
-                     None)
+        sobject, field = next(((s, f) for s, f in ((s, description.sf_field(s, m.salesforce_field))
+                                                    for s in m.salesforce_objects) if f), (None, None))
         hs_type = (hubspot_field_type(hubspot_field_type_of(getattr(prop, "type", None), getattr(prop, "field_type", None)))
                    if prop is not None else None)
         sf_type = salesforce_field_type(field.get("type") or "") if field else None
+        code = description.sf_field(sobject, f"{m.salesforce_field}Code") if field and sobject else None
+        if sf_type == "string" and code and code.get("type") == "picklist" and code.get("compoundFieldName") \
+                and code.get("compoundFieldName") == field.get("compoundFieldName"):
+            sf_type = "picklist"  # State and Country/Territory Picklists: the text field takes the code picklist's labels
         out.append(replace(m, hubspot_label=getattr(prop, "label", None) or m.hubspot_label,
                            hubspot_type=hs_type or m.hubspot_type,
                            salesforce_label=(field or {}).get("label") or m.salesforce_label,
