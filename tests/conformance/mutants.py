@@ -7,11 +7,12 @@ instead of silently testing an unchanged org.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from harness.conformance import ConformanceReport, Status, check_conformance
 from harness.profile import load_profile
-from harness.sandboxes import connect
+from harness.sandboxes import Sandboxes, connect
 from harness.sandboxes.twin_target import twin_credentials
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,11 +49,16 @@ def mutant_profile(tmp_path: Path, *edits: Edit) -> Path:
     return tmp_path / "profiles" / "default.yaml"
 
 
-def conformance_of(org: Path | str = "healthy", profile: Path = DEFAULT) -> ConformanceReport:
+def conformance_of(org: Path | str = "healthy", profile: Path = DEFAULT,
+                   before: Callable[[Sandboxes], None] | None = None) -> ConformanceReport:
+    """`before`: what to do through the real clients first (e.g. create a record owned by someone)."""
     from harness.twin import Twin
 
     with Twin.start(org=str(org)) as twin:
-        return check_conformance(load_profile(profile), connect(twin_credentials(twin.info())))
+        sandboxes = connect(twin_credentials(twin.info()))
+        if before is not None:
+            before(sandboxes)
+        return check_conformance(load_profile(profile), sandboxes)
 
 
 def differing(report: ConformanceReport) -> dict[str, str]:

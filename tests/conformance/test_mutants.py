@@ -100,3 +100,20 @@ def test_a_profile_row_to_a_field_that_does_not_exist_differs(tmp_path):
     assert "field: contacts: fax <-> Lead.Fax__c" in found, found
     assert "mapping: contacts: fax <-> Lead.Fax__c" in found, found
     assert "Fax__c" in found["field: contacts: fax <-> Lead.Fax__c"]
+
+
+def test_a_salesforce_user_who_owns_synced_records_needs_a_hubspot_owner(tmp_path):
+    """Not a territory member, not in the profile's list: owning a synced Lead is enough to need a counterpart."""
+    user = ("    - {_alias: owner_events, Username: priya.events@acme-uat.example.com, FirstName: Priya, LastName: Events, "
+            "Email: priya.events@example.com, Alias: pevents, IsActive: true}\n")
+    org = mutant_org(tmp_path, ("salesforce.yaml", "  LeadStatus:\n    - {ApiName: Open - Not Contacted",
+                                user + "  LeadStatus:\n    - {ApiName: Open - Not Contacted"))
+
+    def lead_owned_by_the_new_user(sandboxes):
+        [owner] = sandboxes.salesforce.query_all("SELECT Id FROM User WHERE Email = 'priya.events@example.com'")
+        sandboxes.salesforce.create("Lead", {"LastName": "Owned", "Company": "Events Ltd", "OwnerId": owner["Id"],
+                                             "Email": "owned.lead@example.com"})
+
+    found = differing(conformance_of(org, before=lead_owned_by_the_new_user))
+    assert list(found) == ["owner: owner priya.events@example.com: HubSpot owner"], found
+    assert "owns 1 synced record(s)" in found["owner: owner priya.events@example.com: HubSpot owner"]
