@@ -71,7 +71,8 @@ def sandboxes(uat_profile: Profile) -> Iterator[Sandboxes]:
         if uat_profile.target.kind != "twin":
             raise UserError(f"{uat_profile.source}: target.kind is sandboxes but no credentials are set; export the "
                             "UAT_SF_* and UAT_HUBSPOT_* variables (README, 'Real sandboxes')")
-        from harness.sandboxes.twin_start import start_twin  # only an ad-hoc pytest session starts a twin of its own
+        # deferred: only an ad-hoc pytest session starts a twin of its own (`uat run` passes credentials)
+        from harness.sandboxes.twin_start import start_twin
 
         with start_twin(uat_profile.target.org, sync=uat_profile.target.sync) as twin:
             connected = connect(twin_credentials(twin.info()))

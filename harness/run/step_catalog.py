@@ -10,6 +10,8 @@ import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
+from pytest_bdd.steps import step_function_context_registry
+
 from harness.paths import PROJECT_ROOT
 from harness.uat import STEP_MODULES
 
@@ -31,8 +33,6 @@ def step_modules() -> list[str]:
 
 
 def catalogue() -> list[StepDoc]:
-    from pytest_bdd.steps import step_function_context_registry
-
     for module in step_modules():
         importlib.import_module(module)
     seen: set[tuple[str, str]] = set()

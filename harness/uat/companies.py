@@ -7,7 +7,7 @@ from typing import Any
 from faker import Faker
 
 from harness.sync import LINK_PROPERTY
-from harness.uat.pairs import Pair
+from harness.uat.pairs import Pair, contact_values, salesforce_contact_synced, salesforce_record_synced
 from harness.uat.waiter import SyncTimeout
 from harness.uat.world import World
 
@@ -39,8 +39,6 @@ def linked_through_contact(world: World, contact_id: str, object_type: str, link
 
 def account_synced(world: World, leave_blank: set[str] | None = None, **overrides: Any) -> Pair:
     """A Salesforce Account (with one Contact, the handle by which its HubSpot company is found by id)."""
-    from harness.uat.pairs import contact_values, salesforce_record_synced
-
     data = account_values(world, leave_blank, **overrides)
     account_id = world.create_salesforce("Account", data)
     person = contact_values(world)
@@ -62,6 +60,4 @@ def account_synced(world: World, leave_blank: set[str] | None = None, **override
 def contact_on_account(world: World) -> Pair:
     """A Salesforce Contact on a synced Account, and the HubSpot contact the connector makes of it. The pair's values
     keep the AccountId it was created with, for the steps that act on its Account."""
-    from harness.uat.pairs import salesforce_contact_synced
-
     return salesforce_contact_synced(world, account_synced(world).salesforce_id)

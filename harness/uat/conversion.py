@@ -12,6 +12,7 @@ from harness.sync import LINK_PROPERTY
 from harness.uat.failures import Duplicates, MappingMismatch
 from harness.uat.pairs import Pair, expect_salesforce_values
 from harness.uat.values import FieldValue
+from harness.uat.waiter import settle
 from harness.uat.world import World
 
 
@@ -76,8 +77,6 @@ def expect_lead_read_only(world: World, converted: ConvertedLead) -> None:
 def expect_one_company(world: World, account: Pair, contact: Pair) -> None:
     """No duplicate company: after the conversion the contact is associated with exactly one company, the one
     linked to the Account it was converted into (the documented duplicate would be associated with it too)."""
-    from harness.uat.waiter import settle
-
     account_id, contact_id = account.salesforce_id, contact.hubspot_id
 
     def read() -> dict[str, Any]:

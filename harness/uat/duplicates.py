@@ -9,6 +9,7 @@ from typing import Any
 
 from harness.uat.failures import Duplicates
 from harness.uat.pairs import Pair, contact_values, wait_for_link
+from harness.uat.waiter import SyncTimeout, settle
 from harness.uat.world import World
 
 
@@ -80,8 +81,6 @@ def salesforce_count_by_email(world: World, sobject: str, email: str) -> int:
 
 
 def expect_one_salesforce_record(world: World, sobject: str, email: str) -> None:
-    from harness.uat.waiter import settle
-
     settle(world.waiter, f"Salesforce holds one {sobject} with e-mail {email}",
            lambda: salesforce_count_by_email(world, sobject, email),
            lambda count: None if count == 1 else {f"{sobject} records with this e-mail": count}, "duplicates")
@@ -117,8 +116,6 @@ def expect_email_conflict(world: World, email: str) -> None:
 
 def expect_second_person_synced(world: World, first: Pair, second_id: str) -> None:
     """A different person (another e-mail) with the same name and company reaches Salesforce as their own Lead."""
-    from harness.uat.waiter import SyncTimeout
-
     try:
         second = wait_for_link(world, "contacts", second_id, "Lead")
     except (SyncTimeout, AssertionError) as missing:

@@ -8,6 +8,8 @@ import pytest
 
 from harness.reconcile.scope import in_inclusion_list
 from harness.sync import LINK_PROPERTY
+from harness.uat.checks import SyncTimeoutFailure
+from harness.uat.duplicates import hubspot_count_by_email
 from harness.uat.failures import Permissions, TestDataProblem
 from harness.uat.pairs import Pair, contact_values, wait_for_link
 from harness.uat.waiter import settle
@@ -89,8 +91,6 @@ def expect_all_linked(world: World, pairs: list[Pair]) -> None:
         except AssertionError:
             missing.append({k: v for k, v in pair.values.items() if k in {"lifecyclestage", "country"}})
     if missing:
-        from harness.uat.checks import SyncTimeoutFailure
-
         raise SyncTimeoutFailure("contacts in segments the profile includes never reached Salesforce (the inclusion "
                                  "list leaves them out)", missing)
 
@@ -113,8 +113,6 @@ def hidden_lead(world: World) -> dict[str, Any]:
 
 
 def expect_no_contact(world: World, lead: dict[str, Any]) -> None:
-    from harness.uat.duplicates import hubspot_count_by_email
-
     try:
         settle(world.waiter, f"Lead {lead['Id']} hidden from the integration user stays out of HubSpot",
                lambda: hubspot_count_by_email(world, lead["Email"]),

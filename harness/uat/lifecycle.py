@@ -7,7 +7,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from harness.uat.failures import PlatformAutomation, TestDataProblem
-from harness.uat.pairs import Pair, expect_hubspot_values, expect_salesforce_values
+from harness.uat.pairs import (
+    Pair,
+    contact_values,
+    expect_hubspot_values,
+    expect_salesforce_values,
+    salesforce_record_synced,
+)
 from harness.uat.waiter import settle
 from harness.uat.world import World
 
@@ -160,8 +166,6 @@ def open_opportunity_for_contact(world: World, contact: Pair) -> str:
 
 def lead_with_stamp(world: World, stage: str, stamp_stage: str, days_ago: int) -> StampedLead:
     """A Salesforce Lead already in `stage`, its `stamp_stage` timestamp set `days_ago`, synced to HubSpot."""
-    from harness.uat.pairs import contact_values, salesforce_record_synced
-
     stamped = (date.today() - timedelta(days=days_ago)).isoformat()
     values = contact_values(world)
     data = {"FirstName": values["firstname"], "LastName": values["lastname"], "Company": values["company"],

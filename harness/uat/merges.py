@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from harness.reconcile.orphans import find_orphans
+from harness.reconcile.population import gather
+from harness.run.ledger import LedgerEntry
 from harness.sandboxes.soap import MergeResult, SoapClient
 from harness.sync import LINK_PROPERTY
 from harness.uat.companies import account_synced
@@ -16,6 +19,7 @@ from harness.uat.pairs import (
     expect_salesforce_values,
     salesforce_contact_synced,
 )
+from harness.uat.waiter import settle
 from harness.uat.world import World
 
 
@@ -112,8 +116,6 @@ def unsynced_duplicate(world: World, pair: Pair) -> Pair:
 
 def expect_link_stays(world: World, pair: Pair) -> None:
     """After a whole window the HubSpot record still links to the (master) Salesforce record."""
-    from harness.uat.waiter import settle
-
     link = LINK_PROPERTY[pair.sobject]
     try:
         settle(world.waiter, f"HubSpot {pair.hubspot_object[:-1]} {pair.hubspot_id} stays linked to {pair.sobject} "
@@ -150,10 +152,6 @@ def expect_relinked_or_marked(world: World, loser: Pair, master_id: str) -> None
 
 def expect_reported_orphan(world: World, loser: Pair) -> None:
     """The reconciliation, run on these records, names the loser's HubSpot record as linked to a merged-away one."""
-    from harness.reconcile.orphans import find_orphans
-    from harness.reconcile.population import gather
-    from harness.run.ledger import LedgerEntry
-
     entries = [LedgerEntry("hubspot", loser.hubspot_object, loser.hubspot_id, "", "check", 0.0)]
     population = gather(world.sandboxes, entries, {loser.hubspot_object: set()}, {loser.sobject: set()}, world.catalog)
     kinds = {o.kind for o in find_orphans(population, world.profile).orphans if o.id == loser.hubspot_id}

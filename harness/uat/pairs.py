@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from harness.reconcile import expected_difference
 from harness.sync import LINK_PROPERTY
+from harness.uat.diagnose import connector_errors, explained
 from harness.uat.failures import MappingMismatch, UatFailure
 from harness.uat.testdata import new_person
+from harness.uat.values import fresh_value
 from harness.uat.waiter import SyncTimeout
 from harness.uat.world import World
 
@@ -31,8 +34,6 @@ def contact_values(world: World, **overrides: Any) -> dict[str, Any]:
 
 def wait_for_link(world: World, object_type: str, object_id: str, sobject: str) -> str:
     """The Salesforce id of `sobject` the HubSpot record carries once the connector has synced it."""
-    from harness.uat.diagnose import explained
-
     link = LINK_PROPERTY[sobject]
     try:
         observed = world.waiter.until(
@@ -84,7 +85,6 @@ def salesforce_record_synced(world: World, sobject: str, data: dict[str, Any], h
             return {}
         return {"id": found.id, **(found.properties or {})}
 
-    from harness.uat.diagnose import explained
 
     try:
         observed = world.waiter.until(f"Salesforce {sobject} {record_id} reaches HubSpot as a {hubspot_object[:-1]}",
@@ -99,9 +99,6 @@ def _expect_values(world: World, pair: Pair, expected: dict[str, Any], what: str
                    read: Any) -> None:
     """Wait until `read()` holds `expected`; a record that differs is a `failure` (a mapping mismatch unless the
     caller knows better), or the connector's own error for the record when it reported one."""
-    from harness.reconcile import expected_difference
-    from harness.uat.diagnose import connector_errors, explained
-
     try:
         world.waiter.until(what, read, lambda record: expected_difference(expected, record))
     except SyncTimeout as timeout:
@@ -140,8 +137,6 @@ def expect_created_values(world: World, pair: Pair) -> None:
 
 
 def change_hubspot_property(world: World, pair: Pair, prop: str) -> Any:
-    from harness.uat.values import fresh_value
-
     mapping = next((m for m in world.mappings_for(pair.hubspot_object) if m.hubspot_property == prop), None)
     if mapping is None:
         raise MappingMismatch(f"the profile maps no HubSpot property {prop!r} on {pair.hubspot_object}")

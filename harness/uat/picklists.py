@@ -9,6 +9,7 @@ from tabulate import tabulate
 
 from harness.uat.failures import Picklists, TestDataProblem
 from harness.uat.pairs import Pair
+from harness.uat.waiter import SyncTimeout
 from harness.uat.world import World
 
 
@@ -82,7 +83,6 @@ def set_variant(world: World, pair: Pair, prop: str) -> dict[str, Any]:
 def expect_valid_salesforce_value(world: World, pair: Pair, field: str, attempt: dict[str, Any]) -> None:
     if attempt["refused_at_entry"]:
         return
-    from harness.uat.waiter import SyncTimeout
 
     try:
         world.waiter.until(f"Salesforce {pair.sobject}.{field} holds {attempt['canonical']!r} after HubSpot wrote "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from harness.reconcile.run import ReconciliationReport, reconcile_run
+from harness.seeder import load_recipe, plan_from_recipe
 from harness.uat.failures import TestDataProblem
 from harness.uat.waiter import SyncTimeout
 from harness.uat.world import World
@@ -19,8 +20,6 @@ FAILING_TRAITS = {"over_long"}
 
 def seeded_to_fail(world: World) -> set[str]:
     """Plan keys of the seeded records made to fail the sync, from the (pure, deterministic) seed plan."""
-    from harness.seeder import load_recipe, plan_from_recipe
-
     seed = world.profile.seed
     plan = plan_from_recipe(load_recipe(world.profile.resolve(seed.recipe)), seed.seed, seed.scale, world.tag)
     return {record.key for record in plan.records if FAILING_TRAITS & set(record.traits)}

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from harness.profile import FieldMapping
+from harness.reconcile import expected_difference
 from harness.uat.companies import account_synced
 from harness.uat.failures import MappingMismatch
 from harness.uat.pairs import Pair, contact_synced, expect_hubspot_values, expect_salesforce_values
@@ -152,8 +153,6 @@ def expect_hubspot_matches_salesforce(world: World, case: RuleCase) -> None:
 
 def expect_salesforce_unchanged(world: World, case: RuleCase) -> None:
     """After a whole window, Salesforce still holds what it held before the HubSpot write."""
-    from harness.reconcile import expected_difference
-
     expected = {m.salesforce_field: case.before["salesforce"].get(m.salesforce_field) for m in case.mappings}
     settle(world.waiter, f"Salesforce {case.pair.sobject} {case.pair.salesforce_id} ignores the HubSpot change under "
            f"'{case.rule}'", lambda: world.salesforce(case.pair.sobject, case.pair.salesforce_id, list(expected)),
