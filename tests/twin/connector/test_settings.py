@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from harness.profile import load_mappings
-from harness.profile.loader import load_profile, mapping_files
+from harness.profile.loader import load_profile
 from harness.twin import Twin
 from harness.twin.connector.settings import SettingsError, load_settings, parse_settings
 from harness.twin.connector.switches import SWITCHES
@@ -27,7 +27,7 @@ def as_rows(object_type: str, mappings) -> list[tuple[str, str, tuple[str, ...],
 @pytest.mark.parametrize("object_type", ["contacts", "companies", "deals"])
 def test_healthy_connector_mappings_equal_the_profiles_mapping_csv(object_type: str):
     profile = load_profile(ROOT / "fixtures" / "profiles" / "default.yaml")
-    csv_path = mapping_files(profile)[object_type]
+    csv_path = profile.mapping_files()[object_type]
     expected = [(m.hubspot_property, m.salesforce_field, tuple(m.salesforce_objects), m.rule.value)
                 for m in load_mappings(csv_path, object_type)]
     actual = as_rows(object_type, load_settings(ORGS / "healthy" / "connector.yaml").mappings[object_type])
