@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from harness.audit.read import read_hubspot_workflows, read_salesforce_automation
 from harness.errors import UserError
 from harness.profile import Profile
 from harness.profile.mappings import FieldMapping, load_mappings
@@ -186,8 +187,6 @@ class Observed:
     # -- automation (the audit's reads) -------------------------------------------------------------------
     @cached_property
     def salesforce_automation(self) -> dict[str, list[dict[str, Any]]] | None:
-        from harness.audit.read import read_salesforce_automation
-
         try:
             return read_salesforce_automation(self.sandboxes)
         except Exception as error:
@@ -196,8 +195,6 @@ class Observed:
 
     @cached_property
     def hubspot_workflows(self) -> list[dict[str, Any]] | None:
-        from harness.audit.read import read_hubspot_workflows
-
         try:
             return read_hubspot_workflows(self.sandboxes)
         except Exception as error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from harness.audit.read import read_hubspot_workflows
 from harness.conformance import ConformanceReport, Status, check_conformance
 from harness.lint.findings import Finding, Severity
 from harness.profile.mappings import FieldMapping, SyncRule
@@ -57,8 +58,6 @@ class Described:
         if not workflows:
             return
         try:
-            from harness.audit.read import read_hubspot_workflows
-
             self.workflows = read_hubspot_workflows(sandboxes)
         except Exception as error:
             status = getattr(getattr(error, "response", None), "status_code", None)

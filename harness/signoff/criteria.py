@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from harness.conformance.verdict import conformance_criteria
 from harness.signoff.results import ScenarioResult
 
 SEVERE = ("blocker", "critical")
@@ -77,9 +78,8 @@ def evaluate_criteria(profile: Any, results: list[ScenarioResult], infrastructur
     criteria.append(_sync_errors(_setting(profile, "max_open_sync_errors", None), sections.get("sync_health")))
     criteria.append(_seed_loss(float(_setting(profile, "max_seed_loss_percent", 0.0)), sections.get("seed_loss")))
     criteria.extend(_budget(sections.get("api_budget")))
-    from harness.conformance.verdict import conformance_criteria  # configuration conformance (docs/conformance.md)
-
-    criteria.extend(conformance_criteria(bool(_setting(profile, "require_conformance", True)), results))
+    criteria.extend(Criterion(**c) for c in conformance_criteria(bool(_setting(profile, "require_conformance", True)),
+                                                                 results))  # configuration conformance, docs/conformance.md
     criteria.extend(_unknown(profile))
     return criteria
 
