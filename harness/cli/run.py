@@ -58,8 +58,9 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
     raise typer.Exit(outcome.exit_code)
 
 
-# Run on every mapping change: the whole-population checks and the automation audit (the exit criteria need both).
-RECONCILIATION_TAG = "reconciliation or audit"
+# Run on every mapping change: the whole-population checks, the automation audit and configuration conformance
+# (the exit criteria need all three).
+RECONCILIATION_TAG = "reconciliation or audit or conformance"
 
 
 def impacted_selection(profile_path: Path, old_files: list[Path], marker: str | None) -> tuple[str, str]:
