@@ -44,7 +44,7 @@ def main() -> None:
         if isinstance(code, int):  # without standalone mode, click returns a command's Exit code instead of raising
             sys.exit(code)
     except UserError as error:
-        print(f"uat: {error}", file=sys.stderr)
+        print("uat: " + " ".join(str(error).splitlines()), file=sys.stderr)  # one line, whatever it quotes
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         print("uat: interrupted", file=sys.stderr)

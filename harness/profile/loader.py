@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from harness.errors import UserError
 from harness.profile.mappings import load_mappings
 from harness.profile.model import Profile
-from harness.profile.yaml_positions import line_of, load_yaml_with_lines
+from harness.profile.yaml_positions import dotted, line_of, load_yaml_with_lines
 
 
 def _describe(error: dict) -> str:
@@ -34,7 +34,7 @@ def load_profile(path: Path | str) -> Profile:
         first = next((e for e in error.errors() if e.get("type") == "extra_forbidden"), error.errors()[0])
         loc = tuple(first.get("loc", ()))
         line = line_of(lines, loc)
-        where = ".".join(str(part) for part in loc) or "(top level)"
+        where = dotted(loc) or "(top level)"
         raise UserError(f"{path}:{line or 1}: {where}: {_describe(first)}") from None
     profile.source = path.resolve()
     profile._lines = lines

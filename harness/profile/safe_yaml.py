@@ -132,8 +132,9 @@ def load_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
     """(data, {key path: line}) of a YAML file, or one UserError naming the file and line."""
     path = Path(path)
     text = _read(path)
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # its reader already refuses control characters
         node = loader.get_single_node()
         lines = _check(node)
         data = loader.construct_document(node) if node is not None else None
@@ -144,11 +145,16 @@ def load_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
         line = f":{mark.line + 1}" if mark else ""
         detail = " ".join(str(error.problem or error.context or "syntax error").split())
         raise UserError(f"{path}{line}: invalid YAML ({detail}); fix the syntax at that line") from None
+    except yaml.reader.ReaderError as error:
+        line = text[:error.position].count("\n") + 1 if isinstance(error.position, int) else 1
+        raise UserError(f"{path}:{line}: invalid YAML (character #x{error.character:04x} is not allowed in YAML); "
+                        "remove it or save the file as plain UTF-8 text") from None
     except yaml.YAMLError as error:
         detail = " ".join(str(error).split())
         raise UserError(f"{path}: invalid YAML ({detail}); fix the syntax") from None
     except RecursionError:
         raise UserError(f"{path}: nested too deeply to be a settings file; flatten it") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, lines

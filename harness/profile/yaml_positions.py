@@ -23,3 +23,11 @@ def line_of(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | No
         if found is not None:
             return found
     return None
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    """A setting's path for a message: `seed.scale`; a key that is not a plain word is quoted (a key holding a line
+    break must not break the one-line error)."""
+    parts = [str(part) if str(part).isprintable() and " " not in str(part) and str(part) else repr(part)
+             for part in loc]
+    return ".".join(parts)

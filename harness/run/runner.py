@@ -41,7 +41,7 @@ from harness.run.redaction import redact_tree
 from harness.run.state import RunState, deselect_arguments, open_for_resume, refuse_twin_resume
 from harness.run.suite_process import die_with_parent, interruption_hint
 from harness.sandboxes import Sandboxes, connect
-from harness.sandboxes.credentials import credentials_from_env
+from harness.sandboxes.credentials import check_pacing, credentials_from_env
 from harness.sandboxes.twin_target import twin_credentials, twin_environment
 from harness.seeder import load_recipe, plan_from_recipe, seed_sandboxes
 from harness.seeder.plan import SeedPlan
@@ -128,6 +128,7 @@ def preflight(options: RunOptions) -> Checked:
     if options.resume:
         check_run_id(options.resume)
     check_workers(options.workers)
+    check_pacing()
     check_expression("-m", options.marker)
     check_expression("-k", options.keyword)
     profile = load_profile(options.profile)
@@ -168,6 +169,9 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
     losses: dict[str, Any] | None = None
     with target(profile, options.org) as (environment, sandboxes, description), contextlib.ExitStack() as faults_on:
         timings["connect"] = time.monotonic() - started
+        if fault_profile:  # the twin's control plane checks the switches: a refusal is bad input, still unwritten
+            injection = faults_on.enter_context(FaultInjection(fault_profile, sandboxes.control))
+            description += f", under {fault_profile.describe()}"
         # Only now, with every check and both connections passed, is anything written: the run folder.
         if lock is not None:
             context, state = open_for_resume(checked.run_id)  # read under the lock
@@ -182,8 +186,6 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
         faults_on.enter_context(interruption_hint(context.run_id, profile.target.kind, progress))
         sandboxes.budget.limits = {"salesforce": profile.api_budget.salesforce, "hubspot": profile.api_budget.hubspot}
         if fault_profile:
-            injection = faults_on.enter_context(FaultInjection(fault_profile, sandboxes.control))
-            description += f", under {fault_profile.describe()}"
             progress(f"faults on: {fault_profile.describe()}")
         try:
             with state.phase("seed"):

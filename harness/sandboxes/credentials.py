@@ -96,6 +96,7 @@ SECRET_NAMES = ("UAT_SF_ACCESS_TOKEN", "UAT_SF_PASSWORD", "UAT_SF_SECURITY_TOKEN
                 "UAT_HUBSPOT_TOKEN", "UAT_TWIN_CONTROL_TOKEN")
 HEADER_NAMES = ("UAT_SF_ACCESS_TOKEN", "UAT_HUBSPOT_TOKEN", "UAT_TWIN_CONTROL_TOKEN", "UAT_SF_CLIENT_ID")
 URL_NAMES = ("UAT_SF_INSTANCE_URL", "UAT_HUBSPOT_HOST", "UAT_TWIN_CONTROL_URL")
+PACING_NAMES = ("UAT_HUBSPOT_CALLS_PER_10S", "UAT_HUBSPOT_SEARCHES_PER_S")  # harness/sandboxes/pacing.py
 
 
 def _problem(name: str, value: str) -> str | None:
@@ -107,6 +108,8 @@ def _problem(name: str, value: str) -> str | None:
         return "holds a line break or control character inside the value; copy the value again"
     if name in URL_NAMES:
         return _url_problem(value)
+    if name in PACING_NAMES and not (value.isdigit() and int(value) > 0):
+        return f"is {value!r}; give a whole number of calls above 0"
     if name == "UAT_SF_DOMAIN" and not DOMAIN.fullmatch(value):
         return "is not a login domain; use test, login or your My Domain host without https:// (e.g. acme--uat.sandbox.my)"
     return None
@@ -173,6 +176,12 @@ def _salesforce(env: Mapping[str, str]) -> SalesforceCredentials:
                                      client_secret=Secret(env["UAT_SF_CLIENT_SECRET"]), domain=env["UAT_SF_DOMAIN"])
     raise UserError("environment: no Salesforce credentials; set UAT_SF_INSTANCE_URL + UAT_SF_ACCESS_TOKEN, or "
                     "UAT_SF_USERNAME + UAT_SF_PASSWORD + UAT_SF_SECURITY_TOKEN (see README, 'Real sandboxes')")
+
+
+def check_pacing(env: Mapping[str, str] | None = None) -> None:
+    """The pacing variables, which every run reads (the twin's too): checked in the preflight."""
+    env = os.environ if env is None else env
+    checked_environment({name: env[name] for name in PACING_NAMES if name in env})
 
 
 def credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials:

@@ -16,7 +16,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from harness.errors import UserError
-from harness.profile.yaml_positions import line_of, load_yaml_with_lines
+from harness.profile.yaml_positions import dotted, line_of, load_yaml_with_lines
 
 
 class _Strict(BaseModel):
@@ -186,7 +186,7 @@ def load_recipe(path: Path) -> Recipe:
         # A misspelt key yields "unknown" and "missing" together: the unknown one is the line to fix.
         first = next((e for e in error.errors() if e.get("type") == "extra_forbidden"), error.errors()[0])
         loc = tuple(first.get("loc", ()))
-        where = ".".join(str(p) for p in loc)
+        where = dotted(loc)
         message = {"extra_forbidden": "unknown setting; check its spelling against docs/seeding.md",
                    "missing": "required setting is missing"}.get(str(first.get("type")),
                                                                  str(first.get("msg")).removeprefix("Value error, "))
