@@ -222,6 +222,8 @@ class KeyTotal(Strict):
 class Reconciliation(Strict):
     objects: dict[HubSpotObject, ObjectTolerance] = Field(default_factory=dict)
     key_totals: list[KeyTotal] = Field(default_factory=list)
+    # `uat reconcile`'s default population: every record of each object (all) or the run's ledger (run).
+    scope: Literal["all", "run"] = "run"
 
 
 class DealPipeline(Strict):
