@@ -41,6 +41,10 @@ Feature: Configuration conformance
     When the configuration the target runs is compared with the profile
     Then every clause about automation conforms to the profile
 
+  Scenario: The inclusion list lets in exactly the contacts the profile includes
+    When the configuration the target runs is compared with the profile
+    Then every clause about the inclusion list conforms to the profile
+
   Scenario: Every clause of the profile is evaluated against this target
     When the configuration the target runs is compared with the profile
     Then every clause of the profile was evaluated against this target

@@ -38,6 +38,7 @@ FAMILIES: dict[str, Family] = {f.kind: f for f in (
     Family("required", "CONF007", "records HubSpot creates meet required fields and validation rules", "permissions"),
     Family("delete_policy", "CONF008", "connector delete setting matches the profile", "mapping_mismatch"),
     Family("automation", "CONF009", "no automation writes a field the other system owns", "platform_automation"),
+    Family("inclusion_list", "CONF010", "inclusion list filters match the profile", "mapping_mismatch"),
 )}
 
 

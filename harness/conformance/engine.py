@@ -14,6 +14,7 @@ from typing import Any
 
 from harness.conformance.access import field_security_clauses, required_clauses
 from harness.conformance.clauses import FAMILIES, Clause, Status
+from harness.conformance.inclusion import inclusion_clauses
 from harness.conformance.mappings import field_clauses, mapping_clauses
 from harness.conformance.observed import Observed
 from harness.conformance.owners import owner_clauses
@@ -32,6 +33,7 @@ CHECKS: dict[str, Callable[[Observed], Iterable[Clause]]] = {
     "required": required_clauses,
     "delete_policy": delete_clauses,
     "automation": automation_clauses,
+    "inclusion_list": inclusion_clauses,
 }
 
 

@@ -20,7 +20,7 @@ from harness.sandboxes import Sandboxes
 from harness.sync.rules import SyncRule
 
 
-def _error(error: Exception) -> str:
+def reason_of(error: Exception) -> str:
     status = getattr(error, "status", None) or getattr(getattr(error, "response", None), "status_code", None)
     content = getattr(error, "content", None)
     code = ""
@@ -49,7 +49,7 @@ class Observed:
                 self._describe[name] = {f["name"].lower(): f for f in described["fields"]}
             except Exception as error:  # 404 NOT_FOUND: no such object for this user
                 self._describe[name] = None
-                self.why[f"describe {name}"] = _error(error)
+                self.why[f"describe {name}"] = reason_of(error)
         return self._describe[name]
 
     def sf_field(self, sobject: str, field: str) -> dict[str, Any] | None:
@@ -79,7 +79,7 @@ class Observed:
                 self._properties[hubspot_object] = {p["name"]: p for p in (page or {}).get("results", [])}
             except Exception as error:
                 self._properties[hubspot_object] = None
-                self.why[f"properties {hubspot_object}"] = _error(error)
+                self.why[f"properties {hubspot_object}"] = reason_of(error)
         return self._properties[hubspot_object]
 
     def hs_property(self, hubspot_object: str, name: str) -> dict[str, Any] | None:
@@ -97,7 +97,7 @@ class Observed:
         try:
             return control.connector_settings()
         except Exception as error:
-            self.why["connector settings"] = f"the control plane did not answer ({_error(error)})"
+            self.why["connector settings"] = f"the control plane did not answer ({reason_of(error)})"
             return None
 
     @cached_property
@@ -153,7 +153,7 @@ class Observed:
                 if not after:
                     return owners
         except Exception as error:
-            self.why["HubSpot owners"] = _error(error)
+            self.why["HubSpot owners"] = reason_of(error)
             return None
 
     @cached_property
@@ -161,7 +161,7 @@ class Observed:
         try:
             rows = self.sandboxes.salesforce.query_all("SELECT Id, Username, Email, FirstName, LastName, IsActive FROM User")
         except Exception as error:
-            self.why["Salesforce users"] = _error(error)
+            self.why["Salesforce users"] = reason_of(error)
             return None
         return {r["Id"]: r for r in rows}
 
@@ -181,7 +181,7 @@ class Observed:
         try:
             return self.sandboxes.salesforce.query_all(soql)
         except Exception as error:
-            self.why[name] = _error(error)
+            self.why[name] = reason_of(error)
             return None
 
     # -- automation (the audit's reads) -------------------------------------------------------------------
@@ -190,7 +190,7 @@ class Observed:
         try:
             return read_salesforce_automation(self.sandboxes)
         except Exception as error:
-            self.why["Salesforce automation"] = f"the Tooling API did not answer ({_error(error)})"
+            self.why["Salesforce automation"] = f"the Tooling API did not answer ({reason_of(error)})"
             return None
 
     @cached_property
@@ -198,5 +198,5 @@ class Observed:
         try:
             return read_hubspot_workflows(self.sandboxes)
         except Exception as error:
-            self.why["HubSpot workflows"] = f"the automation API did not answer ({_error(error)})"
+            self.why["HubSpot workflows"] = f"the automation API did not answer ({reason_of(error)})"
             return None

@@ -26,7 +26,7 @@ FAILURES = {"mapping_mismatch": failures.MappingMismatch, "picklists": failures.
 FAMILY_WORDS = {
     "mapping rows": "mapping", "sync rules": "sync_rule", "mapped fields": "field", "picklist values": "picklist",
     "owners": "owner", "field-level security": "field_security", "required fields and validation rules": "required",
-    "delete policy": "delete_policy", "automation": "automation",
+    "delete policy": "delete_policy", "automation": "automation", "the inclusion list": "inclusion_list",
 }
 NOT_EVALUATED_PREFIX = "not evaluated: "
 

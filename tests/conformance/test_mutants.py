@@ -58,6 +58,11 @@ MUTANTS = {
     "validation rule that refuses what HubSpot sends": (
         [("salesforce.yaml", "  validation_rules:\n", VALIDATION)],
         ["required: Lead validation rule Rating_Required"]),
+    "inclusion-list filter narrowed": (
+        [("hubspot.yaml", "        - {property: lifecyclestage, operator: NEQ, value: subscriber}\n",
+          "        - {property: lifecyclestage, operator: NEQ, value: subscriber}\n"
+          "        - {property: country, operator: NOT_IN, values: [Canada]}\n")],
+        ["inclusion_list: contacts inclusion list 'Salesforce sync - inclusion list': country is none of ['Canada']"]),
     "Salesforce flow writing a field HubSpot owns": (
         [("salesforce.yaml", "  flows:\n", FLOW)],
         ["automation: salesforce Flow 'Lead_Title_From_Rating' (active) sets Lead.Title to \"'Hot prospect'\""]),
