@@ -72,6 +72,10 @@ class OrgResponses:
         directory["identity"] = self.identity_url(request, self.user(request))
         return json_response(directory)
 
+    def recent(self, request: Request, version: str) -> Response:
+        """Recently viewed records: viewing is something people do in the UI, and nobody browses the twin."""
+        return json_response([])
+
     def identity_url(self, request: Request, user_id: str) -> str:
         return f"{request.host_url.rstrip('/')}/id/{self.backend.organization_id}/{user_id}"
 
