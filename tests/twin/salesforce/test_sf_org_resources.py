@@ -33,7 +33,8 @@ def test_the_versions_and_resource_directory_name_what_clients_look_for(twin):
         assert name in directory, name
     assert directory["search"] == "/services/data/v59.0/search"
     assert directory["identity"].startswith(f"{twin.salesforce_url}/id/00D")
-    assert sf.restful("recent") == []  # nobody has viewed a record in the twin
+    recent = sf.session.get(f"{twin.salesforce_url}{directory['recent']}", headers=sf.headers)
+    assert (recent.status_code, recent.json()) == (200, [])  # nobody has viewed a record in the twin
 
 
 def test_the_identity_url_answers_for_the_session_user_only(twin):
