@@ -18,6 +18,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .. import fixture_yaml
 from .switches import SWITCHES, SwitchError, resolve_switches
 
 
@@ -254,7 +255,7 @@ def parse_settings(raw: Any, source: str) -> ConnectorSettings:
 
 def load_settings(path: Path) -> ConnectorSettings:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = fixture_yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SettingsError(f"{path}: connector fixture not found; every org folder needs a connector.yaml") from None
     except yaml.YAMLError as error:

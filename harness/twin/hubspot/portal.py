@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .. import fixture_yaml
 from .associations_catalog import AssociationLabel, parse_labels
 from .lists import ListDefinition, parse_lists
 from .properties import (
@@ -195,7 +196,7 @@ def _limits(source: str, raw: Any) -> Limits:
 def load_portal(path: Path) -> Portal:
     source = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = fixture_yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise PortalError(f"{path}: not valid YAML ({error})") from error
     except OSError as error:

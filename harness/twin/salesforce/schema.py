@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .. import fixture_yaml
 from . import address_fields
 from .address_fields import AddressPicklists
 
@@ -236,7 +237,7 @@ def _add_address_fields(path: Path, objects: dict[str, SObjectSchema], picklists
 
 def load_org_schema(path: Path) -> OrgSchema:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = fixture_yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise SchemaError(f"{path}: not valid YAML ({error})") from error
     objects: dict[str, SObjectSchema] = {}
