@@ -7,7 +7,8 @@ for integers, read-only flags for system and formula fields.
 
 Dependent picklists carry `controllerName`, `dependentPicklist` and, per value, `validFor`: a base64 bitmap
 over the controlling field's values in their describe order (bit 0 is the most significant bit of the first
-byte; a checkbox controller has two values, unchecked then checked), as the platform encodes it.
+byte; a checkbox controller has two values, unchecked then checked), as the platform encodes it, in whole
+base64 quanta (three bytes: "gAAA" is the first controlling value).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def valid_for(controller_values: list[str], valid: list[str]) -> str | None:
     """The `validFor` bitmap: one bit per controlling value, set where this value may be chosen."""
     if not controller_values:
         return None
-    bits = bytearray((len(controller_values) + 7) // 8)
+    # Whole base64 quanta, as the platform sends them ("gAAA" for the first of three values, never "gA==").
+    bits = bytearray(max(3, -(-((len(controller_values) + 7) // 8) // 3) * 3))
     wanted = {str(v) for v in valid}
     for index, value in enumerate(controller_values):
         if value in wanted:

@@ -79,3 +79,4 @@ def test_dependent_picklist_values_say_which_controlling_values_they_belong_to(m
                        "Reseller": ("Reseller partner", ["Partner Referral", "Other"]),
                        "Unmapped": ("Unmapped", [])}
     assert all(v["validFor"] is None for v in source["picklistValues"])
+    assert next(v for v in sub["picklistValues"] if v["value"] == "Search ad")["validFor"] == "gAAA"  # Web is first
