@@ -33,7 +33,7 @@ def mutants_of(org: str, profile: Profile, classes: list[str] | None, size: int 
     from harness.twin.paths import org_dir  # deferred: only the org's folder is needed, not the twin
 
     fixture = read_fixture(org_dir(org))
-    everything = generate(fixture, owned_fields(profile), classes)
+    everything = generate(fixture, owned_fields(profile), {o.email for o in profile.owners}, classes)
     return sample(everything, size) if size else everything
 
 
@@ -49,7 +49,7 @@ def _judge_one(args: tuple[str, str, str, str | None, int | None]) -> Judgement:
 
 def score(judgements: list[Judgement]) -> tuple[int, int, float]:
     counts = Counter(j.outcome for j in judgements)
-    valid = counts["killed"] + counts["survived"]
+    valid = counts["killed"] + counts["survived"]  # invalid and equivalent mutants are not counted
     return counts["killed"], valid, (counts["killed"] / valid if valid else 0.0)
 
 
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=None, help="judge a fixed, spread sample of N mutants")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--class", dest="classes", action="append",
-                        choices=sorted({*GENERATORS, "automation", "hubspot_workflow"}))
+                        choices=sorted({*GENERATORS, "automation", "hubspot_workflow", "owner_email"}))
     parser.add_argument("--out", default=None, help="write every judgement as JSON here")
     parser.add_argument("--list", action="store_true", help="list the mutants, judge nothing")
     options = parser.parse_args(argv)
@@ -87,10 +87,14 @@ def main(argv: list[str] | None = None) -> int:
     by_kind: dict[str, Counter] = {}
     for j in judgements:
         by_kind.setdefault(j.kind, Counter())[j.outcome] += 1
-    print(f"\nmutation score: {killed}/{valid} = {ratio:.1%} ({len(judgements) - valid} invalid, "
+    print(f"\nmutation score: {killed}/{valid} = {ratio:.1%} ({len(judgements) - valid} invalid or equivalent, "
           f"{time.monotonic() - started:.0f} s, {options.workers} workers)")
     for kind, counts in sorted(by_kind.items()):
-        print(f"  {kind:16} killed {counts['killed']:3}  survived {counts['survived']:3}  invalid {counts['invalid']:3}")
+        print(f"  {kind:16} killed {counts['killed']:3}  survived {counts['survived']:3}  invalid {counts['invalid']:3}"
+              f"  equivalent {counts['equivalent']:3}")
+    for j in judgements:
+        if j.outcome in {"equivalent", "invalid"}:
+            print(f"  {j.outcome}: {j.mutant}: {j.evidence}")
     survivors = [j for j in judgements if j.outcome == "survived"]
     if survivors:
         print("\nsurvivors:")

@@ -31,7 +31,9 @@ class Judgement:
     mutant: str
     kind: str
     description: str
-    outcome: str  # killed | survived | invalid (the twin refused the mutated fixture: a mutant HubSpot cannot save)
+    # killed | survived | equivalent (survived, and the mutant says why it makes no observable difference) |
+    # invalid (the twin refused the mutated fixture: a configuration HubSpot's or Salesforce's settings would not save)
+    outcome: str
     evidence: str  # the killing clause, what failed instead, or why the fixture was refused
 
     def to_json(self) -> dict[str, str]:
@@ -65,6 +67,8 @@ def judge(mutant: Mutant, fixture: Fixture, profile: Profile) -> Judgement:
     if killing is not None:
         return Judgement(mutant.id, mutant.kind, mutant.description, "killed",
                          f"{killing.kind}: {killing.item}: expected {killing.expected}, actual {killing.actual}")
+    if mutant.equivalent:
+        return Judgement(mutant.id, mutant.kind, mutant.description, "equivalent", mutant.equivalent)
     elsewhere = "; ".join(f"{c.kind}: {c.item}" for c in differing[:3])
     return Judgement(mutant.id, mutant.kind, mutant.description, "survived",
                      f"no differing {'/'.join(mutant.families)} clause names it"

@@ -33,6 +33,9 @@ class Mutant:
     families: tuple[str, ...]  # conformance clause families that must report it
     names: tuple[str, ...]  # words naming the mutated item: a killing clause's item contains one of them
     apply: Callable[[Fixture], None] = field(repr=False, compare=False)
+    # Why the mutant may make no observable difference (an equivalent mutant): if it survives, it is listed as
+    # equivalent with this reason instead of counting against the score.
+    equivalent: str = ""
 
     def applied_to(self, fixture: Fixture) -> Fixture:
         mutated = copy.deepcopy(fixture)
@@ -161,15 +164,20 @@ def picklist_mutants(fixture: Fixture) -> Iterator[Mutant]:
                      ("mutant_extra", "Mutant Extra"), add_hs)
 
 
-def owner_mutants(fixture: Fixture) -> Iterator[Mutant]:
+def owner_mutants(fixture: Fixture, listed: set[str]) -> Iterator[Mutant]:
+    """`listed`: the owners' e-mails the profile names (an unlisted HubSpot-only user owns nothing that syncs)."""
+    sf_emails = {str(u.get("Email", "")).casefold() for u in (fixture["salesforce"].get("records") or {}).get("User") or []}
     for position, owner in enumerate(fixture["hubspot"].get("owners") or []):
         email = owner["email"]
 
         def apply(f: Fixture, p: int = position, e: str = email) -> None:
             f["hubspot"]["owners"][p]["email"] = "changed." + e
 
+        unseen = email.casefold() not in {e.casefold() for e in listed} and email.casefold() not in sf_emails
         yield Mutant(f"owner_hs_email:{email}", "owner_email", f"HubSpot owner {email} has another e-mail",
-                     ("owner",), (email, "changed." + email), apply)
+                     ("owner",), (email, "changed." + email), apply,
+                     "a HubSpot-only user the profile does not list and who has no Salesforce login: nothing of "
+                     "theirs syncs, so the connector behaves the same" if unseen else "")
     for position, user in enumerate((fixture["salesforce"].get("records") or {}).get("User") or []):
         email = user.get("Email")
         if not email or user.get("_alias") in {fixture["salesforce"]["organization"].get("integration_user"),
@@ -289,7 +297,10 @@ def extra_mapping_mutants(fixture: Fixture) -> Iterator[Mutant]:
 
 def hubspot_workflow_mutants(fixture: Fixture, salesforce_owned: set[tuple[str, str]]) -> Iterator[Mutant]:
     """An enabled HubSpot workflow setting a property whose system of record is Salesforce (the profile's map)."""
+    enrolment = {"contacts": "email", "companies": "name", "deals": "dealname", "tickets": "subject"}
     for hubspot_object, prop in sorted(salesforce_owned):
+        if prop.startswith("hs_"):
+            continue  # HubSpot's own calculated properties: no workflow may set them
         definition = ((fixture["hubspot"].get("properties") or {}).get(hubspot_object) or {}).get(prop) or {}
         options = definition.get("options") or []
         value = _option_value(options[0]) if options else "Set by a workflow"
@@ -297,7 +308,7 @@ def hubspot_workflow_mutants(fixture: Fixture, salesforce_owned: set[tuple[str, 
         def apply(f: Fixture, o: str = hubspot_object, p: str = prop, v: str = value) -> None:
             f["hubspot"].setdefault("workflows", []).append(
                 {"id": f"59{len(f['hubspot'].get('workflows') or [])}", "name": f"Mutant - set {p}", "object": o,
-                 "enabled": True, "enrollment": [[{"property": "email" if o == "contacts" else "name",
+                 "enabled": True, "enrollment": [[{"property": enrolment[o],
                                                    "operator": "HAS_PROPERTY"}]], "actions": [{"set": p, "value": v}]})
 
         yield Mutant(f"hubspot_workflow:{hubspot_object}.{prop}", "automation",
@@ -327,16 +338,18 @@ GENERATORS: dict[str, Callable[[Fixture], Iterator[Mutant]]] = {
     "mapping_removed": removed_mapping_mutants,
     "target_swap": swapped_target_mutants,
     "picklist": picklist_mutants,
-    "owner_email": owner_mutants,
     "delete_policy": delete_policy_mutants,
     "creation": creation_mutants,
 }
 
 
-def generate(fixture: Fixture, owned: dict[str, set[tuple[str, str]]], classes: list[str] | None = None) -> list[Mutant]:
+def generate(fixture: Fixture, owned: dict[str, set[tuple[str, str]]], listed_owners: set[str],
+             classes: list[str] | None = None) -> list[Mutant]:
     """Every mutant of the fixture, class by class, ids unique. `owned`: system of record -> the (HubSpot object,
-    property) pairs the profile's source-of-truth map gives it (automation mutants write the other side's)."""
+    property) pairs the profile's source-of-truth map gives it (automation mutants write the other side's);
+    `listed_owners`: the e-mails of the profile's owner list."""
     generators = {**GENERATORS, "automation": lambda f: automation_mutants(f, owned.get("hubspot", set())),
+                  "owner_email": lambda f: owner_mutants(f, listed_owners),
                   "hubspot_workflow": lambda f: hubspot_workflow_mutants(f, owned.get("salesforce", set()))}
     out: dict[str, Mutant] = {}
     for name, generator in generators.items():
