@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,7 @@ class ObjectReconciliation:
         return out
 
 
-def _within(spec: ObjectSpec, hubspot: int, salesforce: int) -> tuple[int, float, bool]:
+def count_variance(spec: ObjectSpec, hubspot: int, salesforce: int) -> tuple[int, float, bool]:
     variance = abs(hubspot - salesforce)
     base = max(hubspot, salesforce, 1)
     pct = variance / base * 100
@@ -83,6 +83,42 @@ def _canonical_groups(groups: dict[str, float], spec: ObjectSpec, column: str | 
         canonical = table.get(label.strip().lower(), label)
         merged[canonical] = merged.get(canonical, 0.0) + value
     return merged
+
+
+def key_totals(spec: ObjectSpec, grouped_total: Callable[[str, str | None, str | None], dict[str, float]],
+               ) -> list[TotalResult]:
+    """Each key total per group on both sides; `grouped_total(side, group column, value column)` reads a side
+    (shared by both engines, so a total means the same whatever computed its sums)."""
+    totals = []
+    for total in spec.totals:
+        hs_groups = _canonical_groups(grouped_total("hubspot", total.hubspot_group, total.hubspot_value),
+                                      spec, total.hubspot_group, "hubspot")
+        sf_groups = _canonical_groups(grouped_total("salesforce", total.salesforce_group, total.salesforce_value),
+                                      spec, total.salesforce_group, "salesforce")
+        if total.salesforce_group_map:
+            translate = dict(total.salesforce_group_map)
+            regrouped: dict[str, float] = {}
+            for label, value in sf_groups.items():
+                regrouped[translate.get(label, label)] = regrouped.get(translate.get(label, label), 0.0) + value
+            sf_groups = regrouped
+        groups = []
+        for group in sorted(set(hs_groups) | set(sf_groups)):
+            left, right = hs_groups.get(group, 0.0), sf_groups.get(group, 0.0)
+            groups.append({"group": group, "hubspot": left, "salesforce": right, "difference": round(left - right, 6),
+                           "ok": abs(left - right) <= total.tolerance})
+        totals.append(TotalResult(total.name, groups, all(g["ok"] for g in groups)))
+    return totals
+
+
+def evidence_item(spec: ObjectSpec, hs_id: str, sf_id: str, how: str, bad: list[int], hs_values: Any,
+                  sf_values: Any) -> dict[str, Any]:
+    """One mismatched pair as evidence: what the system of record holds against what the other side holds."""
+    expected = {spec.fields[i].hubspot: (sf_values[i] if spec.fields[i].system_of_record == "salesforce"
+                                         else hs_values[i]) for i in bad}
+    actual = {spec.fields[i].hubspot: (hs_values[i] if spec.fields[i].system_of_record == "salesforce"
+                                       else sf_values[i]) for i in bad}
+    return {"hubspot_id": hs_id, "salesforce_id": sf_id, "matched_by": how,
+            "deepdiff": DeepDiff(expected, actual, verbose_level=2).to_dict()}
 
 
 def reconcile_object(spec: ObjectSpec, hubspot: Iterable[Iterable[tuple[str, dict[str, Any]]]],
@@ -122,34 +158,12 @@ def reconcile_object(spec: ObjectSpec, hubspot: Iterable[Iterable[tuple[str, dic
                         writer.writerow([hs_id, sf_id, how, f.hubspot, f.salesforce_label, f.rule.value, hs_values[i],
                                          sf_values[i], f.system_of_record])
                 if len(evidence) < evidence_limit:
-                    expected = {spec.fields[i].hubspot: (sf_values[i] if spec.fields[i].system_of_record == "salesforce"
-                                                          else hs_values[i]) for i in bad}
-                    actual = {spec.fields[i].hubspot: (hs_values[i] if spec.fields[i].system_of_record == "salesforce"
-                                                        else sf_values[i]) for i in bad}
-                    evidence.append({"hubspot_id": hs_id, "salesforce_id": sf_id, "matched_by": how,
-                                     "deepdiff": DeepDiff(expected, actual, verbose_level=2).to_dict()})
+                    evidence.append(evidence_item(spec, hs_id, sf_id, how, bad, hs_values, sf_values))
         finally:
             if handle:
                 handle.close()
-        variance, pct, allowed = _within(spec, store.hs_count, store.sf_count)
-        totals = []
-        for total in spec.totals:
-            hs_groups = _canonical_groups(store.grouped_total("hubspot", total.hubspot_group, total.hubspot_value),
-                                          spec, total.hubspot_group, "hubspot")
-            sf_groups = _canonical_groups(store.grouped_total("salesforce", total.salesforce_group, total.salesforce_value),
-                                          spec, total.salesforce_group, "salesforce")
-            if total.salesforce_group_map:
-                translate = dict(total.salesforce_group_map)
-                regrouped: dict[str, float] = {}
-                for label, value in sf_groups.items():
-                    regrouped[translate.get(label, label)] = regrouped.get(translate.get(label, label), 0.0) + value
-                sf_groups = regrouped
-            groups = []
-            for group in sorted(set(hs_groups) | set(sf_groups)):
-                left, right = hs_groups.get(group, 0.0), sf_groups.get(group, 0.0)
-                groups.append({"group": group, "hubspot": left, "salesforce": right, "difference": round(left - right, 6),
-                               "ok": abs(left - right) <= total.tolerance})
-            totals.append(TotalResult(total.name, groups, all(g["ok"] for g in groups)))
+        variance, pct, allowed = count_variance(spec, store.hs_count, store.sf_count)
+        totals = key_totals(spec, store.grouped_total)
         return ObjectReconciliation(
             name=spec.name, hubspot_object=spec.hubspot_object, salesforce_object=spec.salesforce_object,
             hubspot_count=store.hs_count, salesforce_count=store.sf_count, variance=variance, variance_pct=pct,
