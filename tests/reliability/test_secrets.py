@@ -121,8 +121,15 @@ def files_text(folders: list[Path]) -> str:
                      for folder in folders if folder.exists() for p in folder.rglob("*") if p.is_file())
 
 
+def pointed_at(twin: ServedTwin, values: dict[str, str]) -> dict[str, str]:
+    """The served twin's environment with `values` set over it (a wrong token replaces the right one)."""
+    env = twin.environment()
+    env.update(values)
+    return env
+
+
 def login_environment(twin: ServedTwin, variable: str, value: str) -> dict[str, str]:
-    env = twin.environment(**{k: v for k, v in MARKED.items() if k != variable})
+    env = pointed_at(twin, {k: v for k, v in MARKED.items() if k != variable})
     if LOGIN.get(variable) == "password":
         for name in ("UAT_SF_INSTANCE_URL", "UAT_SF_ACCESS_TOKEN"):
             env.pop(name)
@@ -158,12 +165,12 @@ def failure_modes(twin: ServedTwin) -> Iterator[tuple[str, dict[str, str], dict[
         yield f"bad header: {variable}", login_environment(twin, variable, broken), MARKED
         yield f"surrounding whitespace, then refused: {variable}", \
             login_environment(twin, variable, f"  {value}\n") | {"UAT_CA_BUNDLE": "/nonexistent/ca.pem"}, MARKED
-    yield "401 from Salesforce", twin.environment(**MARKED), MARKED
-    yield "401 from HubSpot", twin.environment(**{**MARKED, "UAT_SF_ACCESS_TOKEN": twin.info["salesforce_session_id"]}), \
+    yield "401 from Salesforce", pointed_at(twin, MARKED), MARKED
+    yield "401 from HubSpot", pointed_at(twin, {**MARKED, "UAT_SF_ACCESS_TOKEN": twin.info["salesforce_session_id"]}), \
         {**MARKED, "twin session": twin.info["salesforce_session_id"]}
     real = {"twin session": twin.info["salesforce_session_id"], "twin token": twin.info["hubspot_token"],
             "twin control token": twin.info["control_token"]}
-    no_ca = twin.environment(UAT_SF_PASSWORD=MARKED["UAT_SF_PASSWORD"])
+    no_ca = pointed_at(twin, {"UAT_SF_PASSWORD": MARKED["UAT_SF_PASSWORD"]})
     no_ca.pop("UAT_CA_BUNDLE")
     yield "TLS certificate not trusted", no_ca, {**real, "UAT_SF_PASSWORD": MARKED["UAT_SF_PASSWORD"]}
 
@@ -178,7 +185,7 @@ def test_no_secret_in_any_output_or_file_whatever_fails(twin, tmp_path):
     checked, found = 0, []
     listener, silent = silent_listener()
     modes = [*failure_modes(twin),
-             ("timeout: Salesforce never answers", twin.environment(**{**MARKED, "UAT_SF_INSTANCE_URL": silent}), MARKED)]
+             ("timeout: Salesforce never answers", pointed_at(twin, {**MARKED, "UAT_SF_INSTANCE_URL": silent}), MARKED)]
     try:
         for mode, env, secrets in modes:
             done = uat("run", "--profile", profile, "--no-html", env=env, timeout=600)
