@@ -1,6 +1,6 @@
 """Benchmark: the twin under concurrent clients, and a normal client beside clients that stall their bodies.
 
-    .venv/bin/python bench/bench_twin_concurrency.py [--requests 300] [--clients 8] [--stalled 16]
+    .venv/bin/python bench/bench_twin_concurrency.py [--requests 300] [--clients 8] [--stalled 16] [--rounds 3]
 
 The twin runs as `uat twin serve` in its own process; each client is its own process (one requests.Session, kept
 alive, as the real clients use it), so the clients' Python does not share the twin's GIL. Rate limits are switched
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import socket
 import ssl
 import statistics
@@ -68,8 +69,8 @@ def client_run(args: tuple[dict[str, Any], str, list[str], int, Any]) -> list[fl
 
 
 def run_clients(pool: Any, manager: Any, info: dict[str, Any], workload: str, ids: list[str], clients: int,
-                count: int) -> tuple[float, float, float]:
-    """(requests per second, median ms, p99 ms) for `clients` clients doing `count` requests each."""
+                count: int) -> tuple[float, list[float]]:
+    """(requests per second, every latency in ms) for `clients` clients doing `count` requests each."""
     start = manager.Event()
     shares = [ids[i::clients] or ids for i in range(clients)]
     pending = pool.map_async(client_run, [(info, workload, shares[i], count, start) for i in range(clients)])
@@ -77,8 +78,27 @@ def run_clients(pool: Any, manager: Any, info: dict[str, Any], workload: str, id
     began = time.perf_counter()
     start.set()
     latencies = [ms for one in pending.get(timeout=600) for ms in one]
-    elapsed = time.perf_counter() - began
-    return len(latencies) / elapsed, statistics.median(latencies), percentile(latencies, 99)
+    return len(latencies) / (time.perf_counter() - began), latencies
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (Linux /proc): the twin's own cost, whatever else runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(pool: Any, manager: Any, info: dict[str, Any], workload: str, ids: list[str], clients: int,
+             count: int, rounds: int, twin_pid: int) -> tuple[float, float, float, float]:
+    """(median requests per second over `rounds`, median ms, p99 ms over every request of every round, the twin's
+    CPU ms per request)."""
+    rates, latencies = [], []
+    cpu = cpu_seconds(twin_pid)
+    for _ in range(rounds):
+        rate, some = run_clients(pool, manager, info, workload, ids, clients, count)
+        rates.append(rate)
+        latencies.extend(some)
+    cpu_ms = (cpu_seconds(twin_pid) - cpu) * 1000 / len(latencies)
+    return statistics.median(rates), statistics.median(latencies), percentile(latencies, 99), cpu_ms
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -165,6 +185,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--stalled", type=int, default=16)
     parser.add_argument("--records", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=3, help="each figure is the median of this many runs")
     args = parser.parse_args()
 
     twin = subprocess.Popen([sys.executable, "-m", "harness.cli", "twin", "serve", "--org", "healthy"], cwd=ROOT,
@@ -177,19 +198,19 @@ def main() -> None:
         control.post(f"{info['control_url']}/faults/hubspot", json={"rate_limits": {"enforced": False}}).raise_for_status()
         contacts, leads = seed(info, args.records)
         print(f"twin in its own process; {multiprocessing.cpu_count()} cores; {args.records} contacts and Leads; "
-              f"{args.requests} requests per client")
+              f"{args.requests} requests per client; median of {args.rounds} rounds")
         context = multiprocessing.get_context("spawn")
         with context.Manager() as manager, context.Pool(max(args.clients, 1)) as pool:
             baseline: dict[str, tuple[float, float, float]] = {}
             for workload, ids in (("hubspot-read", contacts), ("salesforce-read", leads), ("hubspot-write", contacts)):
-                one = run_clients(pool, manager, info, workload, ids, 1, args.requests)
-                many = run_clients(pool, manager, info, workload, ids, args.clients, args.requests)
+                one = measured(pool, manager, info, workload, ids, 1, args.requests, args.rounds, twin.pid)
+                many = measured(pool, manager, info, workload, ids, args.clients, args.requests, args.rounds, twin.pid)
                 baseline[workload] = one
-                print(f"{workload:16s} 1 client: {one[0]:6.0f} req/s, median {one[1]:5.1f} ms, p99 {one[2]:6.1f} ms | "
-                      f"{args.clients} clients: {many[0]:6.0f} req/s ({many[0] / one[0]:.2f} x), median {many[1]:5.1f} "
-                      f"ms, p99 {many[2]:6.1f} ms")
+                print(f"{workload:16s} 1 client: {one[0]:6.0f} req/s, median {one[1]:5.1f} ms, p99 {one[2]:6.1f} ms, "
+                      f"twin CPU {one[3]:.2f} ms/req | {args.clients} clients: {many[0]:6.0f} req/s ({many[0] / one[0]:.2f} "
+                      f"x), median {many[1]:5.1f} ms, p99 {many[2]:6.1f} ms, twin CPU {many[3]:.2f} ms/req", flush=True)
             with StalledClients(info, args.stalled) as stalled:
-                beside = run_clients(pool, manager, info, "hubspot-read", contacts, 1, args.requests)
+                beside = measured(pool, manager, info, "hubspot-read", contacts, 1, args.requests, args.rounds, twin.pid)
                 replaced = stalled.replaced
             alone = baseline["hubspot-read"]
             print(f"normal client beside {args.stalled} stalled clients (HubSpot reads): median {beside[1]:.1f} ms, "

@@ -26,6 +26,7 @@ from .control.app import ControlApp
 from .hubspot.app import HubSpotApp
 from .hubspot.models import HubSpotBackend
 from .hubspot.portal import load_portal
+from .listener import Listener, PortInUse, listen
 from .paths import org_dir
 from .salesforce.app import SalesforceApp
 from .salesforce.ids import make_id
@@ -33,7 +34,6 @@ from .salesforce.models import SalesforceBackend
 from .salesforce.schema import load_org_schema
 from .store import Store
 from .tls import TwinCertificates
-from .web import Listener, PortInUse, listen
 
 _ALNUM = string.ascii_letters + string.digits
 

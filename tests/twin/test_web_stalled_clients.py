@@ -13,7 +13,7 @@ import pytest
 import requests
 from werkzeug.wrappers import Request, Response
 
-from harness.twin.web import listen
+from harness.twin.listener import listen
 from tests.conftest import hubspot_client, salesforce_client
 
 STALLED = 16
