@@ -47,7 +47,7 @@ try {
       const pdf = await page.pdf({ format: "A4", printBackground: true });
       pdfBytes = pdf.length;
     }
-    out.push({ url: job.url, title, text: text.slice(0, 20000), page_errors: pageErrors,
+    out.push({ url: job.url, title, text: text.slice(0, 400000), page_errors: pageErrors,
       console_errors: consoleErrors, failed_requests: failedRequests, found_text: found, pdf_bytes: pdfBytes,
       evaluated });
     await page.close();

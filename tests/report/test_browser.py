@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 
@@ -50,24 +51,48 @@ def assert_clean(page: dict) -> None:
     assert page["failed_requests"] == [], f"the page tried the network: {page['failed_requests']}"
 
 
-def test_signoff_html_renders_cleanly_and_prints(mismatch_run: Run, tmp_path):
+# What a reader sees of the defect log and its evidence, read in the page itself (folded <details> included).
+EVIDENCE = """() => {
+  const text = document.body.textContent;
+  const tables = [...document.querySelectorAll('#defect-log table.evidence')].map((table) => ({
+    columns: table.querySelectorAll(':scope > thead > tr > th').length,
+    rows: [...table.querySelectorAll(':scope > tbody > tr')].map((row) => row.querySelectorAll('td').length)}));
+  return {text, tables, folded: document.querySelectorAll('#defect-log details').length};
+}"""
+
+
+def test_signoff_html_renders_cleanly_and_prints(drifted_run: Run, tmp_path):
     shot = screenshot_path(tmp_path, "signoff.png")
-    [page] = load([{"url": (mismatch_run.folder / "signoff.html").as_uri(), "screenshot": str(shot), "pdf": True}],
-                  tmp_path)
+    [page] = load([{"url": (drifted_run.folder / "signoff.html").as_uri(), "screenshot": str(shot), "pdf": True,
+                    "evaluate": EVIDENCE}], tmp_path)
     assert_clean(page)
     text = page["text"]
     assert "NO-GO" in text.split("Exit criteria")[0]  # the verdict is the first thing a reader sees
-    for defect in mismatch_run.signoff["defects"]:
+    for defect in drifted_run.signoff["defects"]:
         assert defect["id"] in text and defect["category"] in text
     assert "Not signed yet: Marketing Ops, Sales Ops, Business owner." in text
     assert page["pdf_bytes"] > 20_000
     assert shot.stat().st_size > 10_000
 
 
-def test_allure_report_renders_without_script_errors(mismatch_run: Run, tmp_path):
+def test_the_evidence_in_the_page_has_no_class_path_no_float_id_and_no_row_cut(drifted_run: Run, tmp_path):
+    [page] = load([{"url": (drifted_run.folder / "signoff.html").as_uri(), "evaluate": EVIDENCE}], tmp_path)
+    seen = page["evaluated"]
+    whole = seen["text"]
+    assert not re.search(r"\b(?:[a-z_]+\.){2,}[A-Z]\w+:", whole), "a Python class path is shown"
+    assert not re.search(r"\b\d{5,}\.0\b", whole), "a whole number is shown as a float"
+    assert "{'" not in whole and "displayOrder" not in whole, "a Python repr or an option dump is shown"
+    assert seen["tables"], "the defect evidence carries no table"
+    for table in seen["tables"]:
+        assert all(cells == table["columns"] for cells in table["rows"]), table
+    assert seen["folded"] > 0  # long evidence is folded, not cut
+    assert "(country: Japan)" in whole  # the outline row that failed is named by its example
+
+
+def test_allure_report_renders_without_script_errors(drifted_run: Run, tmp_path):
     shot = screenshot_path(tmp_path, "allure-report.png")
-    name = mismatch_run.signoff["profile"]
-    [page] = load([{"url": (mismatch_run.folder / "allure-report" / "index.html").as_uri(), "screenshot": str(shot),
+    name = drifted_run.signoff["profile"]
+    [page] = load([{"url": (drifted_run.folder / "allure-report" / "index.html").as_uri(), "screenshot": str(shot),
                     "wait_for_text": name, "settle_ms": 1500}], tmp_path)
     assert_clean(page)
     assert page["found_text"], page["text"][:500]
