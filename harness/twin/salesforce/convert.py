@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from .models import SalesforceBackend
 
 ACCOUNT_MAP = {"Company": "Name", "Industry": "Industry", "Website": "Website", "Phone": "Phone",
-               "Country": "BillingCountry", "Region__c": "Region__c", "NumberOfEmployees": "NumberOfEmployees",
+               "Country": "BillingCountry", "CountryCode": "BillingCountryCode", "State": "BillingState",
+               "StateCode": "BillingStateCode", "Region__c": "Region__c", "NumberOfEmployees": "NumberOfEmployees",
                "AnnualRevenue": "AnnualRevenue"}
 CONTACT_MAP = {"FirstName": "FirstName", "LastName": "LastName", "Email": "Email", "Phone": "Phone", "Title": "Title",
-               "LeadSource": "LeadSource", "Country": "MailingCountry"}
+               "LeadSource": "LeadSource", "Country": "MailingCountry", "CountryCode": "MailingCountryCode",
+               "State": "MailingState", "StateCode": "MailingStateCode"}
 OPPORTUNITY_MAP = {"LeadSource": "LeadSource"}
 
 

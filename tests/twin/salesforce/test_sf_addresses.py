@@ -101,6 +101,11 @@ def test_lead_conversion_carries_the_country_to_account_and_contact(twin):
     result = convert_lead(sf, lead)
     assert sf.Account.get(result["accountId"])["BillingCountryCode"] == "SG"
     assert sf.Contact.get(result["contactId"])["MailingCountry"] == "Singapore"
+    texan = sf.Lead.create({"LastName": "Tex", "Company": "Tex Co", "Country": "United States", "State": "Texas"})["id"]
+    result = convert_lead(sf, texan)
+    account, contact = sf.Account.get(result["accountId"]), sf.Contact.get(result["contactId"])
+    assert (account["BillingState"], account["BillingStateCode"]) == ("Texas", "TX")
+    assert (contact["MailingCountryCode"], contact["MailingStateCode"]) == ("US", "TX")
 
 
 def test_a_fixture_declaring_an_address_field_twice_is_refused(make_org):
