@@ -101,7 +101,11 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
         console.print(f"{sum(manifest['variants_folded'].values())} spelling variant(s) written in their canonical "
                       "form where a restricted picklist would refuse them (variants_folded in the manifest)")
     if manifest["refused_count"]:
-        console.print(f"[red]{manifest['refused_count']} record(s) refused[/red]; see {context.seed_manifest}")
+        named = "; ".join(f"{key} ({' '.join(str(error).split())[:120]})"
+                          for key, error in list(manifest["refused"].items())[:3])
+        console.print(f"[red]{manifest['refused_count']} of {len(plan.records)} record(s) refused by the "
+                      f"platforms[/red]: {named}{' ...' if manifest['refused_count'] > 3 else ''}; all in "
+                      f"{context.seed_manifest}")
     console.print(f"created {sum(manifest['created'].values())} of {len(plan.records)} planned records in "
                   f"{manifest['seconds']}s; API calls {manifest['seed_api_calls']}\nmanifest: {context.seed_manifest}")
     if kept:  # a twin started for the command took its data with it: nothing to clean
