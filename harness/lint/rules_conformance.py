@@ -66,13 +66,10 @@ def picklist_value_mapping(profile: Profile) -> Iterator:
 
 
 # -- GOV016 ------------------------------------------------------------------------------------------
-@rule("GOV016", "no connector mapping export to compare with")
+@rule("GOV016", "no connector mapping export to compare with")  # a missing file is refused at load
 def connector_export_missing(profile: Profile) -> Iterator:
     if profile.target.kind == "sandboxes" and not profile.conformance.connector_export:
         yield (Severity.WARNING, "against real sandboxes the connector's mappings can only be compared with an "
                "export: without conformance.connector_export every mapping and sync-rule clause is not evaluated",
                "export the field mappings from HubSpot's Salesforce integration settings and set "
                "conformance.connector_export to the file or folder", _at(profile, "conformance"))
-    elif profile.conformance.connector_export and not profile.resolve(profile.conformance.connector_export).exists():
-        yield (Severity.ERROR, f"conformance.connector_export {profile.conformance.connector_export!r} does not exist",
-               "point it at the exported CSV(s), relative to the profile", _at(profile, "conformance"))

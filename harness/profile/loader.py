@@ -43,6 +43,10 @@ def load_profile(path: Path | str) -> Profile:
             line = line_of(lines, ("mappings", object_type))
             raise UserError(f"{path}:{line}: mappings.{object_type}: file {relative} not found (paths are relative to "
                             "the profile)")
+    export = profile.conformance.connector_export
+    if export and not profile.resolve(export).exists():
+        raise UserError(f"{path}:{line_of(lines, ('conformance', 'connector_export'))}: conformance.connector_export: "
+                        f"{export} not found (relative to the profile); export the field mappings from HubSpot there")
     profile._field_mappings = [row for object_type, csv_path in profile.mapping_files().items()
                                for row in load_mappings(csv_path, object_type)]
     return profile
