@@ -60,6 +60,10 @@ def _rule(text: str) -> SyncRule | None:
 
 
 def _read_rows(path: Path, hubspot_object: str) -> list[list[str]]:
+    if path.exists() and not path.is_file():
+        raise UserError(f"{path}: not a regular file; give the mapping CSV HubSpot exported")
+    if path.is_file() and path.stat().st_size > 50_000_000:  # thousands of mappings are kilobytes
+        raise UserError(f"{path}: {path.stat().st_size:,} bytes, far more than a mapping export; check the path")
     try:
         text = path.read_text(encoding="utf-8-sig")  # HubSpot's export, like Excel's, may start with a BOM
     except FileNotFoundError:

@@ -56,8 +56,16 @@ class _Refused(Exception):
         self.message = message
 
 
+MAX_BYTES = 5_000_000  # a settings file is kilobytes; /dev/zero or a log given by mistake must not be read whole
+
+
 def _read(path: Path) -> str:
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise UserError(f"{path}: not a regular file; give the path of a YAML file")
+        if path.is_file() and path.stat().st_size > MAX_BYTES:
+            raise UserError(f"{path}: {path.stat().st_size:,} bytes, more than a settings file holds "
+                            f"({MAX_BYTES:,}); check the path")
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UserError(f"{path}: file not found; check the path (relative paths are resolved from the current "
