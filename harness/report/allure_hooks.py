@@ -25,6 +25,7 @@ from harness.report.allure_html import FAILURE_KIND_LABEL
 from harness.signoff.categories import CATEGORIES, classify
 from harness.signoff.criteria import severity_of
 from harness.signoff.owners import functional_owner
+from harness.signoff.readable import plain_text
 
 SEVERITIES = {"blocker": allure.severity_level.BLOCKER, "critical": allure.severity_level.CRITICAL,
               "normal": allure.severity_level.NORMAL, "minor": allure.severity_level.MINOR,
@@ -198,7 +199,7 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
     request.node.user_properties.append(("uat_evidence", json.loads(json.dumps(collected, default=str))))
 
 
-@pytest.hookimpl(hookwrapper=True)
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)  # outermost: allure-pytest-bdd has set the status by then
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     outcome = yield
     report = outcome.get_result()
@@ -207,3 +208,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     crash = getattr(report.longrepr, "reprcrash", None)
     message = crash.message if crash is not None else str(report.longrepr)
     _safely(allure.dynamic.label, FAILURE_KIND_LABEL, CATEGORIES[classify(message)])
+    _safely(_readable_status, item)
+
+
+def _readable_status(item: pytest.Item) -> None:
+    """The failure's message as the sign-off shows it: without the exception's class path (`harness.uat.failures.
+    Picklists: ...`) and whole numbers without `.0`, on the scenario and on each failed step."""
+    listener = next((p for p in item.config.pluginmanager.get_plugins() if type(p).__name__ == "PytestBDDListener"),
+                    None)
+    uuid = getattr(listener, "nodeid_to_uuid", {}).get(item.nodeid)
+    if listener is None or uuid is None:
+        return
+    with listener.lifecycle.update_test_case(uuid=uuid) as result:
+        pending = [result] if result is not None else []
+        while pending:
+            node = pending.pop()
+            details = getattr(node, "statusDetails", None)
+            if details is not None and details.message:
+                details.message = plain_text(details.message)
+            pending.extend(getattr(node, "steps", None) or [])

@@ -75,6 +75,17 @@ def test_signoff_html_renders_cleanly_and_prints(drifted_run: Run, tmp_path):
     assert shot.stat().st_size > 10_000
 
 
+def test_the_go_page_renders_cleanly(healthy_run: Run, tmp_path):
+    shot = screenshot_path(tmp_path, "signoff-go.png")
+    [page] = load([{"url": (healthy_run.folder / "signoff.html").as_uri(), "screenshot": str(shot)}], tmp_path)
+    assert_clean(page)
+    banner = page["text"].split("Exit criteria")[0]
+    if healthy_run.signoff["verdict"] == "GO":
+        assert "Every blocking exit criterion is met." in banner
+    assert "every exit criterion is met" not in banner.lower().replace("every blocking exit", "")
+    assert shot.stat().st_size > 10_000
+
+
 def test_the_evidence_in_the_page_has_no_class_path_no_float_id_and_no_row_cut(drifted_run: Run, tmp_path):
     [page] = load([{"url": (drifted_run.folder / "signoff.html").as_uri(), "evaluate": EVIDENCE}], tmp_path)
     seen = page["evaluated"]

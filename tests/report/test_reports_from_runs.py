@@ -245,6 +245,11 @@ def test_drifted_evidence_has_no_class_path_no_repr_no_float_id_and_whole_tables
         assert not CLASS_PATH.search(scenario["message"] or ""), scenario["message"]
     markdown = drifted_run.text("signoff.md")
     assert not CLASS_PATH.search(markdown) and not FLOAT_ID.search(markdown)
+    # Allure shows the same message: no class path on the scenario nor on its failed step.
+    messages = [r["statusDetails"]["message"] for r in drifted_run.allure_results if r["status"] == "failed"] + [
+        step["statusDetails"]["message"] for r in drifted_run.allure_results for step in r["steps"]
+        if (step.get("statusDetails") or {}).get("message")]
+    assert messages and not any(CLASS_PATH.search(m) for m in messages), messages[:3]
 
 
 def test_drifted_outline_rows_name_their_example_and_the_environment_names_the_org(drifted_run: Run):

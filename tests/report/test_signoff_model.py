@@ -48,7 +48,8 @@ CLEAN_RECONCILIATION = [{"name": "contacts", "hubspot_count": 10, "salesforce_co
 def measured(**overrides):
     base = {"reconciliation": CLEAN_RECONCILIATION, "audit": [], "lint": [],
             "sync_health": {"by_category": {"duplicates": {"errors": 0, "records": 0}}, "errors": []},
-            "api_calls": {"salesforce": {"used": 40, "limit": 0, "retries": 0}}}
+            "api_calls": {"salesforce": {"used": 40, "limit": 0, "retries": 0}},
+            "seed_loss": {"planned": 10, "lost": 0, "examples": {}}}
     return RunEvidence(**{**base, **overrides})
 
 
