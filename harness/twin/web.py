@@ -44,10 +44,14 @@ def empty_response(status: int = 204, headers: dict[str, str] | None = None) -> 
 
 # -- JSON bodies, parsed as the platforms' parser (Jackson) parses them -----------------------------------------
 # Jackson's StreamReadConstraints defaults (2.15+), https://github.com/FasterXML/jackson-core/wiki/StreamReadConstraints:
-# a document nested deeper than this is refused before it is built. Python's own parser gives up near the same depth
+# a document nested deeper, a number or a string longer than these is refused before it is built. Python's own parser gives up near the same depth
 # (its recursion limit), so what the twin refuses is what the platforms refuse, answered as their 400, never a 500.
 MAX_JSON_DEPTH = 1000
+MAX_NUMBER_LENGTH = 1000  # characters of one number literal
+MAX_STRING_LENGTH = 20_000_000  # characters of one string value
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?Infinity|NaN')
+# Only a body holding a run this long can hold a number over the limit; only then are numbers checked one by one.
+_LONG_RUN = re.compile(rb"[-+.0-9eE]{%d}" % (MAX_NUMBER_LENGTH + 1))
 
 
 class JsonRefused(json.JSONDecodeError):
@@ -78,24 +82,63 @@ def _where(raw: bytes, wanted: Callable[[bytes, int], bool]) -> int:
 
 
 def parse_json(raw: bytes | str) -> Any:
-    """A request body as the platforms parse it: JSON (UTF-8/16/32), no non-numeric numbers, at most
-    MAX_JSON_DEPTH deep. Raises JsonRefused (a ValueError) naming what and where; UnicodeDecodeError on bad bytes."""
+    """A request body as the platforms parse it: JSON (UTF-8/16/32), no non-numeric numbers, at most MAX_JSON_DEPTH
+    deep, no number longer than MAX_NUMBER_LENGTH or string longer than MAX_STRING_LENGTH characters. Raises
+    JsonRefused (a ValueError) naming what and where; UnicodeDecodeError on bad bytes."""
+    data = raw.encode() if isinstance(raw, str) else raw
+    hooks: dict[str, Any] = {}
+    if _LONG_RUN.search(data):
+        hooks = {"parse_int": _number_of(int), "parse_float": _number_of(float)}
     try:
-        return json.loads(raw, parse_constant=_refuse_constant)
+        value = json.loads(raw, parse_constant=_refuse_constant, **hooks)
     except json.JSONDecodeError as error:
         raise JsonRefused(error.msg, error.doc, error.pos) from None
     except _NonNumeric as error:
-        data = raw.encode() if isinstance(raw, str) else raw
         token = str(error)
         at = _where(data, lambda t, _: t == token.encode())
         raise JsonRefused(f"Non-standard token '{token}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to "
                           f"allow", data.decode("utf-8", "replace"), at) from None
+    except _TooLong as error:
+        at = max(0, data.find(str(error)[:MAX_NUMBER_LENGTH + 1].encode()))
+        raise JsonRefused(f"Number value length ({len(str(error))}) exceeds the maximum allowed "
+                          f"({MAX_NUMBER_LENGTH}, from `StreamReadConstraints.getMaxNumberLength()`)",
+                          data[:at + 1].decode("utf-8", "replace"), at) from None
     except RecursionError:
-        data = raw.encode() if isinstance(raw, str) else raw
         at = _where(data, lambda _, depth: depth > MAX_JSON_DEPTH)
         raise JsonRefused(f"Document nesting depth exceeds the maximum allowed ({MAX_JSON_DEPTH}, from "
                           f"`StreamReadConstraints.getMaxNestingDepth()`)", data[:at + 1].decode("utf-8", "replace"),
                           at) from None
+    if len(data) > MAX_STRING_LENGTH and _longest_string(value) > MAX_STRING_LENGTH:
+        raise JsonRefused(f"String value length exceeds the maximum allowed ({MAX_STRING_LENGTH}, from "
+                          f"`StreamReadConstraints.getMaxStringLength()`)", "", 0)
+    return value
+
+
+class _TooLong(ValueError):
+    pass
+
+
+def _number_of(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        if len(text) > MAX_NUMBER_LENGTH:
+            raise _TooLong(text)
+        return kind(text)
+
+    return parse
+
+
+def _longest_string(value: Any) -> int:
+    longest, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            longest = max(longest, len(item))
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return longest
 
 
 def read_json(request: Request) -> Any:

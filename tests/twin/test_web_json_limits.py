@@ -101,3 +101,23 @@ def test_the_words_as_strings_are_ordinary_values(module_twin, http):
                       b'{"properties": {"email": "nan@example.com", "firstname": "NaN", "lastname": "Infinity"}}')
     assert created.status_code == 201, created.text[:300]
     assert created.json()["properties"]["firstname"] == "NaN"
+
+
+def test_a_number_longer_than_the_platforms_limit_is_refused(module_twin, http):
+    # Jackson's maxNumberLength: 1,000 characters; a 1,000-digit number is still a number (and then a bad value).
+    before = counts(module_twin)
+    too_long = b"1" * 1001
+    assert_hubspot_refused(hs_post(module_twin, http, "/crm/v3/objects/contacts/search",
+                                   b'{"limit": ' + too_long + b"}"))
+    assert_salesforce_refused(sf_post(module_twin, http, "/sobjects/Lead",
+                                      b'{"LastName": "Long", "Company": "X", "NumberOfEmployees": ' + too_long + b"}"))
+    assert counts(module_twin) == before
+
+
+def test_a_string_longer_than_the_platforms_limit_is_refused(module_twin, http):
+    # Jackson's maxStringLength: 20,000,000 characters (the body itself is under the 50 MB cap).
+    before = counts(module_twin)
+    body = b'{"properties": {"email": "long@example.com", "lastname": "' + b"x" * 20_000_001 + b'"}}'
+    response = hs_post(module_twin, http, "/crm/v3/objects/contacts", body)
+    assert_hubspot_refused(response)
+    assert counts(module_twin) == before
