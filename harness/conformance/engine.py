@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from harness.conformance.access import field_security_clauses, required_clauses
@@ -20,6 +21,7 @@ from harness.conformance.observed import Observed
 from harness.conformance.owners import owner_clauses
 from harness.conformance.picklists import picklist_clauses
 from harness.conformance.policy import automation_clauses, delete_clauses
+from harness.conformance.taxonomy import taxonomy_clauses
 from harness.profile import Profile
 from harness.sandboxes import Sandboxes
 
@@ -27,7 +29,7 @@ CHECKS: dict[str, Callable[[Observed], Iterable[Clause]]] = {
     "mapping": lambda o: (c for c in mapping_clauses(o) if c.kind == "mapping"),
     "sync_rule": lambda o: (c for c in mapping_clauses(o) if c.kind == "sync_rule"),
     "field": field_clauses,
-    "picklist": picklist_clauses,
+    "picklist": lambda o: chain(picklist_clauses(o), taxonomy_clauses(o)),
     "owner": owner_clauses,
     "field_security": field_security_clauses,
     "required": required_clauses,

@@ -58,6 +58,9 @@ MUTANTS = {
     "validation rule that refuses what HubSpot sends": (
         [("salesforce.yaml", "  validation_rules:\n", VALIDATION)],
         ["required: Lead validation rule Rating_Required"]),
+    "deal stage landing on another HubSpot stage": (
+        [("connector.yaml", "Closed Lost: closedlost", "Closed Lost: closedwon")],
+        ["picklist: deal stage 'Closed Lost' -> Sales Pipeline / closedlost"]),
     "inclusion-list filter narrowed": (
         [("hubspot.yaml", "        - {property: lifecyclestage, operator: NEQ, value: subscriber}\n",
           "        - {property: lifecyclestage, operator: NEQ, value: subscriber}\n"
