@@ -82,7 +82,7 @@ def load_fault_profile(spec: str, setting: str = "--faults", relative_to: Path |
 def _parse(raw: Any, name: str) -> FaultProfile:
     if not isinstance(raw, dict):
         raise UserError(f"{name}: a fault profile is a mapping with {', '.join(sorted(TOP_LEVEL))}")
-    unknown = sorted(set(raw) - TOP_LEVEL)
+    unknown = sorted(set(raw) - TOP_LEVEL, key=str)  # a YAML key may be null or a number
     if unknown:
         raise UserError(f"{name}: unknown key(s) {', '.join(map(str, unknown))}; use {', '.join(sorted(TOP_LEVEL))}")
     seed = raw.get("seed", 0)
@@ -100,7 +100,7 @@ def _parse(raw: Any, name: str) -> FaultProfile:
     try:
         pause = float(connector.get("pause_seconds", 0))
         every = float(connector.get("every_seconds", 0))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise UserError(f"{name}: connector.pause_seconds and every_seconds are numbers of seconds") from None
     if pause < 0 or (pause and every <= pause):
         raise UserError(f"{name}: connector: every_seconds ({every}) must exceed pause_seconds ({pause})")
