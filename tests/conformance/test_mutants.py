@@ -125,3 +125,14 @@ def test_a_salesforce_user_who_owns_synced_records_needs_a_hubspot_owner(tmp_pat
     found = differing(conformance_of(org, before=lead_owned_by_the_new_user))
     assert list(found) == ["owner: owner priya.events@example.com: HubSpot owner"], found
     assert "owns 1 synced record(s)" in found["owner: owner priya.events@example.com: HubSpot owner"]
+
+
+def test_the_profiles_value_mapping_applies_both_ways(tmp_path):
+    """HubSpot stores North America as 'Americas': a one-sided value until the profile maps it, then it conforms."""
+    org = mutant_org(tmp_path, ("hubspot.yaml", "options: [NA, EMEA, APAC]", "options: [Americas, EMEA, APAC]"))
+    found = differing(conformance_of(org))
+    assert sorted(found) == ["picklist: companies.region <-> Account.Region__c: HubSpot option 'Americas'",
+                             "picklist: companies.region <-> Account.Region__c: Salesforce value 'NA'"], found
+    profile = mutant_profile(tmp_path / "p", ("default.yaml", "    values: [NA, EMEA, APAC]\n",
+                                              "    values: [NA, EMEA, APAC]\n    hubspot_values: {NA: Americas}\n"))
+    assert differing(conformance_of(org, profile)) == {}
