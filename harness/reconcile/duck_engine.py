@@ -137,13 +137,13 @@ def _scalar(db: duckdb.DuckDBPyConnection, sql: str) -> Any:
 def match(db: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> dict[str, int]:
     """Pairs by the Salesforce id HubSpot holds, then by natural key among what is left: one partner per key on
     each side, the lowest id winning (the rest are duplicates and stay unmatched), as `store.SideStore.match`."""
-    db.execute("CREATE OR REPLACE TEMP TABLE pairs AS SELECT h.rid AS hs_row, s.rid AS sf_row, h.id AS hs_id, "
-               "s.id AS sf_id, 'id' AS how FROM hs h JOIN sf s ON s.id = h.link WHERE h.link IS NOT NULL AND h.link <> ''")
+    db.execute("CREATE OR REPLACE TEMP TABLE pairs AS SELECT h.rid AS hs_row, s.rid AS sf_row, 'id' AS how "
+               "FROM hs h JOIN sf s ON s.id = h.link WHERE h.link IS NOT NULL AND h.link <> ''")
     by_id = _scalar(db, "SELECT count(*) FROM pairs")
     by_key = 0
     if spec.hubspot_key and spec.salesforce_key:
         db.execute(
-            "INSERT INTO pairs SELECT h.rid, s.rid, h.id, s.id, 'key' FROM "
+            "INSERT INTO pairs SELECT h.rid, s.rid, 'key' FROM "
             "(SELECT nkey, min(id) AS id, arg_min(rid, id) AS rid FROM hs WHERE nkey IS NOT NULL AND "
             " NOT EXISTS (SELECT 1 FROM pairs p WHERE p.hs_row = hs.rid) GROUP BY nkey) h JOIN "
             "(SELECT nkey, min(id) AS id, arg_min(rid, id) AS rid FROM sf WHERE nkey IS NOT NULL AND "
@@ -175,7 +175,7 @@ def compare_sides(db: duckdb.DuckDBPyConnection, spec: ObjectSpec, layout: Layou
     values = "".join(f", h.v{i} AS h{i}, s.v{i} AS s{i}" for i in range(width))
     flags = "".join(f", {expressions[i]} AS m{i}" for i in active)
     where = " OR ".join(f"m{i}" for i in active) or "false"
-    db.execute(f"CREATE OR REPLACE TEMP TABLE bad AS SELECT * FROM (SELECT p.hs_id, p.sf_id, p.how{values}{flags} "
+    db.execute(f"CREATE OR REPLACE TEMP TABLE bad AS SELECT * FROM (SELECT h.id AS hs_id, s.id AS sf_id, p.how{values}{flags} "
                f"FROM pairs p JOIN hs h ON h.rid = p.hs_row JOIN sf s ON s.rid = p.sf_row) WHERE {where}")
     compared = int(_scalar(db, "SELECT count(*) FROM pairs"))
     mismatched = int(_scalar(db, "SELECT count(*) FROM bad"))

@@ -76,6 +76,38 @@ def _blank(x: str) -> str:
     return f"({x} IS NULL OR {x} = '')"
 
 
+def _utc(x: str) -> str:
+    return f"(suffix({x}, 'Z') OR suffix({x}, '+0000') OR suffix({x}, '+00:00'))"
+
+
+def _plain(x: str) -> str:
+    """No whitespace and no empty part: a multi-select value whose parts need no trimming or dropping."""
+    return (f"NOT (contains({x}, ' ') OR contains({x}, chr(9)) OR contains({x}, chr(10)) OR contains({x}, chr(13)) "
+            f"OR contains({x}, chr(11)) OR contains({x}, chr(12)) OR contains({x}, ';;') OR starts_with({x}, ';') "
+            f"OR suffix({x}, ';'))")
+
+
+def _differs(spec: FieldSpec, h: str, s: str) -> str:
+    """Both values are non-blank and differ as given: do their normal forms differ? Cheap shapes first (the
+    spellings the platforms actually send), the full normal form only for what the shortcuts cannot settle."""
+    full = f"{normal_form(spec, h)} IS DISTINCT FROM {normal_form(spec, s)}"
+    if spec.synonyms:
+        return full
+    if spec.kind is FieldKind.NUMBER:
+        # Two numbers compare as numbers (no text formatting); otherwise the trimmed texts, as _numbers_equal.
+        hd, sd = f"TRY_CAST({h} AS DOUBLE)", f"TRY_CAST({s} AS DOUBLE)"
+        return f"CASE WHEN {hd} IS NOT NULL AND {sd} IS NOT NULL THEN {hd} <> {sd} ELSE {_trim(h)} <> {_trim(s)} END"
+    if spec.kind is FieldKind.DATETIME:
+        # Both in UTC with a 'T' at the 11th character: the first 19 characters say everything (compare._datetime).
+        return (f"CASE WHEN substr({h}, 11, 1) = 'T' AND substr({s}, 11, 1) = 'T' AND length({h}) >= 20 AND "
+                f"length({s}) >= 20 AND {_utc(h)} AND {_utc(s)} THEN substr({h}, 1, 19) <> substr({s}, 1, 19) "
+                f"ELSE {full} END")
+    if spec.kind is FieldKind.MULTI:
+        return (f"CASE WHEN {_plain(h)} AND {_plain(s)} THEN list_sort(string_split({h}, ';')) <> "
+                f"list_sort(string_split({s}, ';')) ELSE {full} END")
+    return full
+
+
 def mismatch(spec: FieldSpec, h: str, s: str) -> str | None:
     """A boolean SQL expression: the pair disagrees on this field as its sync rule defines agreement after a
     completed sync (FieldComparator.agrees); None for a field that is not compared (Don't sync)."""
@@ -83,5 +115,6 @@ def mismatch(spec: FieldSpec, h: str, s: str) -> str | None:
         return None
     if spec.hubspot_read_only:
         return f"(NOT {_blank(h)} AND {_blank(s)})"
-    return (f"({h} IS DISTINCT FROM {s} AND CASE WHEN {_blank(h)} THEN NOT {_blank(s)} WHEN {_blank(s)} THEN true "
-            f"ELSE {normal_form(spec, h)} IS DISTINCT FROM {normal_form(spec, s)} END)")
+    # One CASE, so each later test only sees the rows the earlier ones left (raw equality settles most).
+    return (f"(CASE WHEN {h} IS NOT DISTINCT FROM {s} THEN false WHEN {_blank(h)} THEN NOT {_blank(s)} "
+            f"WHEN {_blank(s)} THEN true ELSE {_differs(spec, h, s)} END)")
