@@ -9,14 +9,18 @@ wait in its selector, not on a worker.
 from __future__ import annotations
 
 import errno
+import socket
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 from cheroot.workers.threadpool import ThreadPool
-from cheroot.wsgi import Server
+from cheroot.wsgi import Gateway_10, Server
 
 if TYPE_CHECKING:
     from .tls import TwinCertificates
@@ -24,6 +28,11 @@ if TYPE_CHECKING:
 # Per connection: a read that receives nothing for this long ends the connection (cheroot answers 408 first when a
 # request had begun). It bounds how long a client that sends headers and then stalls its body holds a worker.
 READ_TIMEOUT_SECONDS = 10
+# Per request: a body not received whole this long after the app starts reading it ends the connection, however
+# slowly its bytes trickle in (each read within READ_TIMEOUT_SECONDS would otherwise keep it alive for ever).
+BODY_DEADLINE_SECONDS = 60
+# The environ key under which the listener hands an app `bounding()`: a context manager that applies the deadline.
+BODY_DEADLINE = "twin.body_deadline"
 # Workers per listener: MIN_WORKERS wait from the start, more are added while every worker is busy, up to MAX_WORKERS.
 MIN_WORKERS = 8
 MAX_WORKERS = 64
@@ -72,6 +81,60 @@ class ElasticWorkers(ThreadPool):
         super().stop(timeout)
 
 
+class BodyDeadlines:
+    """One watchdog thread per listener: a connection whose body read overran its deadline has its socket shut
+    down, which ends the blocked read in the worker (the app then drops the connection)."""
+
+    def __init__(self, name: str, seconds: float) -> None:
+        self.seconds = seconds
+        self._armed: dict[object, tuple[float, socket.socket]] = {}
+        self._cond = threading.Condition()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._watch, name=f"{name}-deadlines", daemon=True)
+        self._thread.start()
+
+    @contextmanager
+    def bounding(self, connection: socket.socket) -> Iterator[None]:
+        token = object()
+        with self._cond:
+            self._armed[token] = (time.monotonic() + self.seconds, connection)
+            self._cond.notify()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._armed.pop(token, None)
+
+    def _watch(self) -> None:
+        with self._cond:
+            while not self._stopped:
+                now = time.monotonic()
+                for token, (due, connection) in list(self._armed.items()):
+                    if due <= now:
+                        del self._armed[token]
+                        with suppress(OSError):  # already closed by the client
+                            # The plain socket's shutdown, not SSLSocket's (which unwraps TLS under the reading
+                            # thread's feet): the blocked TLS read sees end-of-file and returns.
+                            socket.socket.shutdown(connection, socket.SHUT_RDWR)
+                upcoming = min((due for due, _ in self._armed.values()), default=now + 1.0)
+                self._cond.wait(timeout=max(0.05, upcoming - now))
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+        self._thread.join(timeout=5)
+
+
+class DeadlineGateway(Gateway_10):
+    """cheroot's WSGI 1.0 gateway, also handing the app the body deadline for this request's connection."""
+
+    def get_environ(self) -> dict[str, Any]:
+        environ = super().get_environ()
+        environ[BODY_DEADLINE] = partial(self.req.server.body_deadlines.bounding, self.req.conn.socket)
+        return environ
+
+
 class PortInUse(OSError):
     """The port a listener needs is taken: strerror names the port and what the twin needed it for."""
 
@@ -92,19 +155,24 @@ class Listener:
     def stop(self) -> None:
         self.server.stop()
         self.thread.join(timeout=5)
+        self.server.body_deadlines.stop()
 
 
 def listen(app: Callable, port: int, certificates: TwinCertificates, name: str, threads: int = MIN_WORKERS,
-           max_threads: int = MAX_WORKERS, read_timeout: float = READ_TIMEOUT_SECONDS) -> Listener:
+           max_threads: int = MAX_WORKERS, read_timeout: float = READ_TIMEOUT_SECONDS,
+           body_deadline: float = BODY_DEADLINE_SECONDS) -> Listener:
     """Serve `app` on 127.0.0.1 only (never another interface) on a daemon thread."""
     server = Server(("127.0.0.1", port), app, numthreads=threads, max=max_threads, server_name=f"twin-{name}",
                     timeout=read_timeout, request_queue_size=128)
     server.requests = ElasticWorkers(server, min=threads, max=max_threads)
+    server.gateway = DeadlineGateway
+    server.body_deadlines = BodyDeadlines(f"twin-{name}", body_deadline)
     server.keep_alive_conn_limit = max_threads
     server.ssl_adapter = BuiltinSSLAdapter(str(certificates.server_cert), str(certificates.server_key))
     try:
         server.prepare()
     except OSError as error:
+        server.body_deadlines.stop()
         if port and _in_use(error):
             raise PortInUse(errno.EADDRINUSE, f"port {port} (the twin's {name} listener) is already in use") from None
         raise

@@ -14,12 +14,14 @@ import random
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
+
+from .listener import BODY_DEADLINE
 
 log = logging.getLogger("harness.twin")
 
@@ -320,12 +322,17 @@ class PlatformApp:
             answer = gate(request)
             if answer is not None:
                 return answer
+        bounding = request.environ.get(BODY_DEADLINE)
         try:
-            # Read the whole body now, outside the handler: a client that stalls mid-body meets the listener's read
-            # timeout here, and cheroot answers 408 and closes, instead of a handler failing with a 500.
-            request.get_data(cache=True)
+            # Read the whole body now, outside the handler and within the listener's deadline: a client that stalls
+            # mid-body meets the read timeout here (cheroot answers 408 and closes), one that trickles meets the
+            # deadline, and neither becomes a handler's 500 or holds the state lock while it dawdles.
+            with bounding() if bounding else nullcontext():
+                request.get_data(cache=True)
         except RequestEntityTooLarge:
             return self.too_large(request)
+        except ClientDisconnected:
+            raise ConnectionResetError(errno.ECONNRESET, "the client did not send its whole body in time") from None
         adapter = self.url_map.bind_to_environ(request.environ)
         try:
             endpoint, values = adapter.match()

@@ -116,3 +116,41 @@ def test_more_stalled_clients_than_first_workers_still_leave_room(quick_timeout_
     finally:
         for tls in stalled:
             tls.close()
+
+
+def test_a_body_that_trickles_in_meets_the_body_deadline():
+    """A byte every 0.3 s never trips the 5 s read timeout; the 1 s deadline for the whole body ends it anyway."""
+    import tempfile
+    from pathlib import Path
+
+    from werkzeug.routing import Rule
+
+    from harness.twin.tls import TwinCertificates
+    from harness.twin.web import PlatformApp
+
+    app = PlatformApp([Rule("/", endpoint="echo", methods=["POST"])], {"echo": lambda request: Response(request.get_data())})
+    with tempfile.TemporaryDirectory() as scratch:
+        certificates = TwinCertificates(Path(scratch) / "tls")
+        listener = listen(app, 0, certificates, "trickle", threads=2, max_threads=4, read_timeout=5, body_deadline=1)
+        try:
+            tls = open_stalled(f"https://127.0.0.1:{listener.port}", str(certificates.ca_bundle), "/", "none")
+            tls.settimeout(0.3)
+            ended = False
+            for _ in range(100):  # at most 100 bytes (30 s), far more than the deadline allows
+                try:
+                    tls.sendall(b" ")
+                    if tls.recv(4096) == b"":
+                        ended = True
+                        break
+                except TimeoutError:
+                    continue  # nothing yet: the twin is still reading
+                except OSError:
+                    ended = True
+                    break
+            tls.close()
+            assert ended, "the twin kept reading a trickling body"
+            http = requests.Session()
+            http.verify, http.trust_env = str(certificates.ca_bundle), False
+            assert http.post(f"https://127.0.0.1:{listener.port}/", data=b"still here", timeout=30).content == b"still here"
+        finally:
+            listener.stop()
