@@ -202,5 +202,6 @@ def credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials:
 
 def has_credentials(env: Mapping[str, str] | None = None) -> bool:
     env = os.environ if env is None else env
-    return bool(env.get("UAT_HUBSPOT_TOKEN")) and any(
-        env.get(k) for k in ("UAT_SF_ACCESS_TOKEN", "UAT_SF_USERNAME", "UAT_SF_CLIENT_ID"))
+    present = {name for name, value in env.items() if name.startswith("UAT_") and value.strip()}
+    return "UAT_HUBSPOT_TOKEN" in present and bool(
+        present & {"UAT_SF_ACCESS_TOKEN", "UAT_SF_USERNAME", "UAT_SF_CLIENT_ID"})
