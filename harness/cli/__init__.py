@@ -13,6 +13,7 @@ import typer
 from harness.cli import impact as impact_commands
 from harness.cli import lint as lint_commands
 from harness.cli import mappings as mapping_commands
+from harness.cli import monitor as monitor_commands
 from harness.cli import run as run_commands
 from harness.cli import seed as seed_commands
 from harness.cli import signoff as signoff_commands
@@ -27,6 +28,7 @@ app.command("seed")(seed_commands.seed)
 app.command("lint")(lint_commands.lint)
 app.command("impact")(impact_commands.impact)
 app.command("steps")(run_commands.steps)
+app.command("monitor")(monitor_commands.monitor)
 app.add_typer(mapping_commands.app, name="mappings")
 app.add_typer(twin_commands.app, name="twin")
 app.add_typer(signoff_commands.app, name="signoff")
