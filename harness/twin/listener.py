@@ -9,7 +9,9 @@ wait in its selector, not on a worker.
 from __future__ import annotations
 
 import errno
+import logging
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +26,8 @@ from cheroot.wsgi import Gateway_10, Server
 
 if TYPE_CHECKING:
     from .tls import TwinCertificates
+
+log = logging.getLogger("harness.twin.listener")
 
 # Per connection: a read that receives nothing for this long ends the connection (cheroot answers 408 first when a
 # request had begun). It bounds how long a client that sends headers and then stalls its body holds a worker.
@@ -166,6 +170,7 @@ def listen(app: Callable, port: int, certificates: TwinCertificates, name: str, 
                     timeout=read_timeout, request_queue_size=128)
     server.requests = ElasticWorkers(server, min=threads, max=max_threads)
     server.gateway = DeadlineGateway
+    server.error_log = _transport_log
     server.body_deadlines = BodyDeadlines(f"twin-{name}", body_deadline)
     server.keep_alive_conn_limit = max_threads
     server.ssl_adapter = BuiltinSSLAdapter(str(certificates.server_cert), str(certificates.server_key))
@@ -186,3 +191,12 @@ def _in_use(error: OSError) -> bool:
     cause = error.__cause__
     return error.errno == errno.EADDRINUSE or (isinstance(cause, OSError) and cause.errno == errno.EADDRINUSE) \
         or "Address already in use" in str(error)
+
+
+def _transport_log(msg: str = "", level: int = logging.INFO, traceback: bool = False) -> None:
+    """cheroot's own messages, into logging rather than straight onto stderr: a client that hangs up before its
+    408 is written is the client's business (debug); anything else keeps its level and traceback."""
+    failure = sys.exc_info()[1]
+    if isinstance(failure, OSError):
+        level = logging.DEBUG
+    log.log(level, "%s", msg, exc_info=failure if traceback else None)
