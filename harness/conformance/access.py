@@ -10,16 +10,18 @@ and no active validation rule refuses the record HubSpot would send (harness/con
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
-from harness.conformance import places
+from harness.conformance import integration_user, places
 from harness.conformance.clauses import Clause, conforms, not_evaluated
 from harness.conformance.formula import FormulaError, on_create
 from harness.conformance.mappings import item
-from harness.conformance.observed import Observed
+from harness.conformance.observed import Observed, reason_of
 from harness.profile.mappings import FieldMapping
 from harness.sync.rules import SyncRule
 
+RANK = {"none": 0, "read": 1, "edit": 2}
 WRITES_SALESFORCE = {SyncRule.TWO_WAY, SyncRule.PREFER_SALESFORCE_UNLESS_BLANK}  # HubSpot may write these
 
 
@@ -37,30 +39,57 @@ def field_security_clauses(observed: Observed) -> Iterator[Clause]:
     username, user_id = _integration_user(observed)
     rows = [(m, s) for m in profile.field_mappings if m.rule is not SyncRule.DONT_SYNC for s in m.salesforce_objects]
     owner = profile.integration_owner.name if profile.integration_owner else None
+    expected = "readable (and editable where HubSpot writes) by the integration user"
+    if integration_user.configured():
+        levels = _levels_as_integration_user(observed, sorted({s for _m, s in rows}))
+        if levels is not None:
+            for m, sobject in rows:
+                yield _security(observed, m, sobject, levels, os.environ[integration_user.VARIABLES[0]])
+            return
     if not username or user_id is None:
         reason = ("the profile names no integration user (`selective_sync.integration_user`)" if not username else
                   f"the org has no user {username} (`selective_sync.integration_user`)")
-        yield not_evaluated("field_security", "every mapped field", "readable (and editable where HubSpot writes) by "
-                            "the integration user", reason, places.profile_setting(profile, "selective_sync"), owner)
+        yield not_evaluated("field_security", "every mapped field", expected, reason,
+                            places.profile_setting(profile, "selective_sync"), owner)
         return
     grants = observed.query(
         "field permissions", "SELECT SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions "
         f"WHERE ParentId IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '{user_id}')")
     if grants is None:
-        yield not_evaluated("field_security", f"every mapped field, as {username}",
-                            "readable (and editable where HubSpot writes) by the integration user",
-                            f"the org does not answer FieldPermissions / PermissionSetAssignment for the integration "
-                            f"user ({observed.why.get('field permissions')})", "Salesforce Setup > Users > "
+        login = observed.why.get("integration user login") or (
+            "no integration user login to describe as (" + ", ".join(integration_user.VARIABLES) + ")")
+        yield not_evaluated("field_security", f"every mapped field, as {username}", expected,
+                            f"the org does not answer FieldPermissions for the integration user "
+                            f"({observed.why.get('field permissions')}) and {login}", "Salesforce Setup > Users > "
                             f"{username} > Permission Set Assignments", owner)
         return
     levels: dict[str, str] = {}
     for grant in grants:
         name = str(grant.get("Field") or "").lower()
         level = "edit" if grant.get("PermissionsEdit") else ("read" if grant.get("PermissionsRead") else "none")
-        if {"none": 0, "read": 1, "edit": 2}[level] >= {"none": 0, "read": 1, "edit": 2}[levels.get(name, "none")]:
+        if RANK[level] >= RANK[levels.get(name, "none")]:
             levels[name] = level
     for m, sobject in rows:
         yield _security(observed, m, sobject, levels, username)
+
+
+def _levels_as_integration_user(observed: Observed, sobjects: list[str]) -> dict[str, str] | None:
+    """Object.field (lower case) -> none | read | edit, from describe answered for the integration user."""
+    try:
+        client = integration_user.login(observed.sandboxes)
+    except Exception as error:
+        observed.why["integration user login"] = f"the integration user's login failed ({reason_of(error)})"
+        return None
+    levels: dict[str, str] = {}
+    for sobject in sobjects:
+        try:
+            described = client.call(f"describe {sobject} as the integration user", client.sobject(sobject).describe)
+        except Exception:
+            continue  # the object is hidden from the integration user: every field reads as "none"
+        for field in described["fields"]:
+            writable = field.get("updateable") or field.get("createable")
+            levels[f"{sobject}.{field['name']}".lower()] = "edit" if writable else "read"
+    return levels
 
 
 def _security(observed: Observed, m: FieldMapping, sobject: str, levels: dict[str, str], username: str) -> Clause:
@@ -71,8 +100,9 @@ def _security(observed: Observed, m: FieldMapping, sobject: str, levels: dict[st
     if field is None:
         return not_evaluated("field_security", name, needs, "the field does not exist (see its field clause)",
                              places.field_security(sobject, m.salesforce_field), owner)
-    required = not field.get("nillable", True) and field.get("createable")
-    level = "edit" if required else levels.get(f"{sobject}.{m.salesforce_field}".lower(), "none")
+    level = levels.get(f"{sobject}.{m.salesforce_field}".lower(), "none")
+    if not field.get("nillable", True) and field.get("createable") and level == "none":
+        level = "edit"  # required fields are always readable and editable: FieldPermissions has no row for them
     ok = level == "edit" or (needs == "read" and level == "read")
     return conforms("field_security", name, f"{username} can {needs} it", f"{username} can {level}" if level != "none"
                     else f"{username} cannot see it", ok, places.field_security(sobject, m.salesforce_field), owner)

@@ -9,6 +9,12 @@ from harness.conformance import Status
 
 from .mutants import conformance_of, differing, mutant_org, mutant_profile
 
+# The healthy org's HubSpot integration user (fixtures/orgs/healthy/salesforce.yaml): the login field-level security
+# is read as, when the environment names it.
+INTEGRATION_LOGIN = {"UAT_SF_INTEGRATION_USERNAME": "hubspot.integration@acme-uat.example.com",
+                     "UAT_SF_INTEGRATION_PASSWORD": "twin-integration-pass",
+                     "UAT_SF_INTEGRATION_SECURITY_TOKEN": "TWINTOKENINT"}
+
 FLOW = """  flows:
     - api_name: Lead_Title_From_Rating
       label: Lead - job title from rating
@@ -72,11 +78,13 @@ MUTANTS = {
 }
 
 
-def test_healthy_conforms_everywhere_it_can_be_evaluated():
+def test_healthy_conforms_everywhere(monkeypatch):
+    for name, value in INTEGRATION_LOGIN.items():
+        monkeypatch.setenv(name, value)
     report = conformance_of("healthy")
     assert differing(report) == {}
     counts = report.counts()
-    assert all(counts[kind]["conforms"] > 0 for kind in counts if kind != "field_security"), counts
+    assert all(counts[kind]["conforms"] > 0 and counts[kind]["not_evaluated"] == 0 for kind in counts), counts
 
 
 @pytest.mark.parametrize("name", list(MUTANTS))
@@ -88,16 +96,36 @@ def test_a_single_change_is_named_by_a_differing_clause(tmp_path, name):
     assert sorted(found) == sorted(expected), "only the changed item differs"
 
 
-def test_a_hidden_mapped_field_is_never_passed_silently(tmp_path):
-    """The twin does not answer FieldPermissions yet: the clause must say so, not conform."""
+HIDDEN_TITLE = ("salesforce.yaml", "\nautomation:\n",
+                "\naccess:\n  integration:\n    fields:\n      Lead: {Title: none}\n\nautomation:\n")
+
+
+def test_a_hidden_mapped_field_is_never_passed_silently(tmp_path, monkeypatch):
+    """Without the integration user's login the twin cannot tell (it answers no FieldPermissions): not evaluated."""
+    for name in INTEGRATION_LOGIN:
+        monkeypatch.delenv(name, raising=False)
+    security = conformance_of(mutant_org(tmp_path, HIDDEN_TITLE)).of("field_security")
+    assert security and all(c.status is Status.NOT_EVALUATED for c in security), security
+    assert "UAT_SF_INTEGRATION_USERNAME" in security[0].reason
+
+
+def test_a_hidden_mapped_field_is_named_as_the_integration_user_sees_it(tmp_path, monkeypatch):
+    for name, value in INTEGRATION_LOGIN.items():
+        monkeypatch.setenv(name, value)
+    found = differing(conformance_of(mutant_org(tmp_path, HIDDEN_TITLE)))
+    assert sorted(found) == ["field_security: contacts: jobtitle <-> Lead.Title"], found
+    assert "cannot see it" in found["field_security: contacts: jobtitle <-> Lead.Title"]
+
+
+def test_a_read_only_field_hubspot_writes_is_named(tmp_path, monkeypatch):
+    for name, value in INTEGRATION_LOGIN.items():
+        monkeypatch.setenv(name, value)
     org = mutant_org(tmp_path, ("salesforce.yaml", "\nautomation:\n",
-                                "\naccess:\n  integration:\n    fields:\n      Lead: {Title: none}\n\nautomation:\n"))
-    report = conformance_of(org)
-    security = report.of("field_security")
-    assert security and all(c.status is not Status.CONFORMS for c in security), security
-    hidden = [c for c in security if c.status is Status.DIFFERS]
-    if hidden:  # once the twin answers FieldPermissions, the hidden field is named
-        assert any("Lead.Title" in c.item for c in hidden), hidden
+                                "\naccess:\n  integration:\n    fields:\n      Lead: {MQL_Date__c: read}\n\nautomation:\n"))
+    found = differing(conformance_of(org))
+    key = "field_security: contacts: hs_lifecyclestage_marketingqualifiedlead_date <-> Lead.MQL_Date__c"
+    assert sorted(found) == [key], found
+    assert "can edit it" in found[key] and "can read" in found[key]
 
 
 def test_a_profile_row_to_a_field_that_does_not_exist_differs(tmp_path):
