@@ -107,3 +107,6 @@ class RunLock:
         if self._handle is not None:
             os.close(self._handle)  # closing the descriptor drops the flock
             self._handle = None
+
+    # A run refused after the lock was taken (a connection check failed) drops it with the object, not at exit.
+    __del__ = release
