@@ -31,7 +31,8 @@ class DailyThresholds:
 
 def _usage_alerts(result: MonitorResult, thresholds: DailyThresholds) -> None:
     for system, figure in result.figures["api_usage"].items():
-        if figure and figure["percent"] is not None and figure["percent"] >= thresholds.api_usage_percent:
+        exact = figure["used"] / figure["limit"] * 100 if figure and figure["limit"] else None  # unrounded
+        if exact is not None and exact >= thresholds.api_usage_percent:
             result.alerts.append(Alert("API usage", f"{system} has used {figure['used']} of {figure['limit']} daily API "
                                        f"calls ({figure['percent']}%, alert at {thresholds.api_usage_percent}%)"))
 

@@ -1,0 +1,118 @@
+"""The cadences' findings on a twin that holds data: the twin is served in the test and written to through ordinary
+connections (as the integration and its users would); monitor reads it read-only, as it reads production."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from monitor_support import error_contacts, history_rows, sandboxes_profile, uat_monitor
+
+from harness.monitor.daily import DailyThresholds
+from harness.monitor.history import rows
+from harness.monitor.result import Cadence
+from harness.monitor.run import run_monitor
+from harness.paths import PROJECT_ROOT
+from harness.profile import load_profile
+from harness.sandboxes import connect
+from harness.sandboxes.readonly import connect_read_only
+from harness.sandboxes.twin_target import twin_credentials, twin_environment
+
+PROFILE = load_profile(PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml")
+
+
+def _served(org: str) -> Iterator[dict[str, Any]]:
+    from harness.twin import Twin
+
+    with Twin.start(org=org) as twin:
+        yield {"twin": twin, "writable": connect(twin_credentials(twin.info())),
+               "read_only": connect_read_only(twin_credentials(twin.info()))[0]}
+
+
+@pytest.fixture
+def drifted() -> Iterator[dict[str, Any]]:
+    yield from _served("drifted")
+
+
+@pytest.fixture
+def healthy() -> Iterator[dict[str, Any]]:
+    yield from _served("healthy")
+
+
+def _alerts(output: Any, check: str) -> list[str]:
+    return [a.message for a in output.result.alerts if a.check == check]
+
+
+def test_daily_counts_open_errors_by_category_and_alerts_on_new_ones(drifted, tmp_path: Path):
+    twin, ro = drifted["twin"], drifted["read_only"]
+    error_contacts(drifted["writable"], 0, 2)
+    twin.sync_now()
+    first = run_monitor(Cadence.DAILY, PROFILE, ro, tmp_path)
+    errors = first.result.figures["errors"]
+    assert errors["by_category"]["picklists"] == 2 and errors["delta"] is None
+    assert _alerts(first, "Sync Health errors") and "no previous daily run" in _alerts(first, "Sync Health errors")[0]
+    assert first.result.figures["last_successful_sync"]["at"] is not None
+
+    unchanged = run_monitor(Cadence.DAILY, PROFILE, ro, tmp_path)
+    assert unchanged.result.figures["errors"]["delta"]["picklists"] == 0
+    assert unchanged.result.alerts == []
+
+    error_contacts(drifted["writable"], 2, 1)
+    twin.sync_now()
+    grown = run_monitor(Cadence.DAILY, PROFILE, ro, tmp_path)
+    assert grown.result.figures["errors"]["delta"]["picklists"] == 1
+    [message] = _alerts(grown, "Sync Health errors")
+    assert message.startswith("Picklists: 1 more open errors") and message.endswith("now 3")
+    assert [r.alerts for r in rows(tmp_path / "history.sqlite")] == [1, 0, 1]
+
+
+def test_daily_api_usage_against_the_allocation(drifted, tmp_path: Path):
+    output = run_monitor(Cadence.DAILY, PROFILE, drifted["read_only"], tmp_path)
+    usage = output.result.figures["api_usage"]
+    assert usage["salesforce"]["source"] == "limits: DailyApiRequests" and usage["salesforce"]["used"] >= 1
+    assert usage["hubspot"]["limit"] > 0 and usage["connector"]["limit"] > 0
+    assert _alerts(output, "API usage") == []  # a few calls against a sandbox's allocation
+    share = usage["salesforce"]["used"] / usage["salesforce"]["limit"] * 100
+    tight = run_monitor(Cadence.DAILY, PROFILE, drifted["read_only"], tmp_path, DailyThresholds(api_usage_percent=share / 2))
+    assert any(a.startswith("salesforce has used") for a in _alerts(tight, "API usage"))
+
+
+def test_daily_without_a_control_plane_says_sync_health_is_not_evaluated(drifted, tmp_path: Path):
+    ro = drifted["read_only"]
+    ro.control = None  # what real sandboxes look like: HubSpot offers no Sync Health API
+    output = run_monitor(Cadence.DAILY, PROFILE, ro, tmp_path)
+    assert output.result.figures["errors"] is None
+    assert any(line.startswith("Sync Health") and "not evaluated" in line for line in output.result.not_evaluated)
+    assert "Not evaluated" in output.trend.read_text(encoding="utf-8")
+
+
+def test_weekly_alerts_on_counts_and_orphans_past_the_thresholds_until_the_sync_catches_up(healthy, tmp_path: Path):
+    twin, writable, ro = healthy["twin"], healthy["writable"], healthy["read_only"]
+    for i in range(3):
+        writable.hubspot.create("contacts", {"email": f"weekly-{i}@example.com", "firstname": "Week",
+                                             "lastname": f"Ly{i}", "lifecyclestage": "lead"})
+    behind = run_monitor(Cadence.WEEKLY, PROFILE, ro, tmp_path)
+    contacts = next(o for o in behind.result.figures["objects"] if o["hubspot_object"] == "contacts")
+    assert (contacts["hubspot_count"], contacts["salesforce_count"]) == (3, 0)
+    assert behind.result.figures["orphans"]["never_synced"] == 3
+    assert _alerts(behind, "Object counts") and _alerts(behind, "Orphaned records")
+    twin.sync_now()
+    caught_up = run_monitor(Cadence.WEEKLY, PROFILE, ro, tmp_path)
+    contacts = next(o for o in caught_up.result.figures["objects"] if o["hubspot_object"] == "contacts")
+    assert (contacts["hubspot_count"], contacts["salesforce_count"]) == (3, 3)
+    assert caught_up.result.alerts == []
+    assert (Path(caught_up.result.figures["evidence"]) / "summary.csv").exists()
+
+
+def test_the_command_reads_a_served_twin_through_the_environment(drifted, tmp_path: Path):
+    error_contacts(drifted["writable"], 0, 2)
+    drifted["twin"].sync_now()
+    env = twin_environment(drifted["twin"].info())
+    profile, reports = sandboxes_profile(tmp_path), tmp_path / "monitor"
+    first = uat_monitor("daily", "--profile", str(profile), "--reports", str(reports), env=env)
+    assert first.returncode == 1 and "ALERT Sync Health errors" in first.stderr, first.stderr[-2000:]
+    again = uat_monitor("daily", "--profile", str(profile), "--reports", str(reports), env=env)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert [r[1:] for r in history_rows(reports)] == [("daily", 1), ("daily", 0)]
