@@ -204,7 +204,8 @@ def test_impacted_by_runs_only_the_scenarios_the_mapping_change_touches(tmp_path
         tags = set(result["tags"])
         touched = {"object_contact", "field_company"} <= tags or \
             ("object_contact" in tags and tags & {"rule_two_way", "rule_prefer_salesforce_unless_blank"})
-        assert touched or tags & {"reconciliation", "audit"}, result["scenario"]
+        # The whole-population checks run on every change: reconciliation, the audit, configuration conformance.
+        assert touched or tags & {"reconciliation", "audit", "conformance"}, result["scenario"]
     every = {r["scenario"] for r in healthy_run.results}
     assert {r["scenario"] for r in run.results} < every  # a subset: scenarios not touching `company` did not run
     assert any(r["area"] == "Coverage" and "impacted by" in r["risk"] for r in run.signoff["risks"])
