@@ -52,6 +52,10 @@ class OrphanReport:
     def real(self) -> list[Orphan]:
         return [o for o in self.orphans if o.kind in ORPHAN_CLASSES]
 
+    @property
+    def real_count(self) -> int:
+        return len(self.real)
+
 
 def find_orphans(population: Population, profile: Profile) -> OrphanReport:
     report = OrphanReport()

@@ -43,7 +43,7 @@ class ReconciliationReport:
 
     @property
     def orphans_ok(self) -> bool:
-        return len(self.orphans.real) <= self.max_orphans
+        return self.orphans.real_count <= self.max_orphans
 
     @property
     def clean(self) -> bool:
@@ -71,6 +71,21 @@ def owner_ids(sandboxes: Sandboxes) -> dict[str, str]:
     return owners
 
 
+def write_report(report: ReconciliationReport, out_dir: Path) -> None:
+    """summary.csv, report.json and report.md: the same files whichever population and engine made the report."""
+    results = report.objects
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_summary_csv(results, out_dir / "summary.csv")
+    (out_dir / "report.json").write_text(json.dumps(report.as_dict(), indent=2, default=str), encoding="utf-8")
+    markdown = ["# Reconciliation", "", summary_table(results), ""]
+    for result in results:
+        if any(t.groups for t in result.totals):
+            markdown += [f"## {result.name}: key totals", "", totals_table(result), ""]
+    markdown += ["## Orphans", ""] + [f"- {ORPHAN_CLASSES.get(k) or NOTED_CLASSES.get(k)}: {n}"
+                                      for k, n in report.orphans.by_class().items()]
+    (out_dir / "report.md").write_text("\n".join(markdown) + "\n", encoding="utf-8")
+
+
 def reconcile_population(sandboxes: Sandboxes, profile: Profile,
                          population: Population, out_dir: Path | None = None,
                          catalog: FieldCatalog | None = None) -> ReconciliationReport:
@@ -94,15 +109,7 @@ def reconcile_population(sandboxes: Sandboxes, profile: Profile,
     max_orphans = sum(t.max_orphans for t in profile.reconciliation.objects.values()) if profile.reconciliation else 0
     report = ReconciliationReport(results, orphans, max_orphans)
     if out_dir:
-        write_summary_csv(results, out_dir / "summary.csv")
-        (out_dir / "report.json").write_text(json.dumps(report.as_dict(), indent=2, default=str), encoding="utf-8")
-        markdown = ["# Reconciliation", "", summary_table(results), ""]
-        for result in results:
-            if any(t.groups for t in result.totals):
-                markdown += [f"## {result.name}: key totals", "", totals_table(result), ""]
-        markdown += ["## Orphans", ""] + [f"- {ORPHAN_CLASSES.get(k) or NOTED_CLASSES.get(k)}: {n}"
-                                          for k, n in report.orphans.by_class().items()]
-        (out_dir / "report.md").write_text("\n".join(markdown) + "\n", encoding="utf-8")
+        write_report(report, out_dir)
     return report
 
 
