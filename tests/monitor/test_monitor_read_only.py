@@ -13,6 +13,10 @@ from typing import Any
 import pytest
 
 from harness.errors import ProductionRefused
+from harness.monitor.result import Cadence
+from harness.monitor.run import run_monitor
+from harness.paths import PROJECT_ROOT
+from harness.profile import load_profile
 from harness.sandboxes import Sandboxes, connect
 from harness.sandboxes.readonly import WriteRefused, connect_read_only, is_read_only
 from harness.sandboxes.safety import allow_read_only
@@ -155,3 +159,25 @@ def test_production_passes_the_guard_only_read_only():
     assert "PRODUCTION org" in line and "PRODUCTION portal (STANDARD)" in line
     with pytest.raises(ProductionRefused):
         allow_read_only(production, portal, read_only=False)
+
+
+@pytest.mark.parametrize("cadence", ["weekly", "quarterly"])
+def test_the_guard_refuses_nothing_the_checks_read(cadence, tmp_path):
+    """The engines turn a failed read into a "not evaluated" note: were the guard to refuse a read they need, the
+    read-only result would quietly differ from the one over writable connections. It does not."""
+    from harness.twin import Twin
+
+    profile = load_profile(PROJECT_ROOT / "fixtures" / "profiles" / "default.yaml")
+    with Twin.start(org="drifted") as twin:
+        writable = connect(twin_credentials(twin.info()))
+        for i in range(3):
+            writable.hubspot.create("contacts", {"email": f"same-{i}@example.com", "lastname": f"S{i}",
+                                                 "company": "Acme", "lifecyclestage": "lead"})
+        twin.sync_now()
+        read_only, _line = connect_read_only(twin_credentials(twin.info()))
+        results = [run_monitor(Cadence(cadence), profile, sandboxes, tmp_path / name).result.to_json()
+                   for name, sandboxes in (("writable", writable), ("read-only", read_only))]
+    for result in results:
+        result["figures"].pop("api_calls_of_this_check")
+        result["figures"].pop("evidence", None)
+    assert results[0] == results[1]
