@@ -19,6 +19,7 @@ from typing import Any
 
 import allure
 import pytest
+from allure_pytest_bdd.steps import get_step_uuid
 
 from harness.report import evidence
 from harness.report.allure_html import FAILURE_KIND_LABEL
@@ -171,8 +172,6 @@ def pytest_bdd_before_step_call(request: pytest.FixtureRequest, feature: Any, sc
     lifecycle = _allure_lifecycle(request.config)
     if lifecycle is None:
         return
-    from allure_pytest_bdd.steps import get_step_uuid
-
     with lifecycle.update_step(uuid=get_step_uuid(step)) as step_result:
         if step_result is not None:
             step_result.parameters = [p for p in step_result.parameters if p.name in keep]

