@@ -164,3 +164,18 @@ def test_the_profiles_value_mapping_applies_both_ways(tmp_path):
     profile = mutant_profile(tmp_path / "p", ("default.yaml", "    values: [NA, EMEA, APAC]\n",
                                               "    values: [NA, EMEA, APAC]\n    hubspot_values: {NA: Americas}\n"))
     assert differing(conformance_of(org, profile)) == {}
+
+
+def test_records_of_the_harness_and_of_the_integration_user_need_no_hubspot_owner():
+    """Excluded as documented: the run's own records (the API user) and those HubSpot created (the integration user)."""
+
+    def records_owned_by_both(sandboxes):
+        sandboxes.salesforce.create("Lead", {"LastName": "Run's own", "Company": "UAT Ltd", "Email": "own@example.com"})
+        [integration] = sandboxes.salesforce.query_all(
+            "SELECT Id FROM User WHERE Username = 'hubspot.integration@acme-uat.example.com'")
+        sandboxes.salesforce.create("Lead", {"LastName": "From HubSpot", "Company": "HS Ltd", "Email": "hs@example.com",
+                                             "OwnerId": integration["Id"]})
+
+    report = conformance_of("healthy", before=records_owned_by_both)
+    assert differing(report) == {}
+    assert all("uat.runner@" not in c.item and "hubspot.integration@" not in c.item for c in report.of("owner"))
