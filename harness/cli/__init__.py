@@ -14,6 +14,7 @@ from harness.cli import impact as impact_commands
 from harness.cli import lint as lint_commands
 from harness.cli import mappings as mapping_commands
 from harness.cli import monitor as monitor_commands
+from harness.cli import reconcile as reconcile_commands
 from harness.cli import run as run_commands
 from harness.cli import seed as seed_commands
 from harness.cli import signoff as signoff_commands
@@ -29,6 +30,7 @@ app.command("lint")(lint_commands.lint)
 app.command("impact")(impact_commands.impact)
 app.command("steps")(run_commands.steps)
 app.command("monitor")(monitor_commands.monitor)
+app.command("reconcile")(reconcile_commands.reconcile)
 app.add_typer(mapping_commands.app, name="mappings")
 app.add_typer(twin_commands.app, name="twin")
 app.add_typer(signoff_commands.app, name="signoff")
