@@ -16,7 +16,7 @@ from harness.sandboxes import Sandboxes
 
 
 def _figure(used: int, limit: int, source: str) -> dict[str, Any]:
-    return {"used": used, "limit": limit, "percent": round(used / limit * 100, 2) if limit else None, "source": source}
+    return {"used": used, "limit": limit, "percent": round(used / limit * 100, 4) if limit else None, "source": source}
 
 
 def salesforce_usage(sandboxes: Sandboxes) -> tuple[dict[str, Any] | None, str]:
@@ -41,7 +41,10 @@ def hubspot_usage(sandboxes: Sandboxes) -> tuple[dict[str, Any] | None, str]:
     except Exception:  # a token without the account-info scope: try the rate-limit headers instead
         pass
     hubspot.budget.spend("hubspot")
-    response = hubspot.raw.get(hubspot.credentials.host.rstrip("/") + "/account-info/v3/details")
+    try:
+        response = hubspot.raw.get(hubspot.credentials.host.rstrip("/") + "/account-info/v3/details")
+    except Exception as error:  # the portal answered the identity read at connect time: this is a passing fault
+        return None, f"the account details could not be read for their rate-limit headers ({type(error).__name__})"
     limit, remaining = (response.headers.get(f"X-HubSpot-RateLimit-Daily{s}") for s in ("", "-Remaining"))
     if limit and remaining and limit.isdigit() and remaining.isdigit():
         return _figure(int(limit) - int(remaining), int(limit), "X-HubSpot-RateLimit-Daily headers"), ""

@@ -1,16 +1,22 @@
 """Weekly: the reconciliation report. Object counts and orphaned records compared across the two systems, with
 alerts where the profile's variance thresholds (`reconciliation.objects.<object>`: max_count_diff,
-max_count_diff_percent, max_orphans) are passed."""
+max_count_diff_percent, max_orphans) are passed.
+
+The population is every record of each reconciled object, extracted and compared by whole-population
+reconciliation (harness/reconcile/whole.py: Bulk 2.0 query jobs, HubSpot CRM exports with list paging as the
+fallback, DuckDB); its reads pass the read-only guard (a Bulk 2.0 *query* job and an export start are reads).
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from harness.monitor.result import Alert, Cadence, MonitorResult
-from harness.monitor.whole import reconcile_whole_population
 from harness.profile import Profile
 from harness.reconcile.orphans import ORPHAN_CLASSES
+from harness.reconcile.whole import reconcile_whole
 from harness.sandboxes import Sandboxes
 
 
@@ -26,12 +32,16 @@ def check_weekly(sandboxes: Sandboxes, profile: Profile, target: str, out_dir: P
         result.not_evaluated.append(f"reconciliation: not evaluated: {profile.source} has no reconciliation.objects "
                                     "(the objects and their variance thresholds)")
         return result
-    report, extraction = reconcile_whole_population(sandboxes, profile, out_dir)
+    report = reconcile_whole(sandboxes, profile, out_dir, "all").as_dict()
+    extraction = json.loads((out_dir / "extraction.json").read_text(encoding="utf-8"))
     objects = _object_figures(report)
     orphans = {k: n for k, n in ((report.get("orphans") or {}).get("by_class") or {}).items() if k in ORPHAN_CLASSES}
     allowed = sum(t.max_orphans for t in profile.reconciliation.objects.values())
     result.figures.update({"objects": objects, "orphans": orphans, "orphans_total": sum(orphans.values()),
-                           "orphans_allowed": allowed, "extraction": extraction,
+                           "orphans_allowed": allowed,
+                           "extraction": {"paths": {f"{o['system']} {o['object']}": o["path"] for o in extraction["objects"]},
+                                          "api_calls": extraction["api_calls"],
+                                          "minimum_calls": extraction["minimum_calls"]},
                            "evidence": str(out_dir)})
     for figure in objects:
         if not figure["within_tolerance"]:

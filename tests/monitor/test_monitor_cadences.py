@@ -98,6 +98,8 @@ def test_weekly_alerts_on_counts_and_orphans_past_the_thresholds_until_the_sync_
     assert (contacts["hubspot_count"], contacts["salesforce_count"]) == (3, 0)
     assert behind.result.figures["orphans"]["never_synced"] == 3
     assert _alerts(behind, "Object counts") and _alerts(behind, "Orphaned records")
+    # the volume paths pass the read-only guard: HubSpot's CRM exports and Salesforce's Bulk 2.0 query jobs
+    assert set(behind.result.figures["extraction"]["paths"].values()) == {"export", "bulk2"}
     twin.sync_now()
     caught_up = run_monitor(Cadence.WEEKLY, PROFILE, ro, tmp_path)
     contacts = next(o for o in caught_up.result.figures["objects"] if o["hubspot_object"] == "contacts")
