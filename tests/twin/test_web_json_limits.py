@@ -43,31 +43,31 @@ def counts(twin) -> tuple[int, int]:
     return len(snapshot["hubspot"]), len(snapshot["salesforce"]["Lead"])
 
 
-def assert_hubspot_refused(response: requests.Response) -> None:
+def assert_hubspot_refused(response: requests.Response, why: str) -> None:
     assert response.status_code == 400, (response.status_code, response.text[:300])
     body = response.json()
     assert body["status"] == "error" and body["category"] == "VALIDATION_ERROR", body
-    assert body["message"].startswith("Invalid input JSON"), body
+    assert body["message"].startswith("Invalid input JSON on line 1, column ") and why in body["message"], body
 
 
-def assert_salesforce_refused(response: requests.Response) -> None:
+def assert_salesforce_refused(response: requests.Response, why: str) -> None:
     assert response.status_code == 400, (response.status_code, response.text[:300])
     body = response.json()
-    assert isinstance(body, list) and body[0]["errorCode"] == "JSON_PARSER_ERROR" and body[0]["message"], body
+    assert isinstance(body, list) and body[0]["errorCode"] == "JSON_PARSER_ERROR" and why in body[0]["message"], body
 
 
 @pytest.mark.parametrize("path", ["/crm/v3/objects/contacts", "/crm/v3/objects/contacts/search",
                                   "/crm/v3/objects/contacts/batch/create", "/crm/v3/objects/companies/batch/read"])
 def test_hubspot_answers_deep_nesting_with_its_validation_error(module_twin, http, path):
     before = counts(module_twin)
-    assert_hubspot_refused(hs_post(module_twin, http, path, DEEP))
+    assert_hubspot_refused(hs_post(module_twin, http, path, DEEP), "nesting depth")
     assert counts(module_twin) == before
 
 
 @pytest.mark.parametrize("path", ["/sobjects/Lead", "/composite", "/composite/sobjects"])
 def test_salesforce_answers_deep_nesting_with_json_parser_error(module_twin, http, path):
     before = counts(module_twin)
-    assert_salesforce_refused(sf_post(module_twin, http, path, DEEP))
+    assert_salesforce_refused(sf_post(module_twin, http, path, DEEP), "nesting depth")
     assert counts(module_twin) == before
 
 
@@ -89,10 +89,10 @@ def test_non_numeric_literals_are_refused_by_both_platforms(module_twin, http, l
     before = counts(module_twin)
     hs = hs_post(module_twin, http, "/crm/v3/objects/contacts",
                  f'{{"properties": {{"email": {literal}, "lastname": "Nan"}}}}'.encode())
-    assert_hubspot_refused(hs)
+    assert_hubspot_refused(hs, f"Non-standard token '{literal}'")
     sf = sf_post(module_twin, http, "/sobjects/Lead", f'{{"LastName": "Nan", "Company": "X", "AnnualRevenue": '
                                                         f"{literal}}}".encode())
-    assert_salesforce_refused(sf)
+    assert_salesforce_refused(sf, f"Non-standard token '{literal}'")
     assert counts(module_twin) == before
 
 
@@ -108,9 +108,10 @@ def test_a_number_longer_than_the_platforms_limit_is_refused(module_twin, http):
     before = counts(module_twin)
     too_long = b"1" * 1001
     assert_hubspot_refused(hs_post(module_twin, http, "/crm/v3/objects/contacts/search",
-                                   b'{"limit": ' + too_long + b"}"))
+                                   b'{"limit": ' + too_long + b"}"), "Number value length")
     assert_salesforce_refused(sf_post(module_twin, http, "/sobjects/Lead",
-                                      b'{"LastName": "Long", "Company": "X", "NumberOfEmployees": ' + too_long + b"}"))
+                                      b'{"LastName": "Long", "Company": "X", "NumberOfEmployees": ' + too_long + b"}"),
+                              "Number value length")
     assert counts(module_twin) == before
 
 
@@ -119,5 +120,5 @@ def test_a_string_longer_than_the_platforms_limit_is_refused(module_twin, http):
     before = counts(module_twin)
     body = b'{"properties": {"email": "long@example.com", "lastname": "' + b"x" * 20_000_001 + b'"}}'
     response = hs_post(module_twin, http, "/crm/v3/objects/contacts", body)
-    assert_hubspot_refused(response)
+    assert_hubspot_refused(response, "String value length")
     assert counts(module_twin) == before

@@ -13,7 +13,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from ..clock import hs_datetime, now_ms
-from ..web import empty_response, json_response, parse_json
+from ..web import JsonRefused, empty_response, json_response, parse_json
 from . import exceptions as err
 from .models import HsObject, HubSpotBackend
 from .properties import OBJECT_TYPES, PIPELINE_OBJECTS, SINGULAR
@@ -37,6 +37,9 @@ def body_of(request: Request, array: bool = False) -> Any:
     raw = request.get_data(cache=True)
     try:
         body = parse_json(raw) if raw else ([] if array else {})
+    except JsonRefused as error:
+        raise err.HubSpotError(f"Invalid input JSON on line {error.lineno}, column {error.colno}: {error.msg}",
+                               category="VALIDATION_ERROR") from None
     except (ValueError, UnicodeDecodeError):
         raise err.HubSpotError("Invalid input JSON on line 1, column 1: Cannot build input, the body is not valid "
                                "JSON", category="VALIDATION_ERROR") from None

@@ -14,7 +14,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from ..clock import parse_sf_datetime, sf_datetime
-from ..web import empty_response, json_response, parse_json
+from ..web import JsonRefused, empty_response, json_response, parse_json
 from . import exceptions as err
 from .context import SaveContext
 from .describe import describe_global, describe_sobject, global_entry
@@ -69,6 +69,8 @@ class SalesforceResponses(OrgResponses, CompositeResponses, BatchResponses, Bulk
             raise err.JsonParserError("The request body is empty or not valid JSON")
         try:
             return parse_json(raw)
+        except JsonRefused as error:
+            raise err.JsonParserError(f"{error.msg} at [line:{error.lineno}, column:{error.colno}]") from None
         except (ValueError, UnicodeDecodeError) as error:
             raise err.JsonParserError(f"Unexpected character: was expecting a JSON value ({error.__class__.__name__})") from None
 
