@@ -11,7 +11,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 BENCHES = ["bench_salesforce.py", "bench_hubspot.py", "bench_connector.py", "bench_seeder.py", "bench_reconcile.py",
-           "bench_run.py"]
+           "bench_run.py", "bench_twin_concurrency.py"]
 
 
 def main() -> int:
