@@ -26,7 +26,7 @@ from harness.report.allure_html import FAILURE_KIND_LABEL
 from harness.signoff.categories import CATEGORIES, classify
 from harness.signoff.criteria import severity_of
 from harness.signoff.owners import functional_owner
-from harness.signoff.readable import plain_text
+from harness.signoff.readable import readable_message
 
 SEVERITIES = {"blocker": allure.severity_level.BLOCKER, "critical": allure.severity_level.CRITICAL,
               "normal": allure.severity_level.NORMAL, "minor": allure.severity_level.MINOR,
@@ -212,7 +212,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 
 def _readable_status(item: pytest.Item) -> None:
     """The failure's message as the sign-off shows it: without the exception's class path (`harness.uat.failures.
-    Picklists: ...`) and whole numbers without `.0`, on the scenario and on each failed step."""
+    Picklists: ...`), Python reprs or whole numbers with `.0`, on the scenario and on each failed step."""
     listener = next((p for p in item.config.pluginmanager.get_plugins() if type(p).__name__ == "PytestBDDListener"),
                     None)
     uuid = getattr(listener, "nodeid_to_uuid", {}).get(item.nodeid)
@@ -224,5 +224,5 @@ def _readable_status(item: pytest.Item) -> None:
             node = pending.pop()
             details = getattr(node, "statusDetails", None)
             if details is not None and details.message:
-                details.message = plain_text(details.message)
+                details.message = readable_message(details.message)
             pending.extend(getattr(node, "steps", None) or [])

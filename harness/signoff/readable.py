@@ -213,3 +213,12 @@ def blocks_text(blocks: list[dict[str, Any]]) -> str:
         else:
             out.append(block["text"])
     return "\n".join(out)
+
+
+def readable_message(message: str) -> str:
+    """A whole failure message as a person reads it: the finding, then its evidence as text (for Allure)."""
+    lines = message.strip().splitlines()
+    if not lines:
+        return ""
+    rest = blocks_text(message_blocks("\n".join(lines[1:]))) if len(lines) > 1 else ""
+    return plain_text(lines[0]) + ("\n" + rest if rest else "")

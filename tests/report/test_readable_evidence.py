@@ -17,7 +17,7 @@ from harness.report.charts import results_per_feature, variance_per_object
 from harness.report.environment import org_run
 from harness.signoff.defects import defect_log
 from harness.signoff.health import group_sync_errors, sync_health_summary
-from harness.signoff.readable import MAX_TABLE_ROWS, message_blocks, plain_text
+from harness.signoff.readable import MAX_TABLE_ROWS, message_blocks, plain_text, readable_message
 from harness.signoff.results import ScenarioResult
 from harness.signoff.seeded import seeded_records
 
@@ -155,3 +155,8 @@ def test_the_environment_names_the_org_the_run_ran_not_the_profiles(profile, tmp
     assert org_run(tmp_path, profile) == profile.target.org  # no run state: the profile's
     (tmp_path / "run-state.json").write_text(json.dumps({"options": {"org": "drifted"}}))
     assert org_run(tmp_path, profile) == "drifted"
+
+
+def test_a_whole_message_reads_without_reprs_for_allure():
+    message = ("harness.uat.failures.Picklists: picklists: the variant 'US' was not normalised\n{'Country': None}")
+    assert readable_message(message) == "picklists: the variant 'US' was not normalised\nCountry: not set"
