@@ -31,6 +31,17 @@ class MonitorOutput:
     row: int
 
 
+def _fresh_folder(parent: Path) -> Path:
+    """A new evidence folder per weekly run: the extraction resumes from a folder's manifest, so a reused folder
+    (two runs in one second) would hand the second run the first one's records."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for suffix in ("", *(f"-{n}" for n in range(2, 1000))):
+        folder = parent / f"{stamp}{suffix}"
+        if not folder.exists():
+            return folder
+    raise RuntimeError(f"{parent}: no free evidence folder for {stamp}")
+
+
 def run_monitor(cadence: Cadence, profile: Profile, sandboxes: Sandboxes, reports: Path,
                 thresholds: DailyThresholds | None = None) -> MonitorOutput:
     target = describe(sandboxes)
@@ -38,8 +49,7 @@ def run_monitor(cadence: Cadence, profile: Profile, sandboxes: Sandboxes, report
     if cadence is Cadence.DAILY:
         result = check_daily(sandboxes, target, previous(history, Cadence.DAILY, target), thresholds)
     elif cadence is Cadence.WEEKLY:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        result = check_weekly(sandboxes, profile, target, reports / "weekly" / stamp)
+        result = check_weekly(sandboxes, profile, target, _fresh_folder(reports / "weekly"))
     else:
         result = check_quarterly(sandboxes, profile, target)
     result.figures["api_calls_of_this_check"] = {s: f["used"] for s, f in sandboxes.budget.report().items()}

@@ -118,3 +118,13 @@ def test_the_command_reads_a_served_twin_through_the_environment(drifted, tmp_pa
     again = uat_monitor("daily", "--profile", str(profile), "--reports", str(reports), env=env)
     assert again.returncode == 0, again.stderr[-2000:]
     assert [r[1:] for r in history_rows(reports)] == [("daily", 1), ("daily", 0)]
+
+
+def test_each_weekly_run_extracts_into_a_folder_of_its_own(tmp_path: Path):
+    """Extraction resumes from its folder's manifest: a second run in the same second must not reuse the first's."""
+    from harness.monitor.run import _fresh_folder
+
+    first = _fresh_folder(tmp_path)
+    first.mkdir()
+    second = _fresh_folder(tmp_path)
+    assert second != first and not second.exists()
