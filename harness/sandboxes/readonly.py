@@ -8,9 +8,9 @@ twin's control plane get the same adapter. A refused request raises `WriteRefuse
 
 What passes (anything else is refused):
 - Salesforce: GET/HEAD under /services/data/ (REST, query, describe, limits, Tooling queries, Bulk 2.0 job status
-  and results), except Tooling's executeAnonymous (a GET that runs Apex); POST only to create a Bulk 2.0 *query*
-  job (`/jobs/query` with operation query or queryAll). SOAP (convertLead, merge), Bulk ingest, composite and any
-  method override (`_HttpMethod`, X-HTTP-Method-Override) are refused.
+  and results), except Tooling's executeAnonymous and runTests* (GETs that run Apex); POST only to create a Bulk
+  2.0 *query* job (`/jobs/query` with operation query or queryAll). SOAP (convertLead, merge), Bulk ingest,
+  composite and any method override (`_HttpMethod`, X-HTTP-Method-Override) are refused.
 - HubSpot: GET/HEAD; POST only to the read endpoints: CRM search, batch read (objects, associations, properties,
   workflows), lists search, and starting a CRM export.
 - The twin's control plane: GET only (Sync Health, settings), never a sync cycle, pause or fault.
@@ -40,7 +40,8 @@ from harness.sandboxes.salesforce import SalesforceSandbox
 
 READS = {"GET", "HEAD"}
 _SF_QUERY_JOB = re.compile(r"^/services/data/v\d+\.\d+/jobs/query/?$")
-_SF_REFUSED_READS = re.compile(r"/tooling/executeanonymous", re.I)  # a GET that runs anonymous Apex
+# GETs that run code: anonymous Apex, and Apex tests (rolled back, but their callouts and async work are not)
+_SF_REFUSED_READS = re.compile(r"/tooling/(executeanonymous|runtests)", re.I)
 _HS_READ_POSTS = [re.compile(p) for p in (
     r"^/crm/v3/objects/[^/]+/search/?$",
     r"^/crm/v3/objects/[^/]+/batch/read/?$",
@@ -98,7 +99,7 @@ def salesforce_rule(method: str, url: str, body: Any, headers: dict[str, str]) -
         if not path.startswith("/services/data/"):
             return "only the REST API under /services/data/ is read"
         if _SF_REFUSED_READS.search(path):
-            return "executeAnonymous runs Apex"
+            return "it runs Apex"
         return None
     if method == "POST" and _SF_QUERY_JOB.match(path):
         job = _json(body)

@@ -58,6 +58,8 @@ def _sf(ro: Sandboxes, w: dict[str, Any]) -> dict[str, Callable[[], Any]]:
                                                                params={"_HttpMethod": "DELETE"}),
         "sf tooling executeAnonymous": lambda: client.restful("tooling/executeAnonymous/",
                                                               params={"anonymousBody": "delete [SELECT Id FROM Lead];"}),
+        "sf tooling runTestsSynchronous": lambda: client.restful("tooling/runTestsSynchronous/",
+                                                                  params={"classnames": "AnyTest"}),
         "sf tooling create": lambda: client.toolingexecute("sobjects/ApexClass", method="POST",
                                                            data={"Name": "X", "Body": "public class X {}"}),
         "sf apex REST": lambda: client.apexecute("anything", method="POST", data={}),
