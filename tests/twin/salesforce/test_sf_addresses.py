@@ -112,3 +112,9 @@ def test_a_fixture_declaring_an_address_field_twice_is_refused(make_org):
     org = make_org({"objects": {"Lead": {"fields": {"Country": {"type": "string"}}}}})
     with pytest.raises(SchemaError, match=r"objects\.Lead\.fields\.Country: address_picklists defines this field"):
         load_org_schema(org / "salesforce.yaml")
+
+
+def test_a_malformed_address_block_names_the_file_and_the_entry(make_org):
+    org = make_org({"address_picklists": {"countries": [{"code": "US"}]}})
+    with pytest.raises(SchemaError, match=r"salesforce\.yaml: address_picklists\.countries\[0\]: expected \{code, name"):
+        load_org_schema(org / "salesforce.yaml")
