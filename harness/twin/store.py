@@ -25,11 +25,12 @@ MMAP_BYTES = 256 * 1024 * 1024
 
 
 class Store:
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, durable: bool | None = None) -> None:
+        """State in `path` (durable unless told otherwise), or in a scratch file of its own when there is none."""
         self.path = path
         self._scratch = None if path else Path(tempfile.mkdtemp(prefix="uat-twin-state-"))
         self.file = path if path else self._scratch / "twin.sqlite3"
-        self.durable = path is not None
+        self.durable = path is not None if durable is None else durable
         self.lock = threading.RLock()
         self._local = threading.local()
         self._connections: dict[int, sqlite3.Connection] = {}

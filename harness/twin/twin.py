@@ -5,7 +5,8 @@
         twin.sync_now()
 
 Each start mints fresh credentials; requests without them get the platform's 401. State is one SQLite
-database: in memory by default, or `state_dir/twin.sqlite3` so it survives a restart.
+database: a scratch file in the twin's temporary folder by default (gone when it stops), or
+`state_dir/twin.sqlite3` so it survives a restart.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class Twin:
         self._own_dir = state_dir is None
         self.state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="uat-twin-"))
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.state_dir / "twin.sqlite3" if state_dir else None)
+        # Without a state_dir the state is a scratch file in the twin's own temporary folder, gone with the twin.
+        self.store = Store(self.state_dir / "twin.sqlite3", durable=state_dir is not None)
         self.salesforce = SalesforceBackend(self.store, load_org_schema(self.org_path / "salesforce.yaml"))
         self.hubspot = HubSpotBackend(self.store, load_portal(self.org_path / "hubspot.yaml"))
         self.settings = load_settings(self.org_path / "connector.yaml")
