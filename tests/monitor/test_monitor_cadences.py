@@ -3,6 +3,7 @@ connections (as the integration and its users would); monitor reads it read-only
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,11 @@ from typing import Any
 import pytest
 from monitor_support import error_contacts, history_rows, sandboxes_profile, uat_monitor
 
+from harness.errors import ProductionRefused
 from harness.monitor.daily import DailyThresholds
 from harness.monitor.history import rows
 from harness.monitor.result import Cadence
-from harness.monitor.run import run_monitor
+from harness.monitor.run import _fresh_folder, run_monitor
 from harness.paths import PROJECT_ROOT
 from harness.profile import load_profile
 from harness.sandboxes import connect
@@ -122,9 +124,30 @@ def test_the_command_reads_a_served_twin_through_the_environment(drifted, tmp_pa
 
 def test_each_weekly_run_extracts_into_a_folder_of_its_own(tmp_path: Path):
     """Extraction resumes from its folder's manifest: a second run in the same second must not reuse the first's."""
-    from harness.monitor.run import _fresh_folder
-
     first = _fresh_folder(tmp_path)
     first.mkdir()
     second = _fresh_folder(tmp_path)
     assert second != first and not second.exists()
+
+
+def test_production_is_read_by_monitor_only(tmp_path: Path):
+    """A twin org that says it is production (Organization.IsSandbox false, a STANDARD portal): `uat run`'s
+    connections refuse it; `uat monitor` reads it, and its first line says it is production and why that is allowed."""
+    from harness.twin import Twin
+
+    org = tmp_path / "production"
+    shutil.copytree(PROJECT_ROOT / "fixtures" / "orgs" / "healthy", org)
+    for name, before, after in (("salesforce.yaml", "is_sandbox: true", "is_sandbox: false"),
+                                ("hubspot.yaml", "type: SANDBOX", "type: STANDARD")):
+        text = (org / name).read_text(encoding="utf-8")
+        assert before in text
+        (org / name).write_text(text.replace(before, after, 1), encoding="utf-8")
+    with Twin.start(org=str(org)) as twin, pytest.raises(ProductionRefused):
+        connect(twin_credentials(twin.info()))
+    reports = tmp_path / "monitor"
+    done = uat_monitor("daily", "--org", str(org), "--reports", str(reports))
+    assert done.returncode == 0, done.stderr[-2000:]
+    first = done.stderr.splitlines()[0]
+    assert first.startswith("production guard: monitor mode is read-only")
+    assert "is a PRODUCTION org" in first and "is a PRODUCTION portal (STANDARD)" in first
+    assert [r[1:] for r in history_rows(reports)] == [("daily", 0)]
