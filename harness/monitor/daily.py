@@ -65,10 +65,10 @@ def _error_alerts(result: MonitorResult) -> None:
 def _sync_figures(result: MonitorResult, health: dict[str, Any], thresholds: DailyThresholds) -> None:
     last_ms, now_ms = health.get("last_successful_sync_ms"), health.get("now_ms")
     cycles = int(health.get("cycles") or 0)
-    age = round((now_ms - last_ms) / 3_600_000, 3) if last_ms and now_ms else None
+    age = (now_ms - last_ms) / 3_600_000 if last_ms and now_ms else None
     result.figures["last_successful_sync"] = {
         "at": datetime.fromtimestamp(last_ms / 1000, UTC).isoformat(timespec="seconds") if last_ms else None,
-        "age_hours": age, "cycles": cycles, "paused": bool(health.get("paused")),
+        "age_hours": round(age, 3) if age is not None else None, "cycles": cycles, "paused": bool(health.get("paused")),
         "suspended": bool(health.get("suspended"))}
     if health.get("suspended"):
         result.alerts.append(Alert("Connector", f"the connector is suspended: {health.get('suspension_detail') or ''}"
@@ -78,7 +78,7 @@ def _sync_figures(result: MonitorResult, health: dict[str, Any], thresholds: Dai
     if cycles and last_ms is None:
         result.alerts.append(Alert("Last successful sync", f"none in {cycles} sync cycles"))
     elif age is not None and age > thresholds.stale_sync_hours:
-        result.alerts.append(Alert("Last successful sync", f"{age:.1f} hours ago (alert after "
+        result.alerts.append(Alert("Last successful sync", f"{age:.2f} hours ago (alert after "
                                    f"{thresholds.stale_sync_hours:g} hours)"))
     allocation = health.get("api_usage") or {}
     used, allowed = allocation.get("used_last_24h"), allocation.get("allocated_to_hubspot")

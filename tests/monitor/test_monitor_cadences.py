@@ -4,6 +4,7 @@ connections (as the integration and its users would); monitor reads it read-only
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,19 @@ def test_daily_api_usage_against_the_allocation(drifted, tmp_path: Path):
     share = usage["salesforce"]["used"] / usage["salesforce"]["limit"] * 100
     tight = run_monitor(Cadence.DAILY, PROFILE, drifted["read_only"], tmp_path, DailyThresholds(api_usage_percent=share / 2))
     assert any(a.startswith("salesforce has used") for a in _alerts(tight, "API usage"))
+
+
+def test_daily_alerts_on_a_stale_last_sync_and_a_paused_connector(drifted, tmp_path: Path):
+    twin, ro = drifted["twin"], drifted["read_only"]
+    twin.sync_now()
+    fresh = run_monitor(Cadence.DAILY, PROFILE, ro, tmp_path)
+    assert fresh.result.alerts == [] and fresh.result.figures["last_successful_sync"]["cycles"] == 1
+    time.sleep(0.05)
+    stale = run_monitor(Cadence.DAILY, PROFILE, ro, tmp_path, DailyThresholds(stale_sync_hours=0.01 / 3600))
+    assert [a.check for a in stale.result.alerts] == ["Last successful sync"]
+    drifted["writable"].control.pause()
+    paused = run_monitor(Cadence.DAILY, PROFILE, ro, tmp_path)
+    assert [str(a) for a in paused.result.alerts] == ["Connector: the connector is paused: nothing syncs until it is resumed"]
 
 
 def test_daily_without_a_control_plane_says_sync_health_is_not_evaluated(drifted, tmp_path: Path):
