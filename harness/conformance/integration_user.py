@@ -17,6 +17,7 @@ from simple_salesforce.login import soap_login
 
 from harness.sandboxes import Sandboxes
 from harness.sandboxes.http import platform_session
+from harness.sandboxes.readonly import guard_like
 from harness.sandboxes.salesforce import API_VERSION, SalesforceSandbox
 
 VARIABLES = ("UAT_SF_INTEGRATION_USERNAME", "UAT_SF_INTEGRATION_PASSWORD", "UAT_SF_INTEGRATION_SECURITY_TOKEN")
@@ -41,4 +42,5 @@ def login(sandboxes: Sandboxes) -> SalesforceSandbox:
                                   {"content-type": "text/xml", "charset": "UTF-8", "SOAPAction": "login"}, None, session)
     client = Salesforce(instance_url=f"https://{host}", session_id=session_id, session=session, version=API_VERSION,
                         object_pairs_hook=dict)
+    guard_like(sandboxes.salesforce.session, session)  # under `uat monitor`, read-only as the API user's connection is
     return SalesforceSandbox(client, sandboxes.budget)

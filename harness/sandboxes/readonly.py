@@ -152,6 +152,13 @@ def guard_session(session: requests.Session, system: str, rule: Rule) -> request
     return session
 
 
+def guard_like(model: requests.Session, session: requests.Session) -> requests.Session:
+    """Guard `session` as `model` is guarded, if it is: a client built later beside read-only connections (the
+    integration user's login in conformance) stays read-only. Call it after that client has logged in."""
+    guards = [a for a in model.adapters.values() if isinstance(a, ReadOnlyAdapter)]
+    return guard_session(session, guards[0].system, guards[0].rule) if guards else session
+
+
 class ReadOnlyPool:
     """hubspot-api-client's urllib3 pool, sending only what the HubSpot rule allows."""
 
@@ -216,5 +223,6 @@ def connect_read_only(credentials: Credentials | None = None,
     return sandboxes, allow_read_only(organization, portal, is_read_only(sandboxes))
 
 
-__all__ = ["ReadOnlyAdapter", "ReadOnlyPool", "WriteRefused", "connect_read_only", "control_rule", "guard_session",
+__all__ = ["ReadOnlyAdapter", "ReadOnlyPool", "WriteRefused", "connect_read_only", "control_rule", "guard_like",
+           "guard_session",
            "hubspot_rule", "is_read_only", "read_only_api_factory", "salesforce_rule"]

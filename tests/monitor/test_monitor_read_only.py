@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from harness.conformance import integration_user
 from harness.errors import ProductionRefused
 from harness.monitor.result import Cadence
 from harness.monitor.run import run_monitor
@@ -183,3 +184,18 @@ def test_the_guard_refuses_nothing_the_checks_read(cadence, tmp_path):
         result["figures"].pop("api_calls_of_this_check")
         result["figures"].pop("evidence", None)
     assert results[0] == results[1]
+
+
+def test_the_integration_users_login_beside_read_only_connections_is_read_only_too(world, monkeypatch):
+    """Conformance logs in as the integration user when UAT_SF_INTEGRATION_* name it (a second client): under
+    monitor, that client is guarded like the first, after its login."""
+    for name, value in {"UAT_SF_INTEGRATION_USERNAME": "hubspot.integration@acme-uat.example.com",
+                        "UAT_SF_INTEGRATION_PASSWORD": "twin-integration-pass",
+                        "UAT_SF_INTEGRATION_SECURITY_TOKEN": "TWINTOKENINT"}.items():
+        monkeypatch.setenv(name, value)
+    as_integration = integration_user.login(world["ro"])
+    assert as_integration.call("describe", as_integration.sobject("Lead").describe)["name"] == "Lead"
+    calls = _counters(world["twin"])
+    with pytest.raises(WriteRefused):
+        as_integration.update("Lead", world["lead"], {"Title": "changed"})
+    assert _counters(world["twin"]) == calls
