@@ -77,9 +77,12 @@ def test_daily_api_usage_against_the_allocation(drifted, tmp_path: Path):
     assert usage["salesforce"]["source"] == "limits: DailyApiRequests" and usage["salesforce"]["used"] >= 1
     assert usage["hubspot"]["limit"] > 0 and usage["connector"]["limit"] > 0
     assert _alerts(output, "API usage") == []  # a few calls against a sandbox's allocation
-    share = usage["salesforce"]["used"] / usage["salesforce"]["limit"] * 100
-    tight = run_monitor(Cadence.DAILY, PROFILE, drifted["read_only"], tmp_path, DailyThresholds(api_usage_percent=share / 2))
-    assert any(a.startswith("salesforce has used") for a in _alerts(tight, "API usage"))
+    # A portal whose daily allowance is nearly spent (the twin's limit lowered, not enforced, so reads still answer)
+    used = drifted["twin"].hubspot_app.state()["rate_limits"]["used_today"]
+    drifted["writable"].control.faults("hubspot", {"rate_limits": {"daily": used + 1, "enforced": False}})
+    spent = run_monitor(Cadence.DAILY, PROFILE, drifted["read_only"], tmp_path)
+    [message] = _alerts(spent, "API usage")
+    assert message.startswith("hubspot has used ") and f"of {used + 1} daily API calls" in message
 
 
 def test_daily_alerts_on_a_stale_last_sync_and_a_paused_connector(drifted, tmp_path: Path):
