@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from harness.monitor.history import HistoryRow
+from harness.monitor.reading import reading
 from harness.monitor.result import Alert, Cadence, MonitorResult
 from harness.monitor.usage import hubspot_usage, salesforce_usage
 from harness.sandboxes import Sandboxes
@@ -103,9 +104,11 @@ def check_daily(sandboxes: Sandboxes, target: str, previous: HistoryRow | None,
         result.figures["errors"] = None
         result.figures["last_successful_sync"] = None
     else:
-        health = sandboxes.control.health()
-        result.figures["errors"] = _error_figures(health, previous)
-        _error_alerts(result)
-        _sync_figures(result, health, thresholds)
+        result.figures["errors"] = result.figures["last_successful_sync"] = None
+        with reading(result, "Sync Health"):
+            health = sandboxes.control.health()
+            result.figures["errors"] = _error_figures(health, previous)
+            _error_alerts(result)
+            _sync_figures(result, health, thresholds)
     _usage_alerts(result, thresholds)
     return result

@@ -15,6 +15,7 @@ from collections import Counter
 from harness.audit import AuditReport, policy_from_profile, run_audit
 from harness.conformance import Status, check_conformance
 from harness.lint import Severity, lint_profile
+from harness.monitor.reading import reading
 from harness.monitor.result import Alert, Cadence, MonitorResult, Remediation
 from harness.profile import Profile
 from harness.sandboxes import Sandboxes
@@ -76,9 +77,11 @@ def _lint(result: MonitorResult, profile: Profile) -> None:
 
 def check_quarterly(sandboxes: Sandboxes, profile: Profile, target: str) -> MonitorResult:
     result = MonitorResult(Cadence.QUARTERLY, target)
-    _conformance(result, profile, sandboxes)
-    _audit(result, profile, sandboxes)
-    _lint(result, profile)
+    with reading(result, "Mapping conformance"):
+        _conformance(result, profile, sandboxes)
+    with reading(result, "Automation audit and dead-stage logic"):
+        _audit(result, profile, sandboxes)
+    _lint(result, profile)  # the profile alone: nothing to read
     order = {"error": 0, "warning": 1, "info": 2}
     result.remediation.sort(key=lambda r: (order.get(r.severity, 3), r.source, r.item))
     return result

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harness.monitor.reading import reading
 from harness.monitor.result import Alert, Cadence, MonitorResult
 from harness.profile import Profile
 from harness.reconcile.orphans import ORPHAN_CLASSES
@@ -32,7 +33,10 @@ def check_weekly(sandboxes: Sandboxes, profile: Profile, target: str, out_dir: P
         result.not_evaluated.append(f"reconciliation: not evaluated: {profile.source} has no reconciliation.objects "
                                     "(the objects and their variance thresholds)")
         return result
-    report = reconcile_whole(sandboxes, profile, out_dir, "all").as_dict()
+    with reading(result, "Reconciliation"):
+        report = reconcile_whole(sandboxes, profile, out_dir, "all").as_dict()
+    if result.alerts:  # the population could not be read: nothing to compare
+        return result
     extraction = json.loads((out_dir / "extraction.json").read_text(encoding="utf-8"))
     objects = _object_figures(report)
     orphans = {k: n for k, n in ((report.get("orphans") or {}).get("by_class") or {}).items() if k in ORPHAN_CLASSES}

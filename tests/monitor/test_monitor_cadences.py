@@ -98,6 +98,18 @@ def test_daily_alerts_on_a_stale_last_sync_and_a_paused_connector(drifted, tmp_p
     assert [str(a) for a in paused.result.alerts] == ["Connector: the connector is paused: nothing syncs until it is resumed"]
 
 
+def test_a_check_that_cannot_be_read_is_an_alert_and_the_others_still_report(drifted, tmp_path: Path):
+    ro = drifted["read_only"]
+    assert ro.control is not None
+    ro.control.session.headers["Authorization"] = "Bearer not-the-token"  # e.g. a revoked credential
+    output = run_monitor(Cadence.DAILY, PROFILE, ro, tmp_path)
+    [alert] = output.result.alerts
+    assert alert.check == "Sync Health" and alert.message.startswith("could not be read (HTTPError 401")
+    assert any(line.startswith("Sync Health: not evaluated: the read failed") for line in output.result.not_evaluated)
+    assert output.result.figures["api_usage"]["salesforce"]["used"] >= 1  # the rest of the check still reported
+    assert [r.alerts for r in rows(tmp_path / "history.sqlite")] == [1]
+
+
 def test_daily_without_a_control_plane_says_sync_health_is_not_evaluated(drifted, tmp_path: Path):
     ro = drifted["read_only"]
     ro.control = None  # what real sandboxes look like: HubSpot offers no Sync Health API
