@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PROFILE = ROOT / "fixtures" / "profiles" / "default.yaml"
 
 
+# The integration user's login as the twin knows it: field-level security is then read as that user sees it, as in
+# tests/conformance/test_mutants.py's "healthy conforms everywhere".
+INTEGRATION_LOGIN = {"UAT_SF_INTEGRATION_USERNAME": "hubspot.integration@acme-uat.example.com",
+                     "UAT_SF_INTEGRATION_PASSWORD": "twin-integration-pass",
+                     "UAT_SF_INTEGRATION_SECURITY_TOKEN": "TWINTOKENINT"}
+
+
 def uat_monitor(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "harness.cli", "monitor", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=600, env={**os.environ, **(env or {})})

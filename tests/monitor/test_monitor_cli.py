@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from monitor_support import history_rows, sandboxes_profile, uat_monitor
+from monitor_support import INTEGRATION_LOGIN, history_rows, sandboxes_profile, uat_monitor
 
 
 def test_every_cadence_adds_one_row_and_rebuilds_the_trend_page(tmp_path):
     reports = tmp_path / "monitor"
     for number, cadence in enumerate(("daily", "weekly", "quarterly", "daily"), start=1):
-        done = uat_monitor(cadence, "--reports", str(reports))
+        done = uat_monitor(cadence, "--reports", str(reports), env=INTEGRATION_LOGIN)
         assert done.returncode == 0, done.stderr[-2000:]
         assert done.stderr.startswith("production guard: monitor mode is read-only"), done.stderr[:300]
         assert [r[0] for r in history_rows(reports)] == list(range(1, number + 1))
