@@ -27,6 +27,11 @@ class UserAccess:
     objects: dict[str, str] = field(default_factory=dict)          # object name -> level
     records: dict[str, str] = field(default_factory=dict)          # object name -> SOQL condition
     fields: dict[str, dict[str, str]] = field(default_factory=dict)  # object -> field -> none | read | edit
+    profile: str | None = None  # the profile these rules belong to (permissions.py); None: one of the user's own
+    permission_sets: list[str] = field(default_factory=list)  # named sets assigned beside the profile
+
+    def same_rules(self, other: UserAccess) -> bool:
+        return (self.objects, self.records, self.fields) == (other.objects, other.records, other.fields)
 
 
 class Access:
@@ -34,6 +39,7 @@ class Access:
         self.backend = backend
         self.users: dict[str, UserAccess] = {}
         self._where_cache: dict[tuple[str, str, str | None], tuple[str, list[Any]]] = {}
+        self.aliases: dict[str, str] = {}  # user id -> the fixture's _alias, for restricted users
         where = f"{backend.schema.source}: access"
         for alias, raw in (spec or {}).items():
             try:
@@ -41,11 +47,19 @@ class Access:
             except KeyError:
                 raise SchemaError(f"{where}.{alias}: no User record with _alias: {alias}") from None
             if not isinstance(raw, dict):
-                raise SchemaError(f"{where}.{alias}: expected objects:, records: and/or fields:")
-            unknown = set(raw) - {"objects", "records", "fields"}
+                raise SchemaError(f"{where}.{alias}: expected objects:, records:, fields:, profile: and/or "
+                                  "permission_sets:")
+            unknown = set(raw) - {"objects", "records", "fields", "profile", "permission_sets"}
             if unknown:
-                raise SchemaError(f"{where}.{alias}: unknown key(s) {sorted(unknown)}; allowed: objects, records, fields")
-            rules = UserAccess()
+                raise SchemaError(f"{where}.{alias}: unknown key(s) {sorted(unknown)}; allowed: objects, records, "
+                                  "fields, profile, permission_sets")
+            rules = UserAccess(profile=str(raw["profile"]) if raw.get("profile") else None)
+            sets = raw.get("permission_sets") or []
+            if not isinstance(sets, list) or not all(isinstance(s, str) and re.fullmatch(r"[A-Za-z]\w*", s)
+                                                     for s in sets):
+                raise SchemaError(f"{where}.{alias}.permission_sets: a list of permission set API names "
+                                  "(letters, digits and underscores, starting with a letter)")
+            rules.permission_sets = list(sets)
             for name, level in (raw.get("objects") or {}).items():
                 sobject = self._sobject(f"{where}.{alias}.objects.{name}", name)
                 if level not in LEVELS:
@@ -66,12 +80,29 @@ class Access:
                     out[f.name] = level
                 rules.fields[sobject.name] = out
             self.users[user_id] = rules
+            self.aliases[user_id] = alias
+        self._check_profiles(where)
         for user_id, rules in self.users.items():  # compile now: a bad condition is a fixture error, not a 500
             for name in rules.records:
                 try:
                     self.visible_where(user_id, backend.sobject(name))
                 except err.SalesforceError as error:
                     raise SchemaError(f"{where}: records.{name}: {error.message.strip()}") from None
+
+    def _check_profiles(self, where: str) -> None:
+        """Users who share a profile share its field-level security: two entries naming one profile must agree."""
+        seen: dict[str, tuple[str, UserAccess]] = {}
+        for user_id, rules in self.users.items():
+            if not rules.profile:
+                continue
+            first = seen.setdefault(rules.profile, (user_id, rules))
+            if not first[1].same_rules(rules):
+                raise SchemaError(f"{where}.{self.aliases[user_id]}.profile: {rules.profile!r} is also the profile of "
+                                  f"{self.aliases[first[0]]} with other objects/records/fields; give both the same "
+                                  "rules or name different profiles")
+
+    def alias_of(self, user_id: str) -> str:
+        return self.aliases.get(user_id, user_id)
 
     def _sobject(self, where: str, name: str) -> SObjectSchema:
         found = self.backend.schema.sobject(name)

@@ -29,6 +29,7 @@ from .directory import Directory
 from .faults import Faults
 from .ids import POD, decode_counter, make_id, to18
 from .merge import merge_records
+from .permissions import PermissionCatalogue, add_setup_objects
 from .save import Saver
 from .schema import FieldSchema, OrgSchema, SObjectSchema
 from .sessions import Sessions
@@ -68,6 +69,7 @@ class SalesforceBackend:
         self._savepoints = 0
         self.automation = Automation(schema)
         self.tooling = ToolingCatalogue(self)
+        added_setup = add_setup_objects(schema)
         self._create_tables(schema.objects.values())
         self._create_tables(self.tooling.schema.objects.values())
         self.organization_id = self._ensure_organization()
@@ -83,6 +85,8 @@ class SalesforceBackend:
         self.territories = Territories(self, schema.territories)
         self.territories.ensure_rows()
         self.tooling.refresh()
+        self.permissions = PermissionCatalogue(self, added_setup)
+        self.permissions.refresh()
 
     # -- schema to tables -----------------------------------------------------------------------------
     def _create_tables(self, sobjects: Iterable[SObjectSchema]) -> None:

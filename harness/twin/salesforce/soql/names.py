@@ -135,7 +135,7 @@ class Scope:
                 continue
             alias = f"{self.alias}_{len(self.nodes) + 1}_{index}"
             condition = f'{alias}."Id" = {from_sql}'
-            if not self.compiler.include_deleted:
+            if not self.compiler.include_deleted and target.field("IsDeleted") is not None:
                 condition += f' AND {alias}."IsDeleted" = 0'
             access = getattr(self.compiler.backend, "access", None)
             if self.user_id and access:
