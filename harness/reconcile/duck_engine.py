@@ -95,14 +95,11 @@ def _key(value: Any) -> str | None:
     return str(value).strip().lower()
 
 
-def _spill(rows: Iterable[list[Any]], path: Path) -> int:
-    count = 0
+def _spill(rows: Iterable[list[Any]], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        for row in rows:
-            writer.writerow([NULL if v is None else v for v in row])
-            count += 1
-    return count
+        # Text passes as it is and a missing value becomes the null marker; only other types pay a conversion.
+        writer.writerows([v if v.__class__ is str else (NULL if v is None else _text(v)) for v in row] for row in rows)
 
 
 def _copy_in(db: duckdb.DuckDBPyConnection, table: str, columns: list[str], path: Path) -> None:
@@ -116,17 +113,17 @@ def load_pages(db: duckdb.DuckDBPyConnection, spec: ObjectSpec, layout: Layout, 
                hubspot: Iterable[Iterable[tuple[str, dict[str, Any]]]],
                salesforce: Iterable[Iterable[dict[str, Any]]]) -> None:
     """Pages of Python records into `hs` / `sf`, through one CSV spill per side (DuckDB's fastest way in)."""
-    counter = iter(range(1, 1 << 62))
-    hs_rows = ([next(counter), _text(object_id), _text(props.get(spec.link_property)) or None,
-                _key(props.get(spec.hubspot_key)) if spec.hubspot_key else None,
-                *[_text(props.get(n)) for n in layout.hs_names]]
-               for page in hubspot for object_id, props in page)
+    hs_names, sf_names = layout.hs_names, layout.sf_names
+    link, hs_key, sf_key = spec.link_property, spec.hubspot_key, spec.salesforce_key
+    hs_rows = ([n, object_id, props.get(link) or None, _key(props.get(hs_key)) if hs_key else None,
+                *[props.get(name) for name in hs_names]]
+               for n, (object_id, props) in enumerate((item for page in hubspot for item in page), start=1))
     _spill(hs_rows, work / "hs.csv")
-    _copy_in(db, "hs", ["rid", "id", "link", "nkey", *[f"v{i}" for i in range(len(layout.hs_names))]], work / "hs.csv")
-    sf_rows = ([next(counter), _text(r["Id"]), _key(r.get(spec.salesforce_key)) if spec.salesforce_key else None,
-                *[_text(r.get(n)) for n in layout.sf_names]] for page in salesforce for r in page)
+    _copy_in(db, "hs", ["rid", "id", "link", "nkey", *[f"v{i}" for i in range(len(hs_names))]], work / "hs.csv")
+    sf_rows = ([n, r["Id"], _key(r.get(sf_key)) if sf_key else None, *[r.get(name) for name in sf_names]]
+               for n, r in enumerate((record for page in salesforce for record in page), start=1))
     _spill(sf_rows, work / "sf.csv")
-    _copy_in(db, "sf", ["rid", "id", "nkey", *[f"v{i}" for i in range(len(layout.sf_names))]], work / "sf.csv")
+    _copy_in(db, "sf", ["rid", "id", "nkey", *[f"v{i}" for i in range(len(sf_names))]], work / "sf.csv")
 
 
 def _scalar(db: duckdb.DuckDBPyConnection, sql: str) -> Any:
@@ -142,12 +139,11 @@ def match(db: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> dict[str, int]:
     by_id = _scalar(db, "SELECT count(*) FROM pairs")
     by_key = 0
     if spec.hubspot_key and spec.salesforce_key:
-        db.execute(
-            "INSERT INTO pairs SELECT h.rid, s.rid, 'key' FROM "
-            "(SELECT nkey, min(id) AS id, arg_min(rid, id) AS rid FROM hs WHERE nkey IS NOT NULL AND "
-            " NOT EXISTS (SELECT 1 FROM pairs p WHERE p.hs_row = hs.rid) GROUP BY nkey) h JOIN "
-            "(SELECT nkey, min(id) AS id, arg_min(rid, id) AS rid FROM sf WHERE nkey IS NOT NULL AND "
-            " NOT EXISTS (SELECT 1 FROM pairs p WHERE p.sf_row = sf.rid) GROUP BY nkey) s ON s.nkey = h.nkey")
+        # The candidates are set apart first: a query reading `pairs` while inserting into it is planned poorly.
+        for side, table, column in (("h", "hs", "hs_row"), ("s", "sf", "sf_row")):
+            db.execute(f"CREATE OR REPLACE TEMP TABLE key_{side} AS SELECT nkey, min(id) AS id, arg_min(rid, id) AS rid "
+                       f"FROM {table} t ANTI JOIN pairs p ON p.{column} = t.rid WHERE t.nkey IS NOT NULL GROUP BY nkey")
+        db.execute("INSERT INTO pairs SELECT h.rid, s.rid, 'key' FROM key_h h JOIN key_s s ON s.nkey = h.nkey")
         by_key = _scalar(db, "SELECT count(*) FROM pairs") - by_id
     return {"by_id": int(by_id), "by_key": int(by_key)}
 
@@ -175,8 +171,12 @@ def compare_sides(db: duckdb.DuckDBPyConnection, spec: ObjectSpec, layout: Layou
     values = "".join(f", h.v{i} AS h{i}, s.v{i} AS s{i}" for i in range(width))
     flags = "".join(f", {expressions[i]} AS m{i}" for i in active)
     where = " OR ".join(f"m{i}" for i in active) or "false"
-    db.execute(f"CREATE OR REPLACE TEMP TABLE bad AS SELECT * FROM (SELECT h.id AS hs_id, s.id AS sf_id, p.how{values}{flags} "
-               f"FROM pairs p JOIN hs h ON h.rid = p.hs_row JOIN sf s ON s.rid = p.sf_row) WHERE {where}")
+    # Pairs by id are compared straight off the join that found them (one hash join carries the values, not three);
+    # the few pairs by key go through the pairs table.
+    db.execute(f"CREATE OR REPLACE TEMP TABLE bad AS SELECT * FROM (SELECT h.id AS hs_id, s.id AS sf_id, 'id' AS how"
+               f"{values}{flags} FROM hs h JOIN sf s ON s.id = h.link WHERE h.link IS NOT NULL AND h.link <> '' "
+               f"UNION ALL SELECT h.id, s.id, 'key'{values}{flags} FROM pairs p JOIN hs h ON h.rid = p.hs_row "
+               f"JOIN sf s ON s.rid = p.sf_row WHERE p.how = 'key') WHERE {where}")
     compared = int(_scalar(db, "SELECT count(*) FROM pairs"))
     mismatched = int(_scalar(db, "SELECT count(*) FROM bad"))
     field_counts: dict[str, int] = {}

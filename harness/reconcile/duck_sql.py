@@ -95,8 +95,8 @@ def _differs(spec: FieldSpec, h: str, s: str) -> str:
         return full
     if spec.kind is FieldKind.NUMBER:
         # Two numbers compare as numbers (no text formatting); otherwise the trimmed texts, as _numbers_equal.
-        hd, sd = f"TRY_CAST({h} AS DOUBLE)", f"TRY_CAST({s} AS DOUBLE)"
-        return f"CASE WHEN {hd} IS NOT NULL AND {sd} IS NOT NULL THEN {hd} <> {sd} ELSE {_trim(h)} <> {_trim(s)} END"
+        # (A failed cast is NULL, so the comparison is NULL exactly when one side is not a number.)
+        return f"COALESCE(TRY_CAST({h} AS DOUBLE) <> TRY_CAST({s} AS DOUBLE), {_trim(h)} <> {_trim(s)})"
     if spec.kind is FieldKind.DATETIME:
         # Both in UTC with a 'T' at the 11th character: the first 19 characters say everything (compare._datetime).
         return (f"CASE WHEN substr({h}, 11, 1) = 'T' AND substr({s}, 11, 1) = 'T' AND length({h}) >= 20 AND "

@@ -171,8 +171,15 @@ def reconcile_whole(sandboxes: Sandboxes, profile: Profile, out_dir: Path, scope
     extractor = Extractor(sandboxes, out_dir / "extract", bulk_page)
     calls_before = dict(sandboxes.budget.used)
     started = time.perf_counter()
-    hubspot = {o: extractor.hubspot(o, names) for o, names in hubspot_wanted.items()}
-    salesforce = {o: extractor.salesforce(o, fields) for o, fields in salesforce_wanted.items()}
+    seconds: dict[str, float] = {}
+    hubspot: dict[str, Extracted] = {}
+    salesforce: dict[str, Extracted] = {}
+    for system, wanted_by_object, read, into in (("hubspot", hubspot_wanted, extractor.hubspot, hubspot),
+                                                  ("salesforce", salesforce_wanted, extractor.salesforce, salesforce)):
+        for name, columns in wanted_by_object.items():
+            mark = time.perf_counter()
+            into[name] = read(name, columns)
+            seconds[f"{system}/{name}"] = round(time.perf_counter() - mark, 1)
     extraction_s = time.perf_counter() - started
     calls = {system: sandboxes.budget.used[system] - calls_before.get(system, 0) for system in ("salesforce", "hubspot")}
     scratch = out_dir / "engine"
@@ -197,15 +204,18 @@ def reconcile_whole(sandboxes: Sandboxes, profile: Profile, out_dir: Path, scope
     max_orphans = sum(t.max_orphans for t in profile.reconciliation.objects.values()) if profile.reconciliation else 0
     report = ReconciliationReport(results, orphans, max_orphans)
     write_report(report, out_dir)
-    _write_extraction(out_dir, hubspot, salesforce, calls, extraction_s, time.perf_counter() - started, bulk_page)
+    _write_extraction(out_dir, hubspot, salesforce, calls, extraction_s, time.perf_counter() - started, bulk_page,
+                      seconds)
     return report
 
 
 def _write_extraction(out_dir: Path, hubspot: dict[str, Extracted], salesforce: dict[str, Extracted],
-                      calls: dict[str, int], extraction_s: float, total_s: float, bulk_page: int) -> None:
+                      calls: dict[str, int], extraction_s: float, total_s: float, bulk_page: int,
+                      seconds: dict[str, float]) -> None:
     objects: list[dict[str, Any]] = [
         {"system": e.system, "object": e.object, "path": e.path, "rows": e.rows, "files": len(e.files),
-         "minimum_calls": _minimum_calls(e, bulk_page)} for e in [*hubspot.values(), *salesforce.values()]]
+         "minimum_calls": _minimum_calls(e, bulk_page), "seconds": seconds.get(f"{e.system}/{e.object}")}
+        for e in [*hubspot.values(), *salesforce.values()]]
     minimum = {system: sum(o["minimum_calls"] for o in objects if o["system"] == system)
                for system in ("salesforce", "hubspot")}
     (out_dir / "extraction.json").write_text(json.dumps({
