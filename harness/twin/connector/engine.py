@@ -64,7 +64,7 @@ class Connector:
         funnel = Funnel(settings.lifecycle, self.hs)
         self.ctx = Context(settings=settings, salesforce=sf_side, hubspot=hs_side, links=Links(self.store),
                            health=self.health, retries=Retries(self.store), budget=self.budget, owners=owners,
-                           funnel=funnel, fields=FieldSync(settings, hs_side, owners, funnel))
+                           funnel=funnel, fields=FieldSync(settings, hs_side, owners, funnel, sf_side))
         self.inclusion = InclusionList(settings.objects.contacts.inclusion_list, self.hs, self.source)
         self.companies = CompanySync(self.ctx, self.inclusion)
         self.contacts = ContactSync(self.ctx, self.inclusion)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..clock import parse_sf_datetime
 from ..hubspot.models import HsObject
@@ -23,8 +23,17 @@ from .rules import Direction, FieldState, decide
 from .settings import ConnectorSettings, FieldMapping, SyncRule
 from .values import canonical, hs_to_sf
 
+if TYPE_CHECKING:
+    from .salesforce_side import SalesforceSide
+
 OWNER_FIELD = "OwnerId"
 VIRTUAL = "@"  # mappings of associations, not properties: the object module reads and writes them
+# HubSpot's Sync Health "Permissions" error for a mapped field the integration user cannot see ("Salesforce field
+# permissions missing": https://knowledge.hubspot.com/articles/kcs_article/salesforce/how-can-i-resolve-a-salesforce-
+# field-permissions-missing-sync-error; category: https://knowledge.hubspot.com/salesforce/resolve-salesforce-
+# integration-sync-errors). No Salesforce call fails: the connector reads as the integration user, so the field is
+# simply not there to read or write.
+FIELD_PERMISSIONS_MISSING = "FIELD_PERMISSIONS_MISSING"
 
 
 @dataclass
@@ -64,8 +73,10 @@ class Translator:
 
 
 class FieldSync:
-    def __init__(self, settings: ConnectorSettings, hubspot: HubSpotSide, owners: OwnerDirectory, funnel: Funnel) -> None:
+    def __init__(self, settings: ConnectorSettings, hubspot: HubSpotSide, owners: OwnerDirectory, funnel: Funnel,
+                 salesforce: SalesforceSide | None = None) -> None:
         self.settings = settings
+        self.salesforce = salesforce
         self.hubspot = hubspot
         self.owners = owners
         self.funnel = funnel
@@ -137,18 +148,30 @@ class FieldSync:
         key = (object_type, sobject.name, tuple(mappings))
         found = self._prepared.get(key)
         if found is None:
-            prepared, problems = [], []
+            prepared, problems, hidden = [], [], []
             for mapping in mappings:
                 f = sobject.field(mapping.salesforce)
                 if f is None:
                     problems.append(PlannedError("INVALID_FIELD", f"No such column '{mapping.salesforce}' on sobject "
                                                  f"of type {sobject.name}"))
+                elif mapping.rule is not SyncRule.DONT_SYNC and not self.readable(sobject, f):
+                    hidden.append(f.name)
                 elif not mapping.hubspot.startswith(VIRTUAL) and self.hubspot.property(object_type, mapping.hubspot) is None:
                     problems.append(PlannedError("PROPERTY_DOESNT_EXIST", f'Property "{mapping.hubspot}" does not exist'))
                 else:
                     prepared.append((mapping, f, self.translator(object_type, mapping, f)))
+            if hidden:
+                fields = ", ".join(f"{sobject.name}.{name}" for name in hidden)
+                problems.append(PlannedError(FIELD_PERMISSIONS_MISSING, f"Salesforce field permissions missing: the "
+                                             f"integration user cannot see {fields} (field-level security), so "
+                                             f"{'it does' if len(hidden) == 1 else 'they do'} not sync. Give the "
+                                             "integration user read access, and edit where HubSpot writes."))
             found = self._prepared[key] = (prepared, problems)
         return found
+
+    def readable(self, sobject: SObjectSchema, f: FieldSchema) -> bool:
+        """Whether the integration user can see the field (a connector built without a Salesforce side sees all)."""
+        return self.salesforce is None or self.salesforce.can_read(sobject, f.name)
 
     def _plan_field(self, plan: PairPlan, object_type: str, mapping: FieldMapping, f: FieldSchema, tr: Translator,
                     hs_value: str | None, sf_value: str | None, backfill: bool) -> None:

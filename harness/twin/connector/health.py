@@ -24,6 +24,7 @@ CATEGORY_BY_CODE = {
     "INVALID_FIELD_FOR_INSERT_UPDATE": "permissions", "INSUFFICIENT_ACCESS_OR_READONLY": "permissions",
     "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY": "permissions", "INVALID_CROSS_REFERENCE_KEY": "permissions",
     "ENTITY_IS_DELETED": "permissions", "CANNOT_UPDATE_CONVERTED_LEAD": "permissions",
+    "FIELD_PERMISSIONS_MISSING": "permissions",  # a mapped field hidden from the integration user (fieldsync.py)
     # Picklists: a value the other side's picklist or dropdown does not have.
     "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST": "picklists", "INVALID_OPTION": "picklists",
     "UNMAPPED_DEAL_STAGE": "picklists",

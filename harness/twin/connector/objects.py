@@ -240,8 +240,9 @@ class ObjectSync:
         for mapping in self.mappings(sobject_name):
             f = sobject.field(mapping.salesforce)
             if f is None or f.calculated or not f.createable or mapping.rule in (SyncRule.DONT_SYNC,
-                                                                                 SyncRule.ALWAYS_USE_SALESFORCE):
-                continue
+                                                                                 SyncRule.ALWAYS_USE_SALESFORCE) \
+                    or not ctx.fields.readable(sobject, f):
+                continue  # a hidden field is not sent: the pair's first sync reports it in Sync Health
             tr = ctx.fields.translator(self.object_type, mapping, f)
             value = tr.sf_out(tr.hs(obj.properties.get(mapping.hubspot)))
             if value is not None:
@@ -257,7 +258,7 @@ class ObjectSync:
             return properties
         for mapping in self.mappings(sobject_name):
             f = sobject.field(mapping.salesforce)
-            if f is None or mapping.rule is SyncRule.DONT_SYNC \
+            if f is None or mapping.rule is SyncRule.DONT_SYNC or not ctx.fields.readable(sobject, f) \
                     or not ctx.hubspot.writable_by_connector(self.object_type, mapping.hubspot):
                 continue
             tr = ctx.fields.translator(self.object_type, mapping, f)

@@ -63,6 +63,15 @@ class SalesforceSide:
     def has(self, *names: str) -> bool:
         return all(self.sobject(n) is not None for n in names)
 
+    # -- field-level security -------------------------------------------------------------------------
+    def field_level(self, sobject: SObjectSchema, field_name: str) -> str:
+        """none | read | edit: what the integration user's field-level security allows on this field."""
+        return self.backend.access.field_access(self.user_id, sobject, field_name)
+
+    def can_read(self, sobject: SObjectSchema, field_name: str) -> bool:
+        """A field hidden from the integration user does not exist for the connector: it is neither read nor sent."""
+        return self.field_level(sobject, field_name) != "none"
+
     # -- visibility (selective sync) ------------------------------------------------------------------
     def visibility(self, sobject: SObjectSchema) -> tuple[str, list[Any]]:
         """SQL selecting the rows the integration user can see ('' when it sees all): selective sync. What it
