@@ -103,10 +103,11 @@ def _spill(rows: Iterable[list[Any]], path: Path) -> None:
 
 
 def _copy_in(db: duckdb.DuckDBPyConnection, table: str, columns: list[str], path: Path) -> None:
-    types = "{" + ", ".join(f"{literal(c)}: {literal('BIGINT' if c == 'rid' else 'VARCHAR')}" for c in columns) + "}"
-    db.execute(f"INSERT INTO {table} SELECT * FROM read_csv({literal(str(path))}, header = false, auto_detect = false, "
-               f"columns = {types}, nullstr = {literal(NULL)}, allow_quoted_nulls = false, quote = '\"', "
-               f"escape = '\"', delim = ',')")
+    """A spill file into `table`, numbering the rows (`rid`) on the way in."""
+    types = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns) + "}"
+    db.execute(f"INSERT INTO {table} SELECT row_number() OVER (), * FROM read_csv({literal(str(path))}, header = false, "
+               f"auto_detect = false, columns = {types}, nullstr = {literal(NULL)}, allow_quoted_nulls = false, "
+               f"quote = '\"', escape = '\"', delim = ',')")
 
 
 def load_pages(db: duckdb.DuckDBPyConnection, spec: ObjectSpec, layout: Layout, work: Path,
@@ -115,15 +116,14 @@ def load_pages(db: duckdb.DuckDBPyConnection, spec: ObjectSpec, layout: Layout, 
     """Pages of Python records into `hs` / `sf`, through one CSV spill per side (DuckDB's fastest way in)."""
     hs_names, sf_names = layout.hs_names, layout.sf_names
     link, hs_key, sf_key = spec.link_property, spec.hubspot_key, spec.salesforce_key
-    hs_rows = ([n, object_id, props.get(link) or None, _key(props.get(hs_key)) if hs_key else None,
-                *[props.get(name) for name in hs_names]]
-               for n, (object_id, props) in enumerate((item for page in hubspot for item in page), start=1))
+    hs_rows = ([object_id, props.get(link) or None, _key(props.get(hs_key)) if hs_key else None,
+                *[props.get(name) for name in hs_names]] for page in hubspot for object_id, props in page)
     _spill(hs_rows, work / "hs.csv")
-    _copy_in(db, "hs", ["rid", "id", "link", "nkey", *[f"v{i}" for i in range(len(hs_names))]], work / "hs.csv")
-    sf_rows = ([n, r["Id"], _key(r.get(sf_key)) if sf_key else None, *[r.get(name) for name in sf_names]]
-               for n, r in enumerate((record for page in salesforce for record in page), start=1))
+    _copy_in(db, "hs", ["id", "link", "nkey", *[f"v{i}" for i in range(len(hs_names))]], work / "hs.csv")
+    sf_rows = ([r["Id"], _key(r.get(sf_key)) if sf_key else None, *[r.get(name) for name in sf_names]]
+               for page in salesforce for r in page)
     _spill(sf_rows, work / "sf.csv")
-    _copy_in(db, "sf", ["rid", "id", "nkey", *[f"v{i}" for i in range(len(sf_names))]], work / "sf.csv")
+    _copy_in(db, "sf", ["id", "nkey", *[f"v{i}" for i in range(len(sf_names))]], work / "sf.csv")
 
 
 def _scalar(db: duckdb.DuckDBPyConnection, sql: str) -> Any:
