@@ -66,7 +66,10 @@ def field_entry(f: FieldSchema, level: str = "edit", sobject: SObjectSchema | No
     length = _length(f)
     numeric = f.type in NUMBERS
     system = f.system
-    defaulted = f.default is not None or system or f.type == "boolean"
+    # The owner is filled with the running user when a create leaves it out, and can never be blank: describe says
+    # so (nillable false, defaulted on create), which is also why it has no field-level security of its own.
+    owner = f.name == "OwnerId"
+    defaulted = f.default is not None or system or f.type == "boolean" or owner
     return {
         "aggregatable": f.type not in NOT_AGGREGATABLE,
         "aiPredictionField": False,
@@ -105,7 +108,7 @@ def field_entry(f: FieldSchema, level: str = "edit", sobject: SObjectSchema | No
         "name": f.name,
         "nameField": f.name == "Name",
         "namePointing": f.type == "reference" and len(f.reference_to) > 1,
-        "nillable": not f.required and f.type != "boolean" and f.name != "Id",
+        "nillable": not f.required and f.type != "boolean" and f.name != "Id" and not owner,
         "permissionable": not f.required and not system and f.formula is None,
         "picklistValues": picklist_values(f, sobject) if f.type in {"picklist", "multipicklist", "combobox"} else [],
         "polymorphicForeignKey": f.type == "reference" and len(f.reference_to) > 1,

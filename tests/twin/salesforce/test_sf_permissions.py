@@ -44,6 +44,9 @@ def test_a_system_administrator_reads_and_edits_every_field_that_has_field_permi
         assert absent not in grants
     # A formula field is readable, never editable.
     assert grants["User.Name"] == (True, False)
+    # Describe says why the owner needs no row: it is never blank and is filled on create.
+    owner = next(f for f in client(twin).Lead.describe()["fields"] if f["name"] == "OwnerId")
+    assert (owner["nillable"], owner["defaultedOnCreate"], owner["updateable"]) == (False, True, True)
 
 
 def test_the_conformance_query_returns_what_a_restricted_access_entry_implies(restricted):
