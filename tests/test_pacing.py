@@ -34,3 +34,31 @@ def test_calls_under_the_limit_never_wait():
     for _ in range(150):
         window.acquire()
     assert clock.now == 0.0 and window.waited == 0.0
+
+
+def test_the_window_spends_the_portals_own_limit_from_its_headers():
+    """A portal that says it allows 190 calls per 10 s gets 190, not a fixed fraction of it."""
+    clock = Clock()
+    window = RollingWindow(100, 10.0, clock.time, clock.sleep)
+    window.learn = True
+    window.observe("190", "189")
+    window.remaining = None  # only the limit matters here
+    for _ in range(190):
+        window.acquire()
+    assert clock.now == 0.0
+    window.acquire()
+    assert clock.now >= 10.0
+
+
+def test_a_fixed_limit_is_kept_and_what_other_apps_spent_is_respected():
+    """UAT_HUBSPOT_CALLS_PER_10S fixes the limit; a Remaining of 2 (other apps spent the rest) lets 2 calls through
+    at once, and the next one waits."""
+    clock = Clock()
+    window = RollingWindow(150, 10.0, clock.time, clock.sleep)
+    window.observe("190", "2")
+    assert window.limit == 150
+    window.acquire()
+    window.acquire()
+    assert clock.now == 0.0
+    window.acquire()
+    assert clock.now > 0.0 and window.waited > 0.0

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from harness.report.charts import all_charts
 from harness.report.environment import flat_environment
 from harness.report.formatting import amount
+from harness.report.phases import PHASE_HEADERS, phase_rows
 from harness.signoff.categories import CATEGORIES
 from harness.signoff.record import SignOff
 
@@ -27,4 +28,5 @@ def _environment() -> Environment:
 def render_html(report: SignOff) -> str:
     template = _environment().get_template("signoff.html.j2")
     return template.render(r=report, charts=all_charts(report), categories=CATEGORIES,
-                           environment=flat_environment(report.environment))
+                           environment=flat_environment(report.environment), phases=phase_rows(report.timings),
+                           phase_headers=PHASE_HEADERS)

@@ -8,6 +8,7 @@ from tabulate import tabulate
 
 from harness.report.environment import flat_environment
 from harness.report.formatting import amount
+from harness.report.phases import PHASE_HEADERS, phase_rows
 from harness.signoff.record import SignOff
 
 
@@ -158,6 +159,10 @@ def _health(report: SignOff) -> list[str]:
         out += ["API calls used by the harness:", "",
                 _table([[r["system"], r["used"], r["limit"] or "no limit", r["retries"]] for r in report.api_budget],
                        ["System", "Used", "Budget", "Retries"]), ""]
+    phases = phase_rows(report.timings)
+    if phases:
+        out += ["Where the run's time went (seconds per phase; waiting is included in the phase's seconds):", "",
+                _table(phases, PHASE_HEADERS), ""]
     timing = report.time_to_sync
     if timing is None:
         out += ["Time to sync: not measured.", ""]

@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from harness.report.phases import PHASE_HEADERS, phase_rows
 from harness.signoff.record import SignOff
 
 STATUS_STYLE = {"met": "green", "NOT MET": "bold red", "not measured": "dim", "not met (advisory)": "yellow"}
@@ -33,6 +34,15 @@ def print_summary(console: Console, report: SignOff, run_dir: Path, seconds: flo
             style = STATUS_STYLE.get(c.status, "")
             criteria.add_row(c.name, c.actual, f"[{style}]{c.status}[/{style}]")
         console.print(criteria)
+    phases = phase_rows(report.timings)
+    if phases:
+        timing = Table(title="Where the time went (waiting is part of each phase's seconds)", title_justify="left",
+                       show_edge=False)
+        for i, column in enumerate(PHASE_HEADERS):
+            timing.add_column(column, justify="left" if i == 0 else "right")
+        for row in phases:
+            timing.add_row(*row, style="bold" if row[0] == "total" else None)
+        console.print(timing)
     for d in report.defects[:20]:
         console.print(f"[red]{d['id']}[/red] {d['category']} · {d['severity']} · {d['owner']} · "
                       f"{d['feature']}: {d['scenario']}")

@@ -36,6 +36,13 @@ LINKED_OBJECTS = [(HUBSPOT_OBJECT[sobject], LINK_PROPERTY[sobject], sobject)
 # near the end of a run are searched for only once the run's last write is this old.
 SEARCH_SETTLE_SECONDS = 8.0
 ENGAGEMENTS = {"calls", "emails", "meetings", "notes", "tasks"}
+# CRM search's maxima: 5 filter groups (https://developers.hubspot.com/changelog/breaking-change-expanded-filtering-
+# capabilities-and-error-messaging-in-hubspots-search-api), 100 values in an IN filter, 200 results a page
+# (https://developers.hubspot.com/docs/api/crm/search).
+SEARCH_GROUPS, SEARCH_IN_VALUES, SEARCH_PAGE = 5, 100, 200
+# Associations v4 batch read: up to 1,000 records a call
+# (https://developers.hubspot.com/docs/api-reference/crm-associations-v4/batch/post-crm-v4-associations-fromObjectType-toObjectType-batch-read).
+ASSOCIATIONS_PER_READ = 1000
 GONE = {"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "NOT_FOUND", "MALFORMED_ID"}
 
 
@@ -113,13 +120,17 @@ def _linked(sandboxes: Sandboxes, entries: list[LedgerEntry], object_type: str, 
                 known.add(("salesforce", props[prop]))
     salesforce_ids = sorted({e.id for e in entries if e.system == "salesforce" and e.object == sobject})
     search = sandboxes.hubspot.api(object_type, "search_api")
-    for start in range(0, len(salesforce_ids), 100):
+    # Search is paced at 5 calls a second: each call asks for as many ids as one search may hold (filter groups
+    # are ORed; 100 values an IN filter) and pages at the largest page search returns.
+    per_call = SEARCH_GROUPS * SEARCH_IN_VALUES
+    for start in range(0, len(salesforce_ids), per_call):
         with _noted(errors, f"searching HubSpot {object_type} linked to Salesforce {sobject}s"):
             after = None
+            chunk = salesforce_ids[start:start + per_call]
+            groups = [{"filters": [{"propertyName": prop, "operator": "IN", "values": chunk[i:i + SEARCH_IN_VALUES]}]}
+                      for i in range(0, len(chunk), SEARCH_IN_VALUES)]
             while True:
-                body: dict[str, Any] = {"filterGroups": [{"filters": [
-                    {"propertyName": prop, "operator": "IN", "values": salesforce_ids[start:start + 100]}]}],
-                    "properties": [prop], "limit": 100}
+                body: dict[str, Any] = {"filterGroups": groups, "properties": [prop], "limit": SEARCH_PAGE}
                 if after:
                     body["after"] = after
                 try:
@@ -154,11 +165,12 @@ def _activities(sandboxes: Sandboxes, entries: list[LedgerEntry], known: set[tup
     contacts = sorted({e.id for e in entries if e.system == "hubspot" and e.object == "contacts"}
                       | {i for s, o, i in found if s == "hubspot" and o == "contacts"})
     for kind in sorted(ENGAGEMENTS):
-        for start in range(0, len(contacts), 100):
+        for start in range(0, len(contacts), ASSOCIATIONS_PER_READ):
             with _noted(errors, f"reading the {kind} associated with the run's HubSpot contacts"):
                 try:
+                    chunk = contacts[start:start + ASSOCIATIONS_PER_READ]
                     answer = sandboxes.hubspot.request("POST", f"/crm/v4/associations/contacts/{kind}/batch/read",
-                                                       {"inputs": [{"id": c} for c in contacts[start:start + 100]]})
+                                                       {"inputs": [{"id": c} for c in chunk]})
                 except requests.HTTPError as error:
                     if error.response is not None and error.response.status_code in (400, 404):
                         break  # the portal has no such activity type or association: nothing to find

@@ -8,6 +8,7 @@ set, so a QA lead can iterate on one feature file with plain `pytest`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -23,7 +24,7 @@ from harness.paths import PROJECT_ROOT
 from harness.profile import Profile, load_profile
 from harness.run.context import RunContext, create_run, open_run
 from harness.run.ledger import Ledger
-from harness.sandboxes import Sandboxes, connect
+from harness.sandboxes import ApiBudget, Sandboxes, connect
 from harness.sandboxes.credentials import credentials_from_env, has_credentials
 from harness.sandboxes.twin_target import twin_credentials
 from harness.signoff.categories import classify
@@ -58,13 +59,16 @@ def ledger(uat_run: RunContext) -> Ledger:
 
 
 _BUDGETS: list[Any] = []  # the session's API budget, written to the run folder when the session ends
+# One budget for the process, there before the first connection: a scenario's phase opens before its steps ask for
+# the sandboxes, so the first scenario's time and calls are its feature's too.
+_BUDGET = ApiBudget()
 
 
 @pytest.fixture(scope="session")
 def sandboxes(uat_profile: Profile) -> Iterator[Sandboxes]:
     try:
         if has_credentials():
-            connected = connect(credentials_from_env())
+            connected = connect(credentials_from_env(), _BUDGET)
             _BUDGETS.append(connected.budget)
             yield connected
             return
@@ -75,7 +79,7 @@ def sandboxes(uat_profile: Profile) -> Iterator[Sandboxes]:
         from harness.sandboxes.twin_start import start_twin
 
         with start_twin(uat_profile.target.org, sync=uat_profile.target.sync) as twin:
-            connected = connect(twin_credentials(twin.info()))
+            connected = connect(twin_credentials(twin.info()), _BUDGET)
             _BUDGETS.append(connected.budget)
             yield connected
     except UserError as error:
@@ -86,7 +90,8 @@ def sandboxes(uat_profile: Profile) -> Iterator[Sandboxes]:
 def waiter(uat_profile: Profile, sandboxes: Sandboxes) -> Waiter:
     window = uat_profile.sync_window
     return Waiter(timeout=window.timeout_seconds, first_poll=window.first_poll_seconds, max_poll=window.max_poll_seconds,
-                  nudge=sandboxes.nudge if sandboxes.control is not None else None)
+                  nudge=sandboxes.nudge if sandboxes.control is not None else None,
+                  on_wait=lambda seconds: sandboxes.budget.waited("sync", seconds))
 
 
 # Steps pass what they produce to later steps as pytest-bdd target fixtures. What a scenario created or acted on is
@@ -124,11 +129,23 @@ def world(sandboxes: Sandboxes, waiter: Waiter, ledger: Ledger, uat_profile: Pro
 
 
 # -- results.jsonl ------------------------------------------------------------------------------------
+_PHASE = pytest.StashKey[contextlib.ExitStack]()
+
+
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     node = request.node
     node.user_properties.append(("uat_feature", feature.name))
     node.user_properties.append(("uat_scenario", scenario.name))
     node.user_properties.append(("uat_tags", sorted(set(scenario.tags) | set(feature.tags))))
+    phase = contextlib.ExitStack()  # the run's phase table: a scenario's time, calls and waits are its feature's
+    phase.enter_context(_BUDGET.phase(f"feature: {feature.name}"))
+    node.stash[_PHASE] = phase
+
+
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    phase = request.node.stash.get(_PHASE, None)
+    if phase is not None:
+        phase.close()
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -166,6 +183,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     folder.mkdir(exist_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "suite")
     (folder / f"{worker}.json").write_text(json.dumps(_BUDGETS[-1].report()), encoding="utf-8")
+    phases = Path(run_dir) / "phases"  # where this process's time went (harness/run/timing.py merges them)
+    phases.mkdir(exist_ok=True)
+    (phases / f"{worker}.json").write_text(json.dumps(_BUDGETS[-1].phase_report()), encoding="utf-8")
 
 
 def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:

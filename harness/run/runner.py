@@ -23,7 +23,7 @@ from harness.lint import lint_profile
 from harness.paths import PROJECT_ROOT
 from harness.profile import Profile, load_profile
 from harness.report import allure_html
-from harness.report.publish import publish_allure, publish_signoff
+from harness.report.publish import publish_allure, publish_signoff, render_reports
 from harness.run.cleanup import CleanupResult, cleanup_run, cleanup_until_clean
 from harness.run.context import REPORTS_DIR, RunContext, RunLock, create_run, new_run_id, point_latest
 from harness.run.faults import FaultInjection, FaultProfile, describe_counts, load_fault_profile, write_fault_counts
@@ -40,14 +40,15 @@ from harness.run.preflight import (
 from harness.run.redaction import redact_tree
 from harness.run.state import RunState, deselect_arguments, open_for_resume, refuse_twin_resume
 from harness.run.suite_process import die_with_parent, interruption_hint
-from harness.sandboxes import Sandboxes, connect
+from harness.run.timing import phase_table, suite_phases
+from harness.sandboxes import ApiBudget, Sandboxes, connect
 from harness.sandboxes.credentials import check_pacing, credentials_from_env
 from harness.sandboxes.twin_target import twin_credentials, twin_environment
 from harness.seeder import load_recipe, plan_from_recipe, seed_sandboxes
 from harness.seeder.plan import SeedPlan
 from harness.seeder.recipe import Recipe
 from harness.seeder.seeder import write_manifest
-from harness.signoff.record import RunEvidence, SignOff
+from harness.signoff.record import RunEvidence, SignOff, load_signoff
 
 SUITE = "steps/test_uat_suite.py"
 
@@ -65,17 +66,18 @@ class RunOutcome:
 
 
 @contextlib.contextmanager
-def target(profile: Profile, org: str | None) -> Iterator[tuple[dict[str, str], Sandboxes, str]]:
+def target(profile: Profile, org: str | None,
+           budget: ApiBudget | None = None) -> Iterator[tuple[dict[str, str], Sandboxes, str]]:
     """Yield (environment for the suite, connected sandboxes, a description of the target)."""
     if profile.target.kind == "twin":
         from harness.sandboxes.twin_start import start_twin  # deferred: a real-sandbox run never loads the twin
 
         with start_twin(org or profile.target.org, sync=profile.target.sync) as twin:
             info = twin.info()
-            yield twin_environment(info), connect(twin_credentials(info)), f"the twin (org {twin.org})"
+            yield twin_environment(info), connect(twin_credentials(info), budget), f"the twin (org {twin.org})"
         return
     credentials = credentials_from_env()
-    sandboxes = connect(credentials)
+    sandboxes = connect(credentials, budget)
     yield {}, sandboxes, (f"Salesforce sandbox {sandboxes.organization.get('Id')} and HubSpot portal "
                           f"{sandboxes.portal.get('portalId')}")
 
@@ -157,6 +159,9 @@ def seed_losses(plan: SeedPlan, refused: dict[str, str]) -> dict[str, Any]:
 def execute(options: RunOptions, progress: Callable[[str], None] = lambda _message: None) -> RunOutcome:
     timings: dict[str, float] = {}
     started = time.monotonic()
+    budget = ApiBudget()  # the run's calls, and where its time went (phases; harness/run/timing.py)
+    opening = contextlib.ExitStack()  # preflight: the checks, the twin's start and both connections
+    opening.enter_context(budget.phase("preflight"))
     checked = preflight(options)
     profile, recipe, fault_profile, plan = checked.profile, checked.recipe, checked.faults, checked.plan
     lock: RunLock | None = None
@@ -167,7 +172,8 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
     cleanup: CleanupResult | None = None
     injection: FaultInjection | None = None
     losses: dict[str, Any] | None = None
-    with target(profile, options.org) as (environment, sandboxes, description), contextlib.ExitStack() as faults_on:
+    with target(profile, options.org, budget) as (environment, sandboxes, description), \
+            contextlib.ExitStack() as faults_on:
         timings["connect"] = time.monotonic() - started
         if fault_profile:  # the twin's control plane checks the switches: a refusal is bad input, still unwritten
             injection = faults_on.enter_context(FaultInjection(fault_profile, sandboxes.control))
@@ -187,8 +193,9 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
         sandboxes.budget.limits = {"salesforce": profile.api_budget.salesforce, "hubspot": profile.api_budget.hubspot}
         if fault_profile:
             progress(f"faults on: {fault_profile.describe()}")
+        opening.close()
         try:
-            with state.phase("seed"):
+            with state.phase("seed"), budget.phase("seed"):
                 seeded = seed_sandboxes(plan, sandboxes, context.ledger, normalisation=profile.normalisation)
                 write_manifest(context.seed_manifest, recipe, plan, seeded, sandboxes)
             losses = seed_losses(plan, seeded.refused)
@@ -200,7 +207,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
         timings["seed"] = time.monotonic() - started - timings["connect"]
         mark = time.monotonic()
         if not infrastructure and not state.done("suite"):
-            with state.phase("suite"):
+            with state.phase("suite"), budget.phase("suite"):
                 code = run_suite(context, profile, environment, options)
             if code not in (0, 1, 5):
                 infrastructure.append(f"pytest exited with code {code}; see {context.run_dir / 'pytest.log'}")
@@ -214,29 +221,39 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
                                sync_health=sandboxes.control.health() if sandboxes.control is not None else None,
                                selection=options.selection or _selection(options), lint=_lint_findings(profile),
                                seed_loss=losses)
-        with state.phase("signoff"):
+        with state.phase("signoff"), budget.phase("reports"):
             report = publish_signoff(context, profile, description, evidence, sandboxes.organization, sandboxes.portal)
         if not options.keep_data:
             mark = time.monotonic()
-            with state.phase("cleanup"):
+            with state.phase("cleanup"), budget.phase("cleanup"):
                 cleanup = cleanup_until_clean(
                     lambda: cleanup_run(sandboxes, context.ledger, context.run_dir / "cleanup.jsonl"))
             timings["cleanup"] = time.monotonic() - mark
         if injection is not None:
             progress(describe_counts(write_fault_counts(context.run_dir, injection.stop())))
-        masked = redact_tree(context.run_dir, sandboxes.credentials.secrets())  # the safety net: should mask nothing
+        with budget.phase("reports"):
+            masked = redact_tree(context.run_dir, sandboxes.credentials.secrets())  # the safety net: should mask nothing
         if masked:
             progress(f"credentials found and masked in the run folder (please report): {masked}")
     if options.allure_html:
         mark = time.monotonic()
         try:
-            publish_allure(context, profile)
+            with budget.phase("reports"):
+                publish_allure(context, profile)
         except allure_html.AllureUnavailable as error:
             progress(f"Allure HTML report not generated: {error}")
         timings["allure"] = time.monotonic() - mark
+    report = record_phases(context, phase_table(budget.phase_report(), suite_phases(context.run_dir)))
     point_latest(context)
     timings["total"] = time.monotonic() - started
     return RunOutcome(context, report, cleanup, timings)
+
+
+def record_phases(context: RunContext, phases: list[dict[str, Any]]) -> SignOff:
+    """The phase table into signoff.json and the sign-off reports, once every phase (cleanup too) has ended."""
+    report = load_signoff(context.run_dir)
+    report.timings = phases
+    return render_reports(context.run_dir, report)
 
 
 def _lost(losses: dict[str, Any]) -> str:

@@ -19,8 +19,11 @@ from harness.sandboxes.budget import ApiBudget
 from harness.sandboxes.credentials import HubSpotCredentials
 from harness.sandboxes.http import platform_session, reaching
 from harness.sandboxes.pacing import hubspot_limits
+from harness.sandboxes.readahead import AssociationReadAhead
 
 log = logging.getLogger("harness.hubspot")
+# SDK methods that only read: any other call may change associations, and drops what was read ahead.
+READS = {"get_by_id", "get_page", "read", "do_search", "get_all"}
 
 
 # POSTs that are not idempotent: `/crm/v3/objects/<type>`, `.../batch/create` and `.../merge`. Their answers,
@@ -51,6 +54,12 @@ class CountingRetry(Retry):
         new.budget = self.budget
         return new
 
+    def sleep(self, response: Any = None) -> None:
+        started = time.monotonic()
+        super().sleep(response)
+        if self.budget is not None:
+            self.budget.waited("backoff", time.monotonic() - started)
+
 
 def retry_policy(budget: ApiBudget, total: int = 6) -> Retry:
     # allowed_methods=None: urllib3's default leaves out POST and PATCH, i.e. creates, batches and searches.
@@ -72,7 +81,10 @@ class HubSpotSandbox:
         self.raw.mount("http://", HTTPAdapter(max_retries=retry_policy(budget)))
         # The SDK builds a new connection pool on every `client.crm.<type>.<api>` access; keep one per API.
         self._apis: dict[tuple[str, str], Any] = {}
+        self.read_ahead = AssociationReadAhead(self._associations_batch)
         self.pace, self.search_pace = hubspot_limits()
+        for window in (self.pace, self.search_pace):
+            window.on_wait = lambda seconds: budget.waited("pacing", seconds)
 
     @classmethod
     def connect(cls, credentials: HubSpotCredentials, ca_bundle: str | None, budget: ApiBudget) -> HubSpotSandbox:
@@ -94,18 +106,36 @@ class HubSpotSandbox:
         return self._apis[key]
 
     def _call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
-        if getattr(function, "__name__", "") == "do_search":
-            self.search_pace.acquire()
-        self.pace.acquire()
+        name = getattr(function, "__name__", "")
+        if name not in READS:
+            self.read_ahead.written()
+        searched = self.search_pace.acquire() if name == "do_search" else None
+        paced = self.pace.acquire()
         self.budget.spend("hubspot")
         try:
-            return function(*args, **kwargs)
+            answer = function(*args, **kwargs)
+            if name != "do_search":
+                self._observe(getattr(getattr(getattr(function, "__self__", None), "api_client", None), "last_response",
+                                      None))
+            return answer
         except Exception as error:  # each SDK sub-package has its own ApiException class: test by status
             status = getattr(error, "status", None)
             if status == 401:
                 raise UserError("environment: HubSpot refused the token (401); check UAT_HUBSPOT_TOKEN and the "
                                 "private app's scopes") from None
             raise
+        finally:
+            self.pace.done(paced)
+            if searched is not None:
+                self.search_pace.done(searched)
+
+    def _observe(self, response: Any) -> None:
+        """The portal's rate-limit headers on an answer (pacing.py); an SDK answer keeps them in `last_response`."""
+        headers = getattr(response, "headers", None)
+        if headers is None and hasattr(response, "getheaders"):
+            headers = response.getheaders()
+        if headers:
+            self.pace.observe(headers.get("X-HubSpot-RateLimit-Max"), headers.get("X-HubSpot-RateLimit-Remaining"))
 
     # -- records --------------------------------------------------------------------------------------
     def create(self, object_type: str, properties: dict[str, Any], taken: Callable[[], set[str]] | None = None,
@@ -174,16 +204,23 @@ class HubSpotSandbox:
             response = self._call(self.api(object_type, "batch_api").read, body)
             for item in response.results or []:
                 out[item.id] = dict(item.properties or {})
+        self.read_ahead.records_read(object_type, out)
         return out
 
     # -- what the SDK lacks ---------------------------------------------------------------------------
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """A raw call for endpoints hubspot-api-client 12 does not wrap (account info, lists, workflows)."""
-        self.pace.acquire()
+        if method != "GET":
+            self.read_ahead.written()
+        paced = self.pace.acquire()
         self.budget.spend("hubspot")
-        response = self.raw.request(method, self.credentials.host.rstrip("/") + path,
-                                    data=json.dumps(body) if body is not None else None,
-                                    headers={"Content-Type": "application/json"} if body is not None else None)
+        try:
+            response = self.raw.request(method, self.credentials.host.rstrip("/") + path,
+                                        data=json.dumps(body) if body is not None else None,
+                                        headers={"Content-Type": "application/json"} if body is not None else None)
+        finally:
+            self.pace.done(paced)
+        self._observe(response)
         if response.status_code == 401:
             raise UserError("environment: HubSpot refused the token (401); check UAT_HUBSPOT_TOKEN")
         response.raise_for_status()
@@ -196,7 +233,11 @@ class HubSpotSandbox:
 
     # -- associations and merges ----------------------------------------------------------------------
     def associated_ids(self, from_type: str, object_id: str, to_type: str) -> list[str]:
-        """Ids of `to_type` records associated with one record (associations v4, all pages)."""
+        """Ids of `to_type` records associated with one record (associations v4, all pages; read ahead in batches
+        for a record just read at population scale: readahead.py)."""
+        ahead = self.read_ahead.lookup(from_type, object_id, to_type)
+        if ahead is not None:
+            return ahead
         api = self.client.crm.associations.v4.basic_api
         ids: list[str] = []
         after = None
@@ -218,6 +259,21 @@ class HubSpotSandbox:
             for result in response.results or []:
                 source = str(result._from.id)
                 out.setdefault(source, []).extend(str(t.to_object_id) for t in result.to or [])
+        return out
+
+    def _associations_batch(self, from_type: str, ids: list[str], to_type: str) -> dict[str, list[str] | None]:
+        """associated_many, but a record with more associations than one answer holds is left out (None)."""
+        api = self.client.crm.associations.v4.batch_api
+        out: dict[str, list[str] | None] = {i: [] for i in ids}
+        for start in range(0, len(ids), 1000):
+            response = self._call(api.get_page, from_type, to_type, {"inputs": [{"id": i} for i in ids[start:start + 1000]]})
+            for result in response.results or []:
+                source = str(result._from.id)
+                paging = getattr(result, "paging", None)
+                if paging is not None and getattr(paging, "next", None) is not None:
+                    out[source] = None
+                elif out.get(source) is not None:
+                    out.setdefault(source, []).extend(str(t.to_object_id) for t in result.to or [])  # type: ignore[union-attr]
         return out
 
     def associate(self, from_type: str, from_id: str, to_type: str, to_id: str) -> None:

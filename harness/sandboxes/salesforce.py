@@ -95,6 +95,7 @@ class SalesforceSandbox:
     def call(self, operation: str, function: Any, *args: Any, **kwargs: Any) -> Any:
         def before_sleep(state: RetryCallState) -> None:
             self.budget.retried("salesforce")
+            self.budget.waited("backoff", state.next_action.sleep if state.next_action else 0.0)
             log.info("salesforce %s: transient failure, retry %d", operation, state.attempt_number)
 
         for attempt in Retrying(stop=stop_after_attempt(self.attempts), wait=wait_exponential_jitter(multiplier=0.2, max=8, jitter=0.3),

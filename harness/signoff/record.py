@@ -46,6 +46,9 @@ class RunEvidence:
     selection: str | None = None  # "impacted by contacts.csv: 5 scenarios", "-m object_deal", ...
     seed_loss: dict[str, Any] | None = None  # {planned, lost, examples: {plan key: error}} (harness/run/runner.py)
     seeded: dict[str, str] | None = None  # record id -> edge case the seed planted it for (seeded.py)
+    # Where the run's time went, per phase: {phase, seconds, calls {system: n}, retries, waited {kind: s}}
+    # (harness/run/timing.py); the runner records the whole table once cleanup has ended.
+    timings: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -69,6 +72,7 @@ class SignOff:
     time_to_sync: dict[str, Any] | None = None
     audit: list[dict[str, Any]] | None = None
     lint: list[dict[str, Any]] | None = None
+    timings: list[dict[str, Any]] | None = None  # RunEvidence.timings: time, calls and waits per phase
     risks: list[dict[str, str]] = field(default_factory=list)
     signoff: dict[str, Any] = field(default_factory=dict)  # state of the sign-off table (pending, rejected...)
     decisions: list[dict[str, Any]] = field(default_factory=list)  # the whole trail, oldest first
@@ -123,7 +127,8 @@ def evaluate(run_id: str, profile: Any, target: str, results: list[ScenarioResul
                    for r in sorted(results, key=lambda r: (r.feature, r.title))],
         defects=defects, stakeholders=stakeholders, integration_owner=integration_owner(profile),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"), environment=evidence.environment,
-        risks=risks, extra={"selection": evidence.selection} if evidence.selection else {}, **sections)
+        risks=risks, extra={"selection": evidence.selection} if evidence.selection else {}, timings=evidence.timings,
+        **sections)
     return report
 
 

@@ -75,7 +75,8 @@ def no_orphans(report: ReconciliationReport) -> None:
 
 def automation_audit(world: World) -> AuditReport:
     if "audit" not in world.memo:
-        world.memo["audit"] = run_audit(world.sandboxes, policy_from_profile(world.profile))
+        with world.sandboxes.budget.phase("audit"):
+            world.memo["audit"] = run_audit(world.sandboxes, policy_from_profile(world.profile))
     return world.memo["audit"]
 
 

@@ -57,6 +57,20 @@ class Waiter:
     timings: SyncTimings = field(default_factory=SyncTimings)
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+    # Told the seconds of each pause (a sleep, or a nudged connector cycle): the run's phase table charges them to
+    # the phase that waited, as time spent on the sync window.
+    on_wait: Callable[[float], None] | None = None
+
+    def pause(self, seconds: float | None = None) -> None:
+        """One wait between reads: a nudged connector cycle (the twin), else a sleep with jitter."""
+        started = self.clock()
+        if seconds is None:
+            assert self.nudge is not None
+            self.nudge()
+        else:
+            self.sleep(seconds * random.uniform(0.8, 1.2))
+        if self.on_wait is not None:
+            self.on_wait(self.clock() - started)
 
     def until(self, what: str, read: Callable[[], T], difference: Callable[[T], Any]) -> Observation[T]:
         """Read until `difference(value)` is empty/None, or raise SyncTimeout with the last difference."""
@@ -77,10 +91,9 @@ class Waiter:
                 raise SyncTimeout(what if not out_of_cycles else f"{what} (after {self.nudged_cycles} connector cycles)",
                                   elapsed, diff)
             if self.nudge is not None:
-                self.nudge()
+                self.pause()
                 continue  # a nudged cycle has run: read again at once
-            pause = min(delay, self.max_poll, max(0.0, self.timeout - elapsed))
-            self.sleep(pause * random.uniform(0.8, 1.2))
+            self.pause(min(delay, self.max_poll, max(0.0, self.timeout - elapsed)))
             delay = min(delay * 2, self.max_poll)
 
 
@@ -110,11 +123,11 @@ def settle(waiter: Waiter, what: str, read: Callable[[], T], violation: Callable
         if waiter.nudge is not None:
             if polls > waiter.nudged_cycles:
                 break
-            waiter.nudge()
+            waiter.pause()
             continue
         if elapsed >= waiter.timeout or (processed is not None and processed(value) and polls > 1):
             break
-        waiter.sleep(min(delay, waiter.max_poll, max(0.0, waiter.timeout - elapsed)) * random.uniform(0.8, 1.2))
+        waiter.pause(min(delay, waiter.max_poll, max(0.0, waiter.timeout - elapsed)))
         delay = min(delay * 2, waiter.max_poll)
     waiter.timings.add(what, waiter.clock() - start, polls, True)
     return Observation(what, value, waiter.clock() - start, polls)

@@ -75,10 +75,28 @@ def test_signoff_html_renders_cleanly_and_prints(drifted_run: Run, tmp_path):
     assert shot.stat().st_size > 10_000
 
 
+# The phase table as a reader sees it: each row's cells as text.
+PHASES = """() => [...document.querySelectorAll('#phase-table tbody tr')].map(
+  (row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent.trim()))"""
+
+
 def test_the_go_page_renders_cleanly(healthy_run: Run, tmp_path):
     shot = screenshot_path(tmp_path, "signoff-go.png")
-    [page] = load([{"url": (healthy_run.folder / "signoff.html").as_uri(), "screenshot": str(shot)}], tmp_path)
+    [page] = load([{"url": (healthy_run.folder / "signoff.html").as_uri(), "screenshot": str(shot),
+                    "evaluate": PHASES}], tmp_path)
     assert_clean(page)
+    # Where the run's time went: its phases in the order they ran, each with its seconds and API calls, and a total
+    # that is the sum of the rows.
+    rows = page["evaluated"]
+    names = [row[0] for row in rows]
+    assert names[:2] == ["preflight", "seed"] and names[-2:] == ["cleanup", "total"], names
+    assert "reconciliation" in names and any(name.startswith("feature: ") for name in names), names
+    assert all(len(row) == len(rows[0]) for row in rows)
+    seconds = {row[0]: float(row[1]) for row in rows}
+    assert abs(sum(v for k, v in seconds.items() if k != "total") - seconds["total"]) <= 0.1 * len(rows)
+    calls = {row[0]: int(row[3]) + int(row[4]) for row in rows}
+    assert calls["seed"] > 0 and calls["reconciliation"] > 0 and calls["cleanup"] > 0
+    assert calls["total"] == sum(v for k, v in calls.items() if k != "total")
     banner = page["text"].split("Exit criteria")[0]
     if healthy_run.signoff["verdict"] == "GO":
         assert "Every blocking exit criterion is met." in banner
