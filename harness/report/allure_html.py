@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.paths import PROJECT_ROOT
+from harness.report.allure_causes import cause_rules, label_root_causes
 from harness.signoff.categories import CATEGORIES
 
 FAILURE_KIND_LABEL = "failure_kind"
@@ -60,12 +61,13 @@ def quality_gate(profile: Any) -> dict[str, Any]:
 
 
 def write_config(results_dir: Path, output_dir: Path, report_name: str, history: Path | None,
-                 profile: Any = None) -> Path:
+                 profile: Any = None, causes: list[dict[str, Any]] | None = None) -> Path:
     config: dict[str, Any] = {
         "name": report_name, "output": str(output_dir),
         "plugins": {"awesome": {"options": {"singleFile": True, "reportName": report_name,
                                             "groupBy": ["epic", "feature", "story"]}}},
-        "categories": {"rules": category_rules()},
+        # A failure sits under its root cause when one explains it, else under its failure kind (first match wins).
+        "categories": {"rules": cause_rules(causes or []) + category_rules()},
     }
     if profile is not None:
         config["qualityGate"] = quality_gate(profile)
@@ -79,8 +81,10 @@ def write_config(results_dir: Path, output_dir: Path, report_name: str, history:
 
 
 def generate(results_dir: Path, output_dir: Path, report_name: str, history_path: Path | None = None,
-             profile: Any = None) -> Path:
-    config_path = write_config(results_dir, output_dir, report_name, history_path, profile)
+             profile: Any = None, causes: list[dict[str, Any]] | None = None) -> Path:
+    if causes:
+        label_root_causes(results_dir, causes)
+    config_path = write_config(results_dir, output_dir, report_name, history_path, profile, causes)
     completed = subprocess.run([*allure_command(), "generate", str(results_dir), "--config", str(config_path)],
                                cwd=results_dir.parent, capture_output=True, text=True, timeout=600)
     index = output_dir / "index.html"

@@ -79,6 +79,8 @@ def publish_signoff(context: RunFolder, profile: Any, target: str, evidence: Run
         evidence.audit = read_findings(run_dir, "audit")
     if evidence.lint is None:
         evidence.lint = read_findings(run_dir, "lint")
+    if evidence.conformance is None:
+        evidence.conformance = _read_json(run_dir / "conformance.json")
     manifest = _read_json(context.seed_manifest)
     if evidence.seeded is None:
         evidence.seeded = seeded_records(manifest, run_dir / "ledger.jsonl")
@@ -112,10 +114,10 @@ def _attach_run_level(context: RunFolder, report: SignOff, manifest: dict[str, A
 def publish_allure(context: RunFolder, profile: Any, history: Path | None = None) -> Path:
     """The Allure 3 single-file report, with history carried in `history` (default: reports/allure-history.jsonl),
     then Allure's quality gate on the exit criteria, recorded in the sign-off beside its own verdict."""
+    report = load_signoff(context.run_dir) if (context.run_dir / "signoff.json").exists() else None
     index = allure_html.generate(context.allure_results, context.allure_report, f"UAT: {profile.name}",
-                                 history or allure_html.history_path(), profile)
-    if (context.run_dir / "signoff.json").exists():
-        report = load_signoff(context.run_dir)
+                                 history or allure_html.history_path(), profile, report.causes if report else None)
+    if report is not None:
         report.extra["allure_quality_gate"] = allure_html.check_quality_gate(context.allure_results, profile)
         render_reports(context.run_dir, report)
     return index

@@ -6,6 +6,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from harness.report.causes_md import causes_markdown
 from harness.report.environment import flat_environment
 from harness.report.formatting import amount
 from harness.report.phases import PHASE_HEADERS, phase_rows
@@ -37,7 +38,7 @@ def render_markdown(report: SignOff) -> str:
                                                                for c in advisory) + ".", ""]
     if report.extra.get("selection"):
         out += [f"Scenarios selected: {report.extra['selection']}.", ""]
-    # Root causes (issue 15, item 1) go here, above the exit criteria.
+    out += causes_markdown(report)  # what to fix, first: above the exit criteria
     out += ["## Exit criteria", "",
             _table([[c.name, c.expected, _cell(c.actual), c.status] for c in report.criteria],
                    ["Criterion", "Expected", "Actual", "Status"]), ""]

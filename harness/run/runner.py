@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.audit.evidence import configuration_evidence
 from harness.errors import UserError
 from harness.lint import lint_profile
 from harness.paths import PROJECT_ROOT
@@ -220,7 +221,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
         evidence = RunEvidence(infrastructure_errors=infrastructure, api_calls=sandboxes.budget.report(),
                                sync_health=sandboxes.control.health() if sandboxes.control is not None else None,
                                selection=options.selection or _selection(options), lint=_lint_findings(profile),
-                               seed_loss=losses)
+                               seed_loss=losses, configuration=configuration_evidence(sandboxes, profile))
         with state.phase("signoff"), budget.phase("reports"):
             report = publish_signoff(context, profile, description, evidence, sandboxes.organization, sandboxes.portal)
         if not options.keep_data:

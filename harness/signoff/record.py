@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.signoff.categories import CATEGORIES
+from harness.signoff.causes import infer_causes
 from harness.signoff.criteria import Criterion, evaluate_criteria, verdict_of
 from harness.signoff.decisions import DECISIONS_FILE, apply_decisions, decision_trail, read_decisions, signoff_status
 from harness.signoff.defects import defect_log
@@ -46,6 +47,9 @@ class RunEvidence:
     selection: str | None = None  # "impacted by contacts.csv: 5 scenarios", "-m object_deal", ...
     seed_loss: dict[str, Any] | None = None  # {planned, lost, examples: {plan key: error}} (harness/run/runner.py)
     seeded: dict[str, str] | None = None  # record id -> edge case the seed planted it for (seeded.py)
+    conformance: dict[str, Any] | None = None  # conformance.json: every clause, as the conformance phase wrote it
+    # The automation catalogue and the active duplicate rules (harness/audit/evidence.py), for the root causes
+    configuration: dict[str, Any] | None = None
     # Where the run's time went, per phase: {phase, seconds, calls {system: n}, retries, waited {kind: s}}
     # (harness/run/timing.py); the runner records the whole table once cleanup has ended.
     timings: list[dict[str, Any]] | None = None
@@ -72,6 +76,9 @@ class SignOff:
     time_to_sync: dict[str, Any] | None = None
     audit: list[dict[str, Any]] | None = None
     lint: list[dict[str, Any]] | None = None
+    # Root causes (causes.py): failures grouped under the configuration item that explains them; and the rest
+    causes: list[dict[str, Any]] = field(default_factory=list)
+    unexplained: dict[str, Any] = field(default_factory=dict)
     timings: list[dict[str, Any]] | None = None  # RunEvidence.timings: time, calls and waits per phase
     risks: list[dict[str, str]] = field(default_factory=list)
     signoff: dict[str, Any] = field(default_factory=dict)  # state of the sign-off table (pending, rejected...)
@@ -112,6 +119,8 @@ def evaluate(run_id: str, profile: Any, target: str, results: list[ScenarioResul
     criteria = evaluate_criteria(profile, results, evidence.infrastructure_errors,
                                  {**sections, "seed_loss": evidence.seed_loss})
     defects = defect_log(profile, results)
+    causes, unexplained = infer_causes(profile, results, defects, evidence.conformance, sections["audit"],
+                                       evidence.configuration, evidence.sync_health, evidence.seeded)
     target_kind = getattr(getattr(profile, "target", None), "kind", None)
     risks = residual_risks(criteria, sections, totals, defects,
                            {"target_kind": target_kind, "selection": evidence.selection,
@@ -125,7 +134,8 @@ def evaluate(run_id: str, profile: Any, target: str, results: list[ScenarioResul
                     "category_key": r.category, "tags": r.tags, "example": r.example,
                     "message": shorten(plain_text((r.message or "").strip().splitlines()[0])) if r.message else None}
                    for r in sorted(results, key=lambda r: (r.feature, r.title))],
-        defects=defects, stakeholders=stakeholders, integration_owner=integration_owner(profile),
+        defects=defects, causes=causes, unexplained=unexplained, stakeholders=stakeholders,
+        integration_owner=integration_owner(profile),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"), environment=evidence.environment,
         risks=risks, extra={"selection": evidence.selection} if evidence.selection else {}, timings=evidence.timings,
         **sections)
