@@ -59,7 +59,7 @@ def test_a_hidden_field_is_not_sent_to_salesforce_and_the_record_still_syncs(hid
     assert {(e["category"], e["code"]) for e in both.errors()} == {("permissions", "FIELD_PERMISSIONS_MISSING")}
 
 
-def test_a_read_only_field_still_reaches_hubspot(org, start):
+def test_a_read_only_field_reaches_hubspot_and_hubspots_writes_to_it_are_permissions_errors(org, start):
     both = start(org(salesforce=_access({"Lead": {"Title": "read"}})))
     lead_id = both.sf.Lead.create({"LastName": "Reader", "Company": "Acme", "Email": "reader@example.com",
                                    "Title": "Readable"})["id"]
@@ -67,6 +67,12 @@ def test_a_read_only_field_still_reaches_hubspot(org, start):
     contact = _by_email(both, "reader@example.com", ["jobtitle", "salesforceleadid"])
     assert contact.properties["salesforceleadid"] == lead_id and contact.properties["jobtitle"] == "Readable"
     assert both.errors() == []
+    both.update_contact(contact.id, jobtitle="Cannot land")
+    both.sync()
+    assert both.sf.Lead.get(lead_id)["Title"] == "Readable"  # Salesforce refused the write
+    [error] = both.errors()
+    assert (error["category"], error["code"]) == ("permissions", "INVALID_FIELD_FOR_INSERT_UPDATE")
+    assert "Title" in error["message"]
 
 
 def test_with_full_access_the_same_edits_sync_cleanly(both: Both):
