@@ -71,6 +71,8 @@ def main() -> int:
           f"clean={report.clean}")
     print(f"API calls: {extraction['api_calls']} = {calls} against a minimum of {extraction['minimum_calls']} = "
           f"{minimum} ({calls / max(minimum, 1):.2f} x; target <= 1.1 x)")
+    print("extraction by object: " + ", ".join(f"{o['system']} {o['object']} {o['rows']:,} rows ({o['path']}) "
+                                               f"{o['seconds']} s" for o in extraction["objects"]))
     print(f"peak memory: harness {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB (fill included), "
           f"twin {twin_peak} MB; target <= 300 s: {'met' if wall <= 300 else 'MISSED'}")
     return 0

@@ -192,6 +192,7 @@ class Extractor:
             with download.open("wb") as handle:
                 for chunk in response.iter_content(chunk_size=1 << 20):
                     handle.write(chunk)
+        entry["zipped"] = zipfile.is_zipfile(download)
         files = self._unpack(download, folder)
         download.unlink(missing_ok=True)
         entry["files"] = [str(f.relative_to(self.directory)) for f in files]

@@ -145,3 +145,12 @@ def test_a_killed_extraction_resumes_after_the_last_page_it_downloaded(twin: Twi
     # resumed: HubSpot's finished exports are not asked again; Salesforce: one check that the Lead job still exists
     # and its last 2 pages, then Contact (job, status, 4 pages), Account and Opportunity (job, status, 1 page)
     assert extraction["api_calls"] == {"hubspot": 0, "salesforce": 1 + 2 + 6 + 3 + 3}
+
+
+def test_an_export_over_2_mb_arrives_zipped_and_is_read_whole(twin: Twin, sandboxes: Sandboxes, tmp_path: Path) -> None:
+    fill_contacts(twin, 20_000)
+    report = reconcile_whole(sandboxes, load_profile(PROFILE), tmp_path)
+    manifest = json.loads((tmp_path / "extract" / "manifest.json").read_text())
+    assert manifest["hubspot/contacts"]["zipped"] is True  # the twin zips a CSV export over 2 MB, as HubSpot does
+    assert report.objects[0].hubspot_count == report.objects[0].compared_pairs == 20_000
+    assert report.clean
