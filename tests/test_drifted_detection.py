@@ -1,16 +1,23 @@
 """The suite catches real defects: everything passes on `healthy`, and on `drifted` every planted defect
 (fixtures/orgs/drifted/DEFECTS.md) fails one of the scenarios named for it, with the defect's category, and
 nothing fails that no planted defect explains.
+
+The sign-off names the root causes: on `drifted` one cause per planted defect, naming the configuration item it was
+planted in (the test reads the fixture to resolve a workflow or list id to the name a sandbox shows; the harness
+never reads it), and no cause that no planted defect explains; on `healthy`, none.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFECTS = ROOT / "fixtures" / "orgs" / "drifted" / "DEFECTS.md"
+DRIFTED = ROOT / "fixtures" / "orgs" / "drifted"
+DEFECTS = DRIFTED / "DEFECTS.md"
 CATEGORY_KEYS = {"sync timeout": "sync_timeout", "mapping mismatch": "mapping_mismatch",
                  "platform automation": "platform_automation", "duplicates": "duplicates",
                  "permissions": "permissions", "picklists": "picklists", "rate limit": "rate_limit",
@@ -24,9 +31,42 @@ def planted_defects() -> list[dict[str, object]]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) != 6 or not cells[0].startswith("D") or not cells[0][1:].isdigit():
             continue
-        rows.append({"id": cells[0], "category": CATEGORY_KEYS[cells[3]],
+        rows.append({"id": cells[0], "category": CATEGORY_KEYS[cells[3]], "planted": cells[2],
                      "scenarios": {s.strip() for s in cells[5].split(";") if s.strip()}})
     return rows
+
+
+def planted_items(planted: str) -> set[str]:
+    """The names a sandbox shows for each `file: key path` of the `planted in` column: a flow's or rule's API name, a
+    workflow's or list's name, `Object.Field`, `object.property`, a mapping row as `object.property` (HubSpot side).
+    A connector switch no sandbox API shows (`lifecycle.never_backwards`) names nothing."""
+    hubspot = yaml.safe_load((DRIFTED / "hubspot.yaml").read_text(encoding="utf-8"))
+    salesforce = yaml.safe_load((DRIFTED / "salesforce.yaml").read_text(encoding="utf-8"))
+    by_id = {str(e["id"]): e["name"] for key in ("workflows", "lists") for e in hubspot.get(key) or []}
+    names = set()
+    for entry in (e.strip() for e in planted.split(";")):
+        file, _, path = (part.strip() for part in entry.partition(":"))
+        bracket = re.search(r"\[(.+)\]", path)
+        if path.startswith("mappings."):
+            names.add(f"{path.split('.')[1].split('[')[0]}.{bracket.group(1).split('→')[0]}")
+        elif file == "hubspot.yaml" and bracket:
+            names.add(by_id[bracket.group(1)])
+        elif path.startswith("automation.") and bracket:
+            names.add(bracket.group(1))
+        elif path.startswith("objects."):
+            _, sobject, _, field = path.split(".")
+            names.add(f"{sobject}.{field}")
+        elif path.startswith("properties."):
+            names.add(path.split(".", 1)[1])
+        elif path == "access":
+            names |= {f"{sobject}.{field}" for user in salesforce["access"].values()
+                      for sobject, fields in user["fields"].items() for field in fields}
+    return names
+
+
+def causes_naming(defect: dict, causes: list[dict]) -> list[str]:
+    items = planted_items(str(defect["planted"]))
+    return [c["id"] for c in causes if items & set(c["names"])]
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +119,32 @@ def test_the_defect_table_names_only_scenarios_that_exist(healthy):
     existing = {name(r) for r in results}
     named = set().union(*(d["scenarios"] for d in planted_defects()))
     assert named <= existing, sorted(named - existing)
+
+
+def test_every_planted_defect_has_exactly_one_root_cause_naming_its_item(drifted_run):
+    causes = drifted_run.signoff["causes"]
+    found = {d["id"]: causes_naming(d, causes) for d in planted_defects()}
+    assert all(len(ids) == 1 for ids in found.values()), (found, [(c["id"], c["item"], c["names"]) for c in causes])
+
+
+def test_no_root_cause_is_invented(drifted_run):
+    causes = drifted_run.signoff["causes"]
+    planted = set().union(*(planted_items(str(d["planted"])) for d in planted_defects()))
+    invented = [(c["id"], c["item"], c["names"]) for c in causes if not planted & set(c["names"])]
+    assert not invented, invented
+
+
+def test_each_root_cause_explains_a_scenario_its_defect_names_and_says_what_to_do(drifted_run):
+    causes = {c["id"]: c for c in drifted_run.signoff["causes"]}
+    for defect in planted_defects():
+        for cause_id in causes_naming(defect, list(causes.values())):
+            cause = causes[cause_id]
+            explained = {s["scenario"] for s in cause["scenarios"]}
+            assert explained & defect["scenarios"], (defect["id"], cause["item"], sorted(explained))
+            assert cause["what"] and cause["fix"] and cause["change_at"] and cause["owner"], cause
+            assert all(s["why"] for s in cause["scenarios"]), cause
+
+
+def test_healthy_has_no_root_cause(healthy_run):
+    assert healthy_run.signoff["causes"] == []
+    assert not healthy_run.signoff["unexplained"].get("scenarios")

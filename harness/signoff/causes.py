@@ -95,7 +95,8 @@ def _why(cause: Cause, failure: Failure, errors_by_id: dict[str, list[dict[str, 
     category = failure.result.category or "other"
     named = [n for n in cause.names if n and n in text.lower()]
     if named and cause.mode in {"automation", "retired", "writes", "named"}:
-        return f"it names {named[0]!r}"
+        shown = next((n for n in cause.named if n.lower() == named[0]), named[0])
+        return f"it names {shown!r}"
     for record_id in dict.fromkeys(_IDS.findall(text)):
         for error in errors_by_id.get(record_id, []):
             if cause in _error_causes(error, [cause]):

@@ -127,3 +127,31 @@ def test_allure_report_renders_without_script_errors(drifted_run: Run, tmp_path)
     assert page["found_text"], page["text"][:500]
     assert "Failed" in page["text"]
     assert shot.stat().st_size > 10_000
+
+
+# The root causes as a reader sees them: where the section sits, and what each visible row says.
+CAUSES = """() => {
+  const section = document.querySelector('#causes');
+  const criteria = document.querySelector('#criteria');
+  const rows = [...document.querySelectorAll('#cause-table tr.cause')].map((row) => ({
+    text: row.innerText, visible: row.getBoundingClientRect().height > 0,
+    names: row.dataset.names ? row.dataset.names.split('|') : []}));
+  return {before_criteria: !!section && !!criteria
+            && !!(section.compareDocumentPosition(criteria) & Node.DOCUMENT_POSITION_FOLLOWING),
+          top: section ? section.getBoundingClientRect().top : null, rows,
+          evidence: document.querySelectorAll('#causes tr.cause-evidence details').length};
+}"""
+
+
+def test_the_root_causes_show_above_the_exit_criteria(drifted_run: Run, tmp_path):
+    [page] = load([{"url": (drifted_run.folder / "signoff.html").as_uri(), "evaluate": CAUSES}], tmp_path)
+    assert_clean(page)
+    seen = page["evaluated"]
+    causes = drifted_run.signoff["causes"]
+    assert causes and seen["before_criteria"], seen
+    assert len(seen["rows"]) == len(causes) and all(row["visible"] for row in seen["rows"])
+    assert seen["evidence"] == len(causes)  # each cause's scenarios and Sync Health errors, folded beneath it
+    for row, cause in zip(seen["rows"], causes, strict=True):
+        assert row["names"] == cause["names"]
+        for part in (cause["id"], cause["owner"], cause["change_at"][0].split(" > ")[0]):
+            assert part in row["text"], (part, row["text"])
