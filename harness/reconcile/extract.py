@@ -75,6 +75,7 @@ class Extractor:
         self.bulk_page = bulk_page
         directory.mkdir(parents=True, exist_ok=True)
         self.manifest = Manifest.load(directory / "manifest.json")
+        self.exports_refused = False  # once the portal refuses an export, the other objects go to list pages at once
 
     def _entry(self, key: str, wanted: dict[str, Any]) -> dict[str, Any]:
         """The manifest's entry for `key`, or a fresh one when what is wanted changed (other fields, other query)."""
@@ -156,13 +157,15 @@ class Extractor:
         entry = self._entry(key, {"properties": names})
         if entry["done"]:
             return self._finish("hubspot", object_type, entry)
-        if entry.get("path") != "list":
+        if entry.get("path") != "list" and not self.exports_refused:
             try:
                 return self._export(key, object_type, names, entry)
             except ExportRefused as refused:
                 log.warning("hubspot export of %s refused (%s): reading list pages instead", object_type, refused)
-                entry.update(path="list", files=[], rows=0)
-                self.manifest.save()
+                self.exports_refused = True
+        if entry.get("path") != "list":
+            entry.update(path="list", files=[], rows=0)
+            self.manifest.save()
         return self._list_pages(key, object_type, names, entry)
 
     def _export(self, key: str, object_type: str, names: list[str], entry: dict[str, Any]) -> Extracted:

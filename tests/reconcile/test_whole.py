@@ -154,3 +154,19 @@ def test_an_export_over_2_mb_arrives_zipped_and_is_read_whole(twin: Twin, sandbo
     assert manifest["hubspot/contacts"]["zipped"] is True  # the twin zips a CSV export over 2 MB, as HubSpot does
     assert report.objects[0].hubspot_count == report.objects[0].compared_pairs == 20_000
     assert report.clean
+
+
+def test_when_the_portal_refuses_an_export_list_pages_are_read_instead(twin: Twin, hs: Any, sandboxes: Sandboxes,
+                                                                       tmp_path: Path) -> None:
+    from hubspot.crm.exports import PublicExportViewRequest
+
+    fill_contacts(twin, 150)
+    for n in range(30):  # the portal's 30 exports in a rolling 24 hours, spent
+        hs.crm.exports.public_exports_api.start(public_export_request=PublicExportViewRequest(
+            export_type="VIEW", format="CSV", export_name=f"spent {n}", object_type="contacts",
+            object_properties=["email"], language="EN"))
+    report = reconcile_whole(sandboxes, load_profile(PROFILE), tmp_path)
+    extraction = json.loads((tmp_path / "extraction.json").read_text())
+    contacts = next(o for o in extraction["objects"] if o["object"] == "contacts")
+    assert contacts["path"] == "list" and contacts["rows"] == 150 and contacts["minimum_calls"] == 2
+    assert report.objects[0].compared_pairs == 150 and report.clean
