@@ -170,3 +170,15 @@ def test_when_the_portal_refuses_an_export_list_pages_are_read_instead(twin: Twi
     contacts = next(o for o in extraction["objects"] if o["object"] == "contacts")
     assert contacts["path"] == "list" and contacts["rows"] == 150 and contacts["minimum_calls"] == 2
     assert report.objects[0].compared_pairs == 150 and report.clean
+
+
+def test_an_export_still_processing_is_polled_until_its_file_is_ready(twin: Twin, sandboxes: Sandboxes,
+                                                                      tmp_path: Path) -> None:
+    fill_contacts(twin, 60)
+    assert sandboxes.control is not None
+    sandboxes.control.faults("hubspot", {"export_processing_ms": 1200})  # HubSpot prepares files asynchronously
+    report = reconcile_whole(sandboxes, load_profile(PROFILE), tmp_path)
+    extraction = json.loads((tmp_path / "extraction.json").read_text())
+    assert report.objects[0].compared_pairs == 60 and report.clean
+    # each export: the start, then status calls until COMPLETE (more than the one a ready file needs)
+    assert extraction["api_calls"]["hubspot"] > extraction["minimum_calls"]["hubspot"]
