@@ -120,6 +120,10 @@ class Extractor:
             self.manifest.save()
             self._wait_for_job(client, job_id)
         folder = self._folder(key)
+        kept = {self.directory / name for name in entry["files"]}
+        for stray in folder.glob("*.csv"):  # a page a killed run was still downloading
+            if stray not in kept:
+                stray.unlink()
         while True:
             page = salesforce.call(f"bulk2 results {sobject}", client.download_job_data, str(folder), job_id,
                                    entry.get("locator", ""), self.bulk_page)
