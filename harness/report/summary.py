@@ -43,6 +43,12 @@ def print_summary(console: Console, report: SignOff, run_dir: Path, seconds: flo
         for row in phases:
             timing.add_row(*row, style="bold" if row[0] == "total" else None)
         console.print(timing)
+    for c in report.causes:  # what to fix, before the symptoms
+        console.print(f"[bold red]{c['id']}[/bold red] {c['item']} · {c['owner'] or report.integration_owner} · "
+                      f"explains {len(c['scenarios'])} scenario(s) · change at: {c['change_at'][0] if c['change_at'] else '?'}")
+    unexplained = (report.unexplained or {}).get("scenarios") or []
+    if unexplained:
+        console.print(f"unexplained by any cause: {', '.join(u['defect'] or u['scenario'] for u in unexplained)}")
     for d in report.defects[:20]:
         console.print(f"[red]{d['id']}[/red] {d['category']} · {d['severity']} · {d['owner']} · "
                       f"{d['feature']}: {d['scenario']}")

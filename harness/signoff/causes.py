@@ -189,11 +189,35 @@ def _writer_causes(candidates: Candidates, failures: list[Failure], catalogue: l
                          if guards else "") + ", so the value a failure relies on moves.")
 
 
+def missing_records(reconciliation: Any) -> list[str]:
+    """The ids of the records reconciliation found on one side only (its orphan records), when the run-level report
+    lists them (`reconciliation/report.json`)."""
+    orphans = reconciliation.get("orphans") if isinstance(reconciliation, dict) else None
+    records = orphans.get("records") if isinstance(orphans, dict) else None
+    return [str(r["id"]) for r in records or [] if isinstance(r, dict) and r.get("id")
+            and r.get("kind") in {"never_synced", "salesforce_unsynced"}]
+
+
+def _missing_why(cause: Cause, failure: Failure, missing: list[str],
+                 errors_by_id: dict[str, list[dict[str, Any]]]) -> str | None:
+    """A reconciliation count, total or orphan failure and the records missing on one side: those that met a Sync
+    Health error this cause explains are part of what it measured."""
+    if "reconciliation" not in failure.result.tags or not re.search(r"counts|totals|orphan", failure.text):
+        return None
+    hit = [i for i in missing if any(cause in _error_causes(e, [cause]) for e in errors_by_id.get(i, []))]
+    if not hit:
+        return None
+    return (f"{len(hit)} of the {len(missing)} records missing on one side met Sync Health errors of this cause "
+            f"(e.g. {', '.join(hit[:3])})")
+
+
 def infer_causes(profile: Any, results: list[ScenarioResult], defects: list[dict[str, Any]],
                  conformance: dict[str, Any] | None, audit: list[dict[str, Any]] | None,
                  configuration: dict[str, Any] | None, sync_health: dict[str, Any] | None,
-                 seeded: dict[str, str] | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """(causes, unexplained): each cause with the failing scenarios and Sync Health errors it explains."""
+                 seeded: dict[str, str] | None = None,
+                 missing: list[str] | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """(causes, unexplained): each cause with the failing scenarios and Sync Health errors it explains. `missing`:
+    the ids of the records reconciliation found on one side only (`missing_records`)."""
     lifecycle = getattr(profile, "lifecycle", None)
     candidates = Candidates(list(getattr(lifecycle, "retired", None) or []))
     for clause in (conformance or {}).get("clauses", []) or []:
@@ -221,7 +245,8 @@ def infer_causes(profile: Any, results: list[ScenarioResult], defects: list[dict
     explained: dict[int, list[dict[str, Any]]] = {id(c): [] for c in causes}
     unexplained_failures = []
     for failure in failures:
-        links = [(c, why) for c in causes if (why := _why(c, failure, errors_by_id))]
+        links = [(c, why) for c in causes
+                 if (why := _why(c, failure, errors_by_id) or _missing_why(c, failure, missing or [], errors_by_id))]
         for cause, why in links:
             explained[id(cause)].append({"scenario": failure.name, "defect": failure.defect.get("id"),
                                          "category": failure.result.category, "why": why,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.signoff.categories import CATEGORIES
-from harness.signoff.causes import infer_causes
+from harness.signoff.causes import infer_causes, missing_records
 from harness.signoff.criteria import Criterion, evaluate_criteria, verdict_of
 from harness.signoff.decisions import DECISIONS_FILE, apply_decisions, decision_trail, read_decisions, signoff_status
 from harness.signoff.defects import defect_log
@@ -120,7 +120,8 @@ def evaluate(run_id: str, profile: Any, target: str, results: list[ScenarioResul
                                  {**sections, "seed_loss": evidence.seed_loss})
     defects = defect_log(profile, results)
     causes, unexplained = infer_causes(profile, results, defects, evidence.conformance, sections["audit"],
-                                       evidence.configuration, evidence.sync_health, evidence.seeded)
+                                       evidence.configuration, evidence.sync_health, evidence.seeded,
+                                       missing_records(evidence.reconciliation))
     target_kind = getattr(getattr(profile, "target", None), "kind", None)
     risks = residual_risks(criteria, sections, totals, defects,
                            {"target_kind": target_kind, "selection": evidence.selection,
