@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from harness.report.phases import PHASE_HEADERS, phase_rows
+from harness.report.phases import phase_rows
 from harness.signoff.record import SignOff
 
+# PHASE_HEADERS, shortened for a terminal.
+TERMINAL_HEADERS = ["Phase", "s", "HS", "SF", "retry", "sync", "pace", "backoff"]
 STATUS_STYLE = {"met": "green", "NOT MET": "bold red", "not measured": "dim", "not met (advisory)": "yellow"}
 
 
@@ -36,12 +39,15 @@ def print_summary(console: Console, report: SignOff, run_dir: Path, seconds: flo
         console.print(criteria)
     phases = phase_rows(report.timings)
     if phases:
-        timing = Table(title="Where the time went (waiting is part of each phase's seconds)", title_justify="left",
-                       show_edge=False)
-        for i, column in enumerate(PHASE_HEADERS):
-            timing.add_column(column, justify="left" if i == 0 else "right")
-        for row in phases:
-            timing.add_row(*row, style="bold" if row[0] == "total" else None)
+        # Short headers and feature names without their prefix: the table must fit an 80-column CI log.
+        timing = Table(title="Where the time went: seconds, API calls (HS HubSpot, SF Salesforce), retries, and "
+                       "seconds waited on the sync window, pacing, backoff", title_justify="left", box=box.SIMPLE,
+                       show_edge=False, pad_edge=False)
+        for i, column in enumerate(TERMINAL_HEADERS):
+            timing.add_column(column, justify="left" if i == 0 else "right", no_wrap=True, overflow="ellipsis",
+                              max_width=26 if i == 0 else None, min_width=None if i == 0 else len(column))
+        for row in phases:  # the share column is left to the reports
+            timing.add_row(row[0].removeprefix("feature: "), row[1], *row[3:], style="bold" if row[0] == "total" else None)
         console.print(timing)
     for c in report.causes:  # what to fix, before the symptoms
         console.print(f"[bold red]{c['id']}[/bold red] {c['item']} · {c['owner'] or report.integration_owner} · "

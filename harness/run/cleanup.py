@@ -21,7 +21,7 @@ from typing import Any
 import requests
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
-from harness.run.ledger import Ledger, LedgerEntry, creates_in_doubt
+from harness.run.ledger import SCENARIO_JOURNAL, Ledger, LedgerEntry, creates_in_doubt
 from harness.sandboxes import Sandboxes
 from harness.sync.objects import HUBSPOT_OBJECT, LINK_PROPERTY
 
@@ -71,54 +71,114 @@ def settle_search(run_dir: Path, seconds: float = SEARCH_SETTLE_SECONDS) -> None
         time.sleep(max(0.0, min(seconds, max(stamps) + seconds - time.time())))
 
 
-def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry],
-                    errors: list[str] | None = None) -> list[tuple[str, str, str]]:
+def _unrecorded_intents(run_dir: Path, entries: list[LedgerEntry]) -> bool:
+    """Whether the scenario journal names a create the ledger never heard of (a run killed mid-create)."""
+    path = run_dir / SCENARIO_JOURNAL
+    if not path.exists():
+        return False
+    recorded = {e.key for e in entries if e.key}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        with contextlib.suppress(json.JSONDecodeError, KeyError):
+            if json.loads(line)["key"] not in recorded:
+                return True
+    return False
+
+
+def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry], errors: list[str] | None = None,
+                    settle: Callable[[], None] = lambda: None) -> list[tuple[str, str, str]]:
     """Records on the other side that the connector created from the run's records (read in batches).
-    A read that fails (throttling, an outage) goes into `errors`: the pass is then incomplete, not clean."""
+    A read that fails (throttling, an outage) goes into `errors`: the pass is then incomplete, not clean.
+
+    HubSpot counterparts of the run's Salesforce records are found by reads first (contacts by e-mail; companies,
+    deals and tickets through the associations of the run's contacts), each read carrying the link property; only
+    the Salesforce records still without a counterpart are searched for, after `settle` (search lags writes)."""
     errors = [] if errors is None else errors
     known = {(e.system, e.id) for e in entries}
     found: list[tuple[str, str, str]] = []
+    linked: set[str] = set()  # the run's Salesforce ids whose HubSpot counterpart has been read
     contact_ids = [e.id for e in entries if e.system == "hubspot" and e.object == "contacts"]
     with _noted(errors, "reading the Salesforce links of HubSpot contacts"):
         for props in sandboxes.hubspot.read_many("contacts", contact_ids, list(CONTACT_LINKS)).values():
             for prop, sobject in CONTACT_LINKS.items():
-                if props.get(prop) and ("salesforce", props[prop]) not in known:
-                    found.append(("salesforce", sobject, props[prop]))
-                    known.add(("salesforce", props[prop]))
+                if props.get(prop):
+                    linked.add(props[prop])
+                    if ("salesforce", props[prop]) not in known:
+                        found.append(("salesforce", sobject, props[prop]))
+                        known.add(("salesforce", props[prop]))
     emails: set[str] = set()
     for sobject in ("Lead", "Contact"):
         ids = [e.id for e in entries if e.system == "salesforce" and e.object == sobject]
         with _noted(errors, f"reading the e-mails of Salesforce {sobject}s"):
             emails.update(str(r["Email"]).strip().lower() for r in
                           sandboxes.salesforce.read_many(sobject, ids, ["Email"]).values() if r.get("Email"))
-    for object_type, prop, sobject in LINKED_OBJECTS:
-        _linked(sandboxes, entries, object_type, prop, sobject, known, found, errors)
+    for object_type, prop, _sobject in LINKED_OBJECTS:
+        _linked(sandboxes, entries, object_type, prop, known, found, errors, linked)
     _activities(sandboxes, entries, known, found, errors)
     addresses = sorted(emails)
     for start in range(0, len(addresses), 100):
         with _noted(errors, "reading HubSpot contacts by e-mail"):
             response = sandboxes.hubspot._call(sandboxes.hubspot.api("contacts", "batch_api").read, {
                 "inputs": [{"id": a} for a in addresses[start:start + 100]], "idProperty": "email",
-                "properties": ["email"]})
+                "properties": ["email", *CONTACT_LINKS]})
             for record in response.results or []:
+                linked.update(v for k, v in (record.properties or {}).items() if k in CONTACT_LINKS and v)
                 if ("hubspot", record.id) not in known:
                     found.append(("hubspot", "contacts", record.id))
                     known.add(("hubspot", record.id))
+    _associated(sandboxes, entries, known, found, linked)
+    for object_type, prop, sobject in LINKED_OBJECTS:
+        unmatched = sorted({e.id for e in entries if e.system == "salesforce" and e.object == sobject} - linked)
+        if unmatched:
+            settle()
+            _search_linked(sandboxes, object_type, prop, sobject, unmatched, known, found, errors)
     return found
 
 
-def _linked(sandboxes: Sandboxes, entries: list[LedgerEntry], object_type: str, prop: str, sobject: str,
-            known: set[tuple[str, str]], found: list[tuple[str, str, str]], errors: list[str]) -> None:
-    """Companies, deals and tickets <-> Accounts, Opportunities and Cases, through the link property: the
-    HubSpot side's link read by id, and HubSpot records pointing at the run's Salesforce records found by search
-    (by the time cleanup runs, the index has long caught up with the connector's writes)."""
+def _linked(sandboxes: Sandboxes, entries: list[LedgerEntry], object_type: str, prop: str,
+            known: set[tuple[str, str]], found: list[tuple[str, str, str]], errors: list[str], linked: set[str]) -> None:
+    """Companies, deals and tickets of the run -> the Accounts, Opportunities and Cases they are linked to."""
     hubspot_ids = [e.id for e in entries if e.system == "hubspot" and e.object == object_type and object_type != "contacts"]
+    sobject = next(s for o, p, s in LINKED_OBJECTS if o == object_type and p == prop)
     with _noted(errors, f"reading the Salesforce links of HubSpot {object_type}"):
         for props in sandboxes.hubspot.read_many(object_type, hubspot_ids, [prop]).values():
-            if props.get(prop) and ("salesforce", props[prop]) not in known:
-                found.append(("salesforce", sobject, props[prop]))
-                known.add(("salesforce", props[prop]))
-    salesforce_ids = sorted({e.id for e in entries if e.system == "salesforce" and e.object == sobject})
+            if props.get(prop):
+                linked.add(props[prop])
+                if ("salesforce", props[prop]) not in known:
+                    found.append(("salesforce", sobject, props[prop]))
+                    known.add(("salesforce", props[prop]))
+
+
+def _associated(sandboxes: Sandboxes, entries: list[LedgerEntry], known: set[tuple[str, str]],
+                found: list[tuple[str, str, str]], linked: set[str]) -> None:
+    """Companies, deals and tickets the connector made from the run's Accounts, Opportunities and Cases: through
+    the associations of the run's contacts (and companies), 1,000 records a call, read with their link property.
+    A read that fails only leaves those records to the search."""
+    for object_type, prop, sobject in LINKED_OBJECTS:
+        if object_type == "contacts":
+            continue
+        wanted = {e.id for e in entries if e.system == "salesforce" and e.object == sobject} - linked
+        if not wanted:
+            continue
+        candidates: set[str] = set()
+        for source in ("contacts", "companies"):
+            ids = sorted({e.id for e in entries if e.system == "hubspot" and e.object == source}
+                         | {i for s, o, i in found if s == "hubspot" and o == source})
+            if ids and source != object_type:
+                with contextlib.suppress(Exception):
+                    for targets in sandboxes.hubspot.associated_many(source, ids, object_type).values():
+                        candidates.update(targets)
+        with contextlib.suppress(Exception):
+            for record_id, props in sandboxes.hubspot.read_many(object_type, sorted(candidates), [prop]).items():
+                if props.get(prop) in wanted:
+                    linked.add(props[prop])
+                    if ("hubspot", record_id) not in known:
+                        found.append(("hubspot", object_type, record_id))
+                        known.add(("hubspot", record_id))
+
+
+def _search_linked(sandboxes: Sandboxes, object_type: str, prop: str, sobject: str, salesforce_ids: list[str],
+                   known: set[tuple[str, str]], found: list[tuple[str, str, str]], errors: list[str]) -> None:
+    """HubSpot records pointing at the run's Salesforce records no read has matched, found by search."""
     search = sandboxes.hubspot.api(object_type, "search_api")
     # Search is paced at 5 calls a second: each call asks for as many ids as one search may hold (filter groups
     # are ORed; 100 values an IN filter) and pages at the largest page search returns.
@@ -248,7 +308,15 @@ def cleanup_run(sandboxes: Sandboxes, ledger: Ledger, progress_path: Path) -> Cl
                 item = json.loads(line)
                 done.add((item["system"], item["id"]))
     entries = ledger.entries()
-    settle_search(progress_path.parent)
+    settled: list[bool] = []
+
+    def settle() -> None:  # only before the first search: a cleanup that finds everything by reads never waits
+        if not settled:
+            settle_search(progress_path.parent)
+            settled.append(True)
+
+    if _unrecorded_intents(progress_path.parent, entries):  # looked up by search (creates_in_doubt)
+        settle()
     try:
         in_doubt = creates_in_doubt(sandboxes, progress_path.parent, entries)
     except Exception as error:  # cannot tell whether they exist: deleting the rest now could strand them
@@ -258,7 +326,7 @@ def cleanup_run(sandboxes: Sandboxes, ledger: Ledger, progress_path: Path) -> Cl
         for system, sobject, record_id, key in in_doubt:
             ledger.record(system, sobject, record_id, "scenario", key=key)
         entries = ledger.entries()
-    derived = derived_records(sandboxes, entries, result.failed)
+    derived = derived_records(sandboxes, entries, result.failed, settle)
     # Into the ledger before anything is deleted: once a record is gone, what was derived from it cannot be read.
     ledger.record_many([(system, sobject, record_id, None) for system, sobject, record_id in derived], "derived")
     if result.failed:  # a link could not be read: deleting now could strand what it points at; try again later
