@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from simple_salesforce import Salesforce
 
+from harness.errors import UserError
 from harness.profile import load_profile
 from harness.reconcile.population import STATE_FIELDS, Population
 from harness.reconcile.run import reconcile_population
@@ -182,3 +183,16 @@ def test_an_export_still_processing_is_polled_until_its_file_is_ready(twin: Twin
     assert report.objects[0].compared_pairs == 60 and report.clean
     # each export: the start, then status calls until COMPLETE (more than the one a ready file needs)
     assert extraction["api_calls"]["hubspot"] > extraction["minimum_calls"]["hubspot"]
+
+
+def test_scope_run_reconciles_only_the_ledgers_records(twin: Twin, sandboxes: Sandboxes, tmp_path: Path) -> None:
+    from harness.run.ledger import LedgerEntry
+
+    fill_contacts(twin, 40)
+    ids = [r.id for r in sandboxes.hubspot.api("contacts", "basic_api").get_page(limit=3).results]
+    entries = [LedgerEntry("hubspot", "contacts", i, "run-1", "seed", 0.0) for i in ids]
+    report = reconcile_whole(sandboxes, load_profile(PROFILE), tmp_path, "run", entries)
+    assert report.objects[0].hubspot_count == report.objects[0].salesforce_count == 3
+    assert not (tmp_path / "extract").exists()  # read by id, not extracted
+    with pytest.raises(UserError, match="--run RUN"):
+        reconcile_whole(sandboxes, load_profile(PROFILE), tmp_path, "run")
