@@ -23,6 +23,7 @@ from harness.signoff.results import ScenarioResult
 from harness.signoff.seeded import expected_reason
 
 _RECORDED = re.compile(r"recorded (\w+) error (\w+): ([^\n]+)")
+_SOBJECT = re.compile(r"'salesforce_object': '(\w+)'")  # the Sync Health error the failure carries
 _WORD = re.compile(r"[A-Za-z_][\w]*")
 _IDS = re.compile(r"\b(\d{6,}|[a-zA-Z0-9]{3}[0-9][a-zA-Z0-9]{11}(?:[a-zA-Z0-9]{3})?)\b")
 # Failure kinds a cause of each linking mode can produce (a field named in a sync timeout is not a wrong mapping)
@@ -86,9 +87,10 @@ def _why(cause: Cause, failure: Failure, errors_by_id: dict[str, list[dict[str, 
             return f"its clause {item!r} differs"
     if "conformance" in failure.result.tags:
         return None  # a conformance scenario is explained by the clauses it lists, nothing else
+    sobject = _SOBJECT.search(text)
     for line in _RECORDED.findall(text):
         error = {"category": line[0], "code": line[1], "message": line[2],
-                 "salesforce_object": "Lead" if "Salesforce Lead" in text else "Contact"}
+                 "salesforce_object": sobject.group(1) if sobject else ""}
         if cause in _error_causes(error, [cause]):
             prop = error_property(line[2])
             return f"its record met the Sync Health error {line[1]}" + (f" on {prop}" if prop else "")
