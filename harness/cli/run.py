@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from harness.errors import UserError
 from harness.paths import PROJECT_ROOT
 from harness.run.preflight import SEED_CEILING, check_run_id
 
@@ -52,7 +51,7 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
         marker, selection = impacted_selection(ensure_profile(profile), impacted_by, marker)
     options = RunOptions(profile=ensure_profile(profile), org=org, keep_data=keep_data, workers=workers, marker=marker,
                          keyword=keyword, allure_html=not no_html, selection=selection, faults=faults,
-                         allow_large=allow_large)
+                         allow_large=allow_large, impacted_by=list(impacted_by))
     outcome = execute(options, progress=lambda message: console.print(f"[dim]{message}[/dim]"))
     print_summary(console, outcome.signoff, outcome.context.run_dir, outcome.timings.get("total"))
     raise typer.Exit(outcome.exit_code)
@@ -66,26 +65,15 @@ RECONCILIATION_TAG = "reconciliation or audit or conformance"
 def impacted_selection(profile_path: Path, old_files: list[Path], marker: str | None) -> tuple[str, str]:
     """The marker expression of a regression run: what `uat impact OLD NEW` selects for each changed mapping CSV
     (NEW: the profile's CSV for the same HubSpot object), or-ed with the reconciliation and audit scenarios."""
-    try:
-        from harness.profile.impact import impact, object_of
-    except ImportError:
-        raise UserError("--impacted-by needs `uat impact` (harness/profile/impact.py), which this checkout lacks") from None
     from harness.profile import load_profile
+    from harness.run.change import load_changes
 
-    loaded = load_profile(profile_path)
     clauses: list[str] = []
     described: list[str] = []
-    for old in old_files:
-        if not old.is_file():
-            raise UserError(f"--impacted-by {old}: file not found; give the mapping CSV as it was before the change")
-        hubspot_object = object_of(old, None)
-        if hubspot_object not in loaded.mappings:
-            raise UserError(f"--impacted-by {old}: the profile {profile_path} maps no {hubspot_object}; "
-                            "check `mappings` in the profile")
-        changes, expression = impact(old, loaded.resolve(loaded.mappings[hubspot_object]), hubspot_object)
-        if expression:
-            clauses.append(expression)
-        described.append(f"{old.name}: {len(changes)} mapping change(s)")
+    for change in load_changes(load_profile(profile_path), old_files):
+        if change.expression:
+            clauses.append(change.expression)
+        described.append(f"{change.old.name}: {len(change.changes)} mapping change(s)")
     expression = " or ".join([*clauses, RECONCILIATION_TAG])
     if marker:
         expression = f"({expression}) and ({marker})"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -19,3 +19,6 @@ class RunOptions:
     faults: str | None = None  # light, heavy or a fault-profile file: the twin misbehaves (harness/run/faults.py)
     resume: str | None = None  # the id of an interrupted run to finish (harness/run/state.py)
     allow_large: bool = False  # lift the seed-size ceiling for shared sandboxes (harness/run/preflight.py)
+    # Regression run: the mapping CSVs as they were before the change; the change is applied to (twin) or confirmed
+    # on (sandboxes) the connector before seeding (harness/run/change.py).
+    impacted_by: list[Path] = field(default_factory=list)

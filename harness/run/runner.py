@@ -25,6 +25,7 @@ from harness.paths import PROJECT_ROOT
 from harness.profile import Profile, load_profile
 from harness.report import allure_html
 from harness.report.publish import publish_allure, publish_signoff, render_reports
+from harness.run.change import MappingChangeSet, apply_to_connector, check_applied, load_changes
 from harness.run.cleanup import CleanupResult, cleanup_run, cleanup_until_clean
 from harness.run.context import REPORTS_DIR, RunContext, RunLock, create_run, new_run_id, point_latest
 from harness.run.faults import FaultInjection, FaultProfile, describe_counts, load_fault_profile, write_fault_counts
@@ -122,6 +123,7 @@ class Checked:
     faults: FaultProfile | None
     plan: SeedPlan
     run_id: str
+    changes: list[MappingChangeSet] = field(default_factory=list)  # --impacted-by: the mapping change under test
 
 
 def preflight(options: RunOptions) -> Checked:
@@ -147,7 +149,7 @@ def preflight(options: RunOptions) -> Checked:
         refuse_twin_resume(options.resume, profile.target.kind)
     run_id = options.resume or new_run_id()
     plan = plan_from_recipe(recipe, profile.seed.seed, profile.seed.scale, RunContext(run_id, Path()).tag)
-    return Checked(profile, recipe, fault_profile, plan, run_id)
+    return Checked(profile, recipe, fault_profile, plan, run_id, load_changes(profile, options.impacted_by))
 
 
 def seed_losses(plan: SeedPlan, refused: dict[str, str]) -> dict[str, Any]:
@@ -176,6 +178,9 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
     with target(profile, options.org, budget) as (environment, sandboxes, description), \
             contextlib.ExitStack() as faults_on:
         timings["connect"] = time.monotonic() - started
+        # The change a regression run tests, on the connector before anything is written: applied through the
+        # control plane (the twin), else confirmed in the connector's mapping export (a refusal is bad input).
+        changed = the_change(checked.changes, sandboxes, profile)
         if fault_profile:  # the twin's control plane checks the switches: a refusal is bad input, still unwritten
             injection = faults_on.enter_context(FaultInjection(fault_profile, sandboxes.control))
             description += f", under {fault_profile.describe()}"
@@ -192,6 +197,8 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
         progress(f"connected to {description}")
         faults_on.enter_context(interruption_hint(context.run_id, profile.target.kind, progress))
         sandboxes.budget.limits = {"salesforce": profile.api_budget.salesforce, "hubspot": profile.api_budget.hubspot}
+        for line in changed:
+            progress(line)
         if fault_profile:
             progress(f"faults on: {fault_profile.describe()}")
         opening.close()
@@ -220,7 +227,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
             sandboxes.budget.absorb(json.loads(usage.read_text(encoding="utf-8")))
         evidence = RunEvidence(infrastructure_errors=infrastructure, api_calls=sandboxes.budget.report(),
                                sync_health=sandboxes.control.health() if sandboxes.control is not None else None,
-                               selection=options.selection or _selection(options), lint=_lint_findings(profile),
+                               selection=_with_change(options.selection or _selection(options), changed), lint=_lint_findings(profile),
                                seed_loss=losses, configuration=configuration_evidence(sandboxes, profile))
         with state.phase("signoff"), budget.phase("reports"):
             report = publish_signoff(context, profile, description, evidence, sandboxes.organization, sandboxes.portal)
@@ -268,6 +275,21 @@ def _lost(losses: dict[str, Any]) -> str:
 def _lint_findings(profile: Profile) -> list:
     """The governance lint of the profile, for the sign-off report."""
     return lint_profile(profile)
+
+
+def the_change(changes: list[MappingChangeSet], sandboxes: Sandboxes, profile: Profile) -> list[str]:
+    """Progress lines, one per changed mapping row: applied to the connector, or found in its mapping export."""
+    if not any(c.changes for c in changes):
+        return []
+    if sandboxes.control is not None:
+        return [f"applied to the connector: {line}" for line in apply_to_connector(sandboxes.control, changes)]
+    return [f"confirmed on the connector: {line}" for line in check_applied(profile, changes)]
+
+
+def _with_change(selection: str | None, changed: list[str]) -> str | None:
+    if not changed:
+        return selection
+    return "; ".join([*([selection] if selection else []), *changed])
 
 
 def _selection(options: RunOptions) -> str | None:

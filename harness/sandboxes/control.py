@@ -9,6 +9,10 @@ from harness.sandboxes.credentials import TwinControlCredentials
 from harness.sandboxes.http import platform_session
 
 
+class ConnectorRefused(ValueError):
+    """The connector refused a settings change (its reason is the message), as HubSpot's settings screen would."""
+
+
 class TwinControl:
     def __init__(self, credentials: TwinControlCredentials, ca_bundle: str | None) -> None:
         self.url = credentials.url.rstrip("/")
@@ -53,6 +57,19 @@ class TwinControl:
     def connector_settings(self) -> dict[str, Any]:
         """The settings the connector is running with: its org fixture plus changes made at run time."""
         response = self.session.get(self.url + "/connector/settings", timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def change_connector_settings(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change the connector's settings as an admin would (merged; a list, such as an object's mappings, is
+        replaced whole). Raises `ConnectorRefused` with the connector's reason when it refuses the change."""
+        response = self.session.patch(self.url + "/connector/settings", json=changes, timeout=30)
+        if response.status_code == 400:
+            try:
+                message = str(response.json().get("message") or response.text)
+            except ValueError:
+                message = response.text
+            raise ConnectorRefused(message)
         response.raise_for_status()
         return response.json()
 
