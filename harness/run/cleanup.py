@@ -113,7 +113,6 @@ def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry], errors: li
                           sandboxes.salesforce.read_many(sobject, ids, ["Email"]).values() if r.get("Email"))
     for object_type, prop, _sobject in LINKED_OBJECTS:
         _linked(sandboxes, entries, object_type, prop, known, found, errors, linked)
-    _activities(sandboxes, entries, known, found, errors)
     addresses = sorted(emails)
     for start in range(0, len(addresses), 100):
         with _noted(errors, "reading HubSpot contacts by e-mail"):
@@ -131,6 +130,8 @@ def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry], errors: li
         if unmatched:
             settle()
             _search_linked(sandboxes, object_type, prop, sobject, unmatched, known, found, errors)
+    # Last: the activities hang off every person found above, the connector's contacts included.
+    _activities(sandboxes, entries, known, found, errors)
     return found
 
 
