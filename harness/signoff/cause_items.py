@@ -98,11 +98,11 @@ class Candidates:
             cause = self.retired_stages()
             cause.values.add(quoted[-1])
             cause.fields.update(_bare_fields(item))
-            cause.add(item=_picklist_item(item), change_at=where, evidence=line, owner=owner)
-            found = _FIELD.search(item)
-            cause.name(found.group(0) if found else "")
+            offered = _offering_side(item, pair)
+            cause.add(item=f"{offered} picklist", change_at=where, evidence=line, owner=owner)
+            cause.name(offered)
         elif kind in {"mapping", "sync_rule", "field", "picklist"} and pair:
-            self._property_clause(kind, pair, item, where, owner, line)
+            self._property_clause(kind, pair, clause, where, owner, line)
         elif kind == "field_security" and pair:
             sobject, sf_field = pair.group(3), pair.group(4)
             verb = "edit" if "edit" in str(clause.get("expected")) else "read"
@@ -116,8 +116,9 @@ class Candidates:
             cause.name(f"{sobject}.{sf_field}")
             cause.add(item=f"{sobject}.{sf_field} (field-level security)", change_at=where, evidence=line, owner=owner)
             sobjects = "/".join(i.split(".")[0] for i in cause.named)
+            actual = str(clause.get("actual"))
             cause.what = (f"The integration user must {verb} {sobjects}.{sf_field} for the connector, but "
-                          f"{clause.get('actual')}.")
+                          f"{actual}{'' if actual.endswith(' it') else ' it'}.")
         elif kind == "inclusion_list":
             found = _INCLUSION.search(item)
             name = found.group(1) if found else item
@@ -139,8 +140,9 @@ class Candidates:
             cause.name(item)
             cause.add(item=item, change_at=where, evidence=line, owner=owner)
 
-    def _property_clause(self, kind: str, pair: re.Match[str], item: str, where: str | None, owner: str | None,
-                         line: str) -> None:
+    def _property_clause(self, kind: str, pair: re.Match[str], clause: dict[str, Any], where: str | None,
+                         owner: str | None, line: str) -> None:
+        item, expected, actual = str(clause.get("item")), clause.get("expected"), clause.get("actual")
         hs_object, prop, sobject, sf_field = pair.groups()
         mapping = kind in {"mapping", "sync_rule"}
         key = ("mapping" if mapping else "property", prop)
@@ -163,8 +165,10 @@ class Candidates:
                 cause.fields.add(found.lower())
         cause.name(f"{hs_object}.{prop}")
         cause.add(item=item, change_at=where, evidence=line, owner=owner)
-        more = f" (and {len(cause.evidence) - 1} more clause(s) like it)" if len(cause.evidence) > 1 else ""
-        cause.what = f"{cause.item} differs from the profile: {cause.evidence[0]}{more}."
+        if len(cause.evidence) == 1:
+            cause.what = f"{cause.item}: the profile expects {expected}; the target has {actual} ({item})."
+        else:
+            cause.what = re.sub(r"\)\.$|, and \d+ more\)\.$", "", cause.what) + f", and {len(cause.evidence) - 1} more)."
 
     def _automation_clause(self, item: str, where: str | None, owner: str | None, line: str) -> None:
         found = _AUTOMATION.match(item)
@@ -224,9 +228,15 @@ def _bare_fields(item: str) -> set[str]:
     return {f.lower() for _, f in _FIELD.findall(item)}
 
 
-def _picklist_item(item: str) -> str:
+def _offering_side(item: str, pair: re.Match[str] | None) -> str:
+    """The field that offers the value a picklist clause names: "<-> Lead.F: Salesforce value 'x'" is Salesforce's,
+    "HubSpot option 'x'" HubSpot's; a clause about one side ("Salesforce Lead.F: retired stage 'x'") names it."""
+    if pair and "HubSpot option" in item:
+        return f"{pair.group(1)}.{pair.group(2)}"
+    if pair:
+        return f"{pair.group(3)}.{pair.group(4)}"
     found = _FIELD.search(item)
-    return f"{found.group(0)} picklist" if found else item
+    return found.group(0) if found else item
 
 
 def _automation_page(system: str, kind: str, name: str) -> str:

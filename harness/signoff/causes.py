@@ -137,8 +137,10 @@ def _duplicate_causes(candidates: Candidates, failures: list[Failure], errors: l
         cause = candidates.get(("duplicates", sobject), kind="duplicate rule", category="duplicates", mode="duplicates",
                                item=f"Salesforce duplicate rule {', '.join(names)} on {sobject}" if names else
                                f"Salesforce duplicate rules on {sobject} (not read in this run)",
-                               what=f"Salesforce refuses as duplicates {sobject} records HubSpot holds as different "
-                                    f"people (DUPLICATES_DETECTED): the two systems deduplicate on different keys.",
+                               what=(f"Salesforce's active duplicate rule {', '.join(names)}" if names else
+                                     "A Salesforce duplicate rule") + f" refuses as duplicates {sobject} records "
+                                    "HubSpot holds as different people (DUPLICATES_DETECTED): the two systems "
+                                    "deduplicate on different keys.",
                                fix=f"match {sobject}s on the key HubSpot deduplicates on (e-mail), or let the rule "
                                    f"alert instead of block, so every HubSpot contact can sync")
         cause.names.update({sobject.lower(), *(n.lower() for n in names)})
