@@ -225,10 +225,12 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
             infrastructure.append(injection.summary())
         for usage in sorted((context.run_dir / "api-usage").glob("*.json")):
             sandboxes.budget.absorb(json.loads(usage.read_text(encoding="utf-8")))
+        with budget.phase("audit"):  # the automation catalogue and duplicate rules the root causes name
+            configuration = configuration_evidence(sandboxes, profile)
         evidence = RunEvidence(infrastructure_errors=infrastructure, api_calls=sandboxes.budget.report(),
                                sync_health=sandboxes.control.health() if sandboxes.control is not None else None,
                                selection=_with_change(options.selection or _selection(options), changed), lint=_lint_findings(profile),
-                               seed_loss=losses, configuration=configuration_evidence(sandboxes, profile))
+                               seed_loss=losses, configuration=configuration)
         with state.phase("signoff"), budget.phase("reports"):
             report = publish_signoff(context, profile, description, evidence, sandboxes.organization, sandboxes.portal)
         if not options.keep_data:
