@@ -36,14 +36,18 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
         ) -> None:
     """Seed the sandboxes (or the twin), run every scenario, write the run folder. Exit 0 only on GO."""
     from harness.report.summary import print_summary
+    from harness.run.progress import suite_display
     from harness.run.runner import RunOptions, ensure_profile, execute
+
+    def say(message: str) -> None:
+        console.print(f"[dim]{message}[/dim]", soft_wrap=True)  # one line each, whatever the width: logs grep it
 
     if resume:
         from harness.run.state import resumed_options
 
         options = resumed_options(check_run_id(resume), faults)
         options.allow_large = allow_large
-        outcome = execute(options, progress=lambda message: console.print(f"[dim]{message}[/dim]"))
+        outcome = execute(options, progress=say, display=suite_display(console, say))
         print_summary(console, outcome.signoff, outcome.context.run_dir, outcome.timings.get("total"))
         raise typer.Exit(outcome.exit_code)
     selection = None
@@ -52,7 +56,7 @@ def run(profile: Path = typer.Option(DEFAULT_PROFILE, "--profile", "-p", help="i
     options = RunOptions(profile=ensure_profile(profile), org=org, keep_data=keep_data, workers=workers, marker=marker,
                          keyword=keyword, allure_html=not no_html, selection=selection, faults=faults,
                          allow_large=allow_large, impacted_by=list(impacted_by))
-    outcome = execute(options, progress=lambda message: console.print(f"[dim]{message}[/dim]"))
+    outcome = execute(options, progress=say, display=suite_display(console, say))
     print_summary(console, outcome.signoff, outcome.context.run_dir, outcome.timings.get("total"))
     raise typer.Exit(outcome.exit_code)
 

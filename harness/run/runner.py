@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -39,6 +38,7 @@ from harness.run.preflight import (
     check_suite,
     check_workers,
 )
+from harness.run.progress import PlainLines, SuiteDisplay, follow_suite
 from harness.run.redaction import redact_tree
 from harness.run.state import RunState, deselect_arguments, open_for_resume, refuse_twin_resume
 from harness.run.suite_process import die_with_parent, interruption_hint
@@ -84,11 +84,13 @@ def target(profile: Profile, org: str | None,
                           f"{sandboxes.portal.get('portalId')}")
 
 
-def run_suite(context: RunContext, profile: Profile, environment: dict[str, str], options: RunOptions) -> int:
+def run_suite(context: RunContext, profile: Profile, environment: dict[str, str], options: RunOptions,
+              display: SuiteDisplay | None = None) -> int:
     env = {**os.environ, **environment, "UAT_RUN_DIR": str(context.run_dir), "UAT_PROFILE": str(profile.source)}
     # --tb=short: pytest's long tracebacks print every function's arguments, and the clients' own frames hold the
     # Authorization header; short ones still give file, line and message (docs/reliability.md, "Secrets").
     command = [sys.executable, "-m", "pytest", SUITE, f"--alluredir={context.allure_results}", "-p", "no:cacheprovider",
+               "-p", "harness.run.progress_events",  # tells the parent the total and the feature running now
                "-q", "--no-header", "-rN", "-o", "console_output_style=classic", "--tb=short"]
     if options.workers:
         command += ["-n", options.workers, "--dist", "load"]
@@ -98,9 +100,8 @@ def run_suite(context: RunContext, profile: Profile, environment: dict[str, str]
         command += ["-k", options.keyword]
     command += deselect_arguments(context)  # a resumed run: scenarios that already have a result
     with (context.run_dir / "pytest.log").open("a", encoding="utf-8") as log:
-        completed = subprocess.run(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   preexec_fn=die_with_parent)
-    return completed.returncode
+        return follow_suite(command, PROJECT_ROOT, env, log, context.run_dir, display or PlainLines(lambda _line: None),
+                            preexec_fn=die_with_parent)
 
 
 def run_faults(options: RunOptions, profile: Profile) -> FaultProfile | None:
@@ -159,7 +160,10 @@ def seed_losses(plan: SeedPlan, refused: dict[str, str]) -> dict[str, Any]:
             "examples": dict(sorted(refused.items())[:10])}
 
 
-def execute(options: RunOptions, progress: Callable[[str], None] = lambda _message: None) -> RunOutcome:
+def execute(options: RunOptions, progress: Callable[[str], None] = lambda _message: None,
+            display: Callable[[], SuiteDisplay] | None = None) -> RunOutcome:
+    """`progress` says what the run is doing, a line at a time; `display` makes what the terminal shows while the
+    suite runs (harness/run/progress.py; default: plain lines through `progress`)."""
     timings: dict[str, float] = {}
     started = time.monotonic()
     budget = ApiBudget()  # the run's calls, and where its time went (phases; harness/run/timing.py)
@@ -203,6 +207,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
             progress(f"faults on: {fault_profile.describe()}")
         opening.close()
         try:
+            progress(f"seeding {len(plan.records)} records")
             with state.phase("seed"), budget.phase("seed"):
                 seeded = seed_sandboxes(plan, sandboxes, context.ledger, normalisation=profile.normalisation)
                 write_manifest(context.seed_manifest, recipe, plan, seeded, sandboxes)
@@ -216,7 +221,9 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
         mark = time.monotonic()
         if not infrastructure and not state.done("suite"):
             with state.phase("suite"), budget.phase("suite"):
-                code = run_suite(context, profile, environment, options)
+                progress("starting the suite (pytest)")
+                code = run_suite(context, profile, environment, options,
+                                 display() if display else PlainLines(progress))
             if code not in (0, 1, 5):
                 infrastructure.append(f"pytest exited with code {code}; see {context.run_dir / 'pytest.log'}")
         timings["suite"] = time.monotonic() - mark
@@ -225,16 +232,19 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
             infrastructure.append(injection.summary())
         for usage in sorted((context.run_dir / "api-usage").glob("*.json")):
             sandboxes.budget.absorb(json.loads(usage.read_text(encoding="utf-8")))
+        progress("reading the automation catalogue and duplicate rules")
         with budget.phase("audit"):  # the automation catalogue and duplicate rules the root causes name
             configuration = configuration_evidence(sandboxes, profile)
         evidence = RunEvidence(infrastructure_errors=infrastructure, api_calls=sandboxes.budget.report(),
                                sync_health=sandboxes.control.health() if sandboxes.control is not None else None,
                                selection=_with_change(options.selection or _selection(options), changed), lint=_lint_findings(profile),
                                seed_loss=losses, configuration=configuration)
+        progress("writing the sign-off report")
         with state.phase("signoff"), budget.phase("reports"):
             report = publish_signoff(context, profile, description, evidence, sandboxes.organization, sandboxes.portal)
         if not options.keep_data:
             mark = time.monotonic()
+            progress("cleaning up the records this run created (from its ledger)")
             with state.phase("cleanup"), budget.phase("cleanup"):
                 cleanup = cleanup_until_clean(
                     lambda: cleanup_run(sandboxes, context.ledger, context.run_dir / "cleanup.jsonl"))
@@ -248,6 +258,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
     if options.allure_html:
         mark = time.monotonic()
         try:
+            progress("generating the Allure HTML report")
             with budget.phase("reports"):
                 publish_allure(context, profile)
         except allure_html.AllureUnavailable as error:
