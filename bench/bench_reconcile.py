@@ -12,11 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness.reconcile import FieldKind, FieldSpec, KeyTotalSpec, ObjectSpec, Rule, reconcile_object
+from harness.reconcile import FieldKind, FieldSpec, KeyTotalSpec, ObjectSpec, SyncRule, reconcile_object
 
 KINDS = [FieldKind.STRING] * 10 + [FieldKind.NUMBER] * 4 + [FieldKind.DATE] * 2 + [FieldKind.DATETIME] * 2 + \
         [FieldKind.BOOLEAN, FieldKind.MULTI]
-RULES = [Rule.TWO_WAY, Rule.PREFER_SALESFORCE_UNLESS_BLANK, Rule.ALWAYS_USE_SALESFORCE, Rule.DONT_SYNC]
+RULES = [SyncRule.TWO_WAY, SyncRule.PREFER_SALESFORCE_UNLESS_BLANK, SyncRule.ALWAYS_USE_SALESFORCE, SyncRule.DONT_SYNC]
 FIELDS = tuple(FieldSpec(f"prop{i}", f"Field{i}__c", RULES[i % 4], KINDS[i]) for i in range(20))
 SPEC = ObjectSpec("contacts <-> Contact", "contacts", "Contact", "salesforcecontactid", FIELDS, "email", "Email",
                   totals=(KeyTotalSpec("amount by stage", "prop1", "Field1__c", "prop10", "Field10__c"),))
