@@ -161,3 +161,16 @@ def test_a_sync_rule_change_on_the_twin_is_applied_named_and_ends_go(tmp_path):
     assert conformance and all(s["outcome"] == "passed" for s in conformance), conformance
     assert signoff["verdict"] == "GO" and done.returncode == 0, [
         (s["scenario"], s["message"]) for s in signoff["scenarios"] if s["outcome"] == "failed"]
+
+
+def test_a_plain_run_of_the_same_profile_does_not_change_the_connector(tmp_path):
+    """The control: without --impacted-by, the connector keeps the org's row, and conformance says so."""
+    profile_path, _old = changed_copy(tmp_path)
+    done = uat("run", "-p", str(profile_path), "-m", "conformance", "--no-html")
+    assert "applied to the connector" not in done.stderr
+    found = RUN_ID.search(done.stderr)
+    assert found, done.stderr[-3000:]
+    signoff = json.loads((ROOT / "reports" / found.group(1) / "signoff.json").read_text(encoding="utf-8"))
+    failed = {s["scenario"]: s["message"] for s in signoff["scenarios"] if s["outcome"] == "failed"}
+    assert "Every mapping runs with the profile's sync rule" in failed, failed
+    assert done.returncode == 1 and signoff["verdict"] == "NO-GO"
