@@ -45,8 +45,8 @@ class RollingWindow:
     def observe(self, limit: str | None, remaining: str | None) -> None:
         """The platform's rate-limit headers from an answer: its limit (when learning) and what is left of it."""
         with self.lock:
-            if self.learn and limit and limit.isdigit() and int(limit) > 0:
-                self.limit = int(limit)
+            if self.learn and limit and limit.isdigit() and int(limit) > 1:
+                self.limit = int(limit) - 1  # one slot spare: a call sent just as another leaves the window
             if remaining is not None and remaining.isdigit():
                 self.remaining, self.since = int(remaining), 0
 
@@ -63,9 +63,10 @@ class RollingWindow:
                     self.calls.append(cell)
                     self.since += 1
                     return cell
-                if len(self.calls) < self.limit:  # others spent the portal's window: wait a slice, then ask again
-                    self.remaining = None
-                    pause = self.window / max(1, self.limit)
+                if len(self.calls) < self.limit:  # the platform's window is spent (by others too): wait until our
+                    self.remaining = None          # oldest call leaves it, then let one call ask again
+                    pause = max(self.window / max(1, self.limit),
+                                self.window - (now - self.calls[0][0]) + 0.001 if self.calls else 0.0)
                 else:
                     pause = self.window - (now - self.calls[0][0]) + 0.001
             self.waited += pause
