@@ -4,6 +4,7 @@ running now; plain lines in CI, a rich bar on a terminal; and the run's other ph
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -85,3 +86,8 @@ def test_uat_run_in_ci_prints_progress_lines_and_what_each_phase_does():
     for phase in ("seeding", "starting the suite", "writing the sign-off report", "cleaning up"):
         assert phase in out, (phase, out[-3000:])
     assert out.index("cleaning up") < out.index("Reconciliation │")  # then the summary table
+    # The feature running now is named as the feature file names it (what the bar and the heartbeat show).
+    run_dir = ROOT / "reports" / re.search(r"run (\d{8}-\d{6}-[0-9a-f]{4})", out).group(1)
+    events = [json.loads(line) for line in (run_dir / "progress.jsonl").read_text().splitlines()]
+    assert {e["running"] for e in events if "running" in e} == {"Reconciliation"}
+    assert [e["total"] for e in events if "total" in e] == [total]

@@ -24,9 +24,21 @@ def _write(event: dict[str, Any]) -> None:
 
 
 def feature_of(item: pytest.Item) -> str:
-    """pytest-bdd documents each scenario function as "<feature>: <scenario>"."""
-    doc = getattr(getattr(item, "obj", None), "__doc__", None) or ""
-    return doc.split(": ", 1)[0] if ": " in doc else item.name
+    """The Gherkin feature's name, known before the scenario's fixtures run (a reconciliation fixture takes seconds).
+
+    pytest-bdd keeps each scenario function's template in a registry (not a documented API, hence the fallback:
+    the feature file's name from the function's docstring, "<feature file>: <scenario>")."""
+    function = getattr(item, "obj", None)
+    try:
+        from pytest_bdd.scenario import scenario_wrapper_template_registry  # deferred: optional internals
+
+        template = scenario_wrapper_template_registry.get(function) if function is not None else None
+        if template is not None and template.feature.name:
+            return str(template.feature.name)
+    except (ImportError, AttributeError, TypeError):
+        pass
+    doc = getattr(function, "__doc__", None) or ""
+    return Path(doc.split(": ", 1)[0]).stem.replace("_", " ") if ": " in doc else item.name
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
