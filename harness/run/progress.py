@@ -55,9 +55,13 @@ class PlainLines:
         for number, result in enumerate(finished, start=done - len(finished) + 1):
             self._say(f"{number}{of} {result.get('feature')}: {result.get('scenario')} {result.get('outcome')}")
         if not finished and time.monotonic() - self.spoken >= self.heartbeat:
-            elapsed = time.monotonic() - self.started
-            now = f"running {feature}" if feature else "starting the suite (pytest)"
-            self._say(f"{done}{of} {now} ({elapsed:.0f}s)")
+            elapsed = f"{time.monotonic() - self.started:.0f}s"
+            if total is None:
+                self._say(f"the suite is starting (pytest collects the scenarios), {elapsed}")
+            elif done >= total:
+                self._say(f"{done}{of} done, the suite is finishing, {elapsed}")
+            else:
+                self._say(f"{done}{of} running {feature or 'the first scenario'} ({elapsed})")
 
     def close(self) -> None:
         pass
