@@ -55,6 +55,7 @@ class MappingChangeSet:
 
 
 def load_changes(profile: Profile, old_files: list[Path]) -> list[MappingChangeSet]:
+    """Each OLD.csv against the profile's rows for its object (the object comes from the file's name)."""
     out: list[MappingChangeSet] = []
     for old in old_files:
         if not old.is_file():
