@@ -84,6 +84,7 @@ def owner_clauses(observed: Observed) -> Iterator[Clause]:
                        "a HubSpot owner" if owner.email.casefold() in hubspot_emails else
                        "no HubSpot owner with that e-mail", owner.email.casefold() in hubspot_emails, places.owners(),
                        owner_of_owners)
+    yield from _territory_clauses(observed, by_email, owner_of_owners)
     for user_id, reasons in sorted(why.items()):
         user = users.get(user_id) or next((u for uid, u in users.items() if uid[:15] == user_id[:15]), None)
         if user_id in excluded or (user is not None and user["Id"] in excluded):
@@ -97,3 +98,34 @@ def owner_clauses(observed: Observed) -> Iterator[Clause]:
                        "a HubSpot owner" if found else
                        ("no HubSpot owner with that e-mail" if user else f"no Salesforce user {user_id}"),
                        bool(found), places.owners(), owner_of_owners)
+
+
+def _territory_clauses(observed: Observed, by_email: dict[str, dict], owner_of_owners: str) -> Iterator[Clause]:
+    """Each owner the profile gives a territory is an active member of it (Enterprise Territory Management)."""
+    placed = [o for o in observed.profile.owners if o.territory]
+    if not placed:
+        return
+    rows = observed.query("territory membership", "SELECT UserId, Territory2.Name, Territory2.DeveloperName "
+                                                  "FROM UserTerritory2Association WHERE IsActive = true")
+    page = "Salesforce Setup > Territories > (the territory) > Assigned Users"
+    if rows is None:
+        for owner in placed:
+            yield not_evaluated("owner", f"owner {owner.email}: territory {owner.territory}", "an active member",
+                                observed.why.get("territory membership", "unreadable"), page, owner_of_owners)
+        return
+    members: dict[str, set[str]] = {}
+    for row in rows:
+        territory = row.get("Territory2") or {}
+        for name in (territory.get("Name"), territory.get("DeveloperName")):
+            if name:
+                members.setdefault(str(name).casefold(), set()).add(str(row.get("UserId"))[:15])
+    for owner in placed:
+        user = by_email.get(owner.email.casefold())
+        assigned = members.get(str(owner.territory).casefold())
+        ok = bool(user and assigned is not None and str(user.get("Id"))[:15] in assigned)
+        actual = ("no such territory" if assigned is None else "an active member" if ok else
+                  "not a member (the territory's members: " + (", ".join(sorted(
+                      str(u.get("Email")) for u in by_email.values() if str(u.get("Id"))[:15] in assigned)) or "none")
+                  + ")")
+        yield conforms("owner", f"owner {owner.email}: territory {owner.territory}", "an active member", actual, ok,
+                       page, owner_of_owners)

@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from harness.errors import UserError
-from harness.mutation.judge import Judgement, judge, read_fixture
+from harness.mutation.judge import Judgement, judge, judge_by_run, read_fixture
 from harness.mutation.mutants import GENERATORS, Mutant, generate, sample
 from harness.paths import FIXTURES
 from harness.profile import Profile, load_profile
@@ -37,14 +37,17 @@ def mutants_of(org: str, profile: Profile, classes: list[str] | None, size: int 
     return sample(everything, size) if size else everything
 
 
-def _judge_one(args: tuple[str, str, str, str | None, int | None]) -> Judgement:
-    org, mutant_id, profile_path, classes, size = args
+def _judge_one(args: tuple[str, str, str, str | None, bool]) -> Judgement:
+    org, mutant_id, profile_path, classes, confirm = args
     profile = load_profile(profile_path)
     mutant = next(m for m in mutants_of(org, profile, classes.split(",") if classes else None, None)
                   if m.id == mutant_id)
     from harness.twin.paths import org_dir  # deferred: see mutants_of
 
-    return judge(mutant, read_fixture(org_dir(org)), profile)
+    judged = judge(mutant, read_fixture(org_dir(org)), profile)
+    if judged.outcome == "survived" and confirm:
+        return judge_by_run(mutant, read_fixture(org_dir(org)), Path(profile_path))
+    return judged
 
 
 def score(judgements: list[Judgement]) -> tuple[int, int, float]:
@@ -63,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                         choices=sorted({*GENERATORS, "automation", "hubspot_workflow", "owner_email"}))
     parser.add_argument("--out", default=None, help="write every judgement as JSON here")
     parser.add_argument("--list", action="store_true", help="list the mutants, judge nothing")
+    parser.add_argument("--contract-only", action="store_true",
+                        help="judge by the contract check alone (no whole `uat run` for the mutants it does not name)")
     options = parser.parse_args(argv)
     try:
         profile = load_profile(options.profile)
@@ -77,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started = time.monotonic()
     classes = ",".join(options.classes) if options.classes else None
-    jobs = [(options.org, m.id, options.profile, classes, None) for m in mutants]
+    jobs = [(options.org, m.id, options.profile, classes, not options.contract_only) for m in mutants]
     with ProcessPoolExecutor(max_workers=max(1, options.workers)) as pool:
         judgements = []
         for done, judgement in enumerate(pool.map(_judge_one, jobs), start=1):

@@ -330,7 +330,121 @@ def deactivated_owner_mutants(fixture: Fixture) -> Iterator[Mutant]:
                      f"Salesforce user {user['Email']} is deactivated", ("owner",), (user["Email"],), apply)
 
 
+def deal_stage_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    """Each Salesforce stage the connector sends to the next HubSpot stage of the pipeline instead."""
+    for number, pipeline in enumerate(((fixture["connector"].get("objects") or {}).get("deals") or {}).get("pipelines")
+                                      or []):
+        stages = pipeline.get("stages") or {}
+        targets = list(dict.fromkeys(stages.values()))
+        for stage, target in stages.items():
+            other = targets[(targets.index(target) + 1) % len(targets)]
+            if other == target:
+                continue
+
+            def apply(f: Fixture, i: int = number, s: str = stage, t: str = other) -> None:
+                f["connector"]["objects"]["deals"]["pipelines"][i]["stages"][s] = t
+
+            yield Mutant(f"deal_stage:{stage}->{other}", "deal_stage",
+                         f"the connector sends the Opportunity stage {stage!r} to {other!r} instead of {target!r}",
+                         ("picklist",), (f"deal stage {stage!r}",), apply)
+
+
+def lead_status_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    """A Lead Status value the profile's taxonomy lists is missing from the org, or one it does not list is added."""
+    statuses = (fixture["salesforce"].get("records") or {}).get("LeadStatus") or []
+    for position, status in enumerate(statuses):
+        if status.get("IsDefault") or status.get("IsConverted"):
+            continue  # an org always keeps a default and a converted status
+
+        def drop(f: Fixture, p: int = position, value: str = status["ApiName"]) -> None:
+            # An org keeps the LeadStatus rows and Lead.Status's values together: deactivating one removes both.
+            del f["salesforce"]["records"]["LeadStatus"][p]
+            values = f["salesforce"]["objects"]["Lead"]["fields"]["Status"]["values"]
+            values[:] = [v for v in values if _value(v) != value]
+
+        yield Mutant(f"lead_status_removed:{status['ApiName']}", "lead_status",
+                     f"the org has no Lead Status {status['ApiName']!r}", ("picklist",), (repr(status["ApiName"]),),
+                     drop)
+
+    def add(f: Fixture) -> None:
+        f["salesforce"]["objects"]["Lead"]["fields"]["Status"]["values"].append("Nurture")
+        f["salesforce"]["records"]["LeadStatus"].append(
+            {"ApiName": "Nurture", "MasterLabel": "Nurture", "IsConverted": False, "IsDefault": False,
+             "SortOrder": len(statuses) + 1})
+
+    if statuses:
+        yield Mutant("lead_status_added:Nurture", "lead_status", "the org has a Lead Status 'Nurture' the profile "
+                     "does not list", ("picklist",), ("'Nurture'",), add)
+
+
+def inclusion_list_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    """The connector's inclusion list narrowed: a filter changed, added or dropped, or another list named."""
+    contacts = (fixture["connector"].get("objects") or {}).get("contacts") or {}
+    lists = fixture["hubspot"].get("lists") or []
+    position = next((i for i, entry in enumerate(lists) if entry.get("name") == contacts.get("inclusion_list")), None)
+    if position is None:
+        return
+    groups = lists[position].get("filters") or []
+    for g, group in enumerate(groups):
+        for i, rule in enumerate(group):
+            def drop(f: Fixture, g: int = g, i: int = i) -> None:
+                del f["hubspot"]["lists"][position]["filters"][g][i]
+
+            yield Mutant(f"inclusion_filter_removed:{rule['property']}", "inclusion_list",
+                         f"the inclusion list lost its filter on {rule['property']}", ("inclusion_list",),
+                         (rule["property"],), drop)
+            if "value" in rule:
+                def change(f: Fixture, g: int = g, i: int = i) -> None:
+                    f["hubspot"]["lists"][position]["filters"][g][i]["value"] = "lead"
+
+                yield Mutant(f"inclusion_filter_value:{rule['property']}", "inclusion_list",
+                             f"the inclusion list's {rule['property']} filter compares with 'lead'",
+                             ("inclusion_list",), (rule["property"],), change)
+
+    def narrow(f: Fixture) -> None:
+        f["hubspot"]["lists"][position]["filters"][0].append({"property": "country", "operator": "HAS_PROPERTY"})
+
+    def other_list(f: Fixture) -> None:
+        others = [entry["name"] for entry in f["hubspot"]["lists"] if entry.get("name") != contacts["inclusion_list"]]
+        f["connector"]["objects"]["contacts"]["inclusion_list"] = others[0]
+
+    yield Mutant("inclusion_filter_added:country", "inclusion_list", "the inclusion list also requires a country",
+                 ("inclusion_list",), ("country",), narrow)
+    if len(lists) > 1:
+        yield Mutant("inclusion_list_swapped", "inclusion_list", "the connector syncs through another list",
+                     ("inclusion_list",), ("inclusion list",), other_list)
+
+
+def territory_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    """Territory settings: a territory's rule or its owner changed, or owner reassignment switched off."""
+    territories = (fixture["salesforce"].get("territories") or {}).get("territories") or []
+    aliases = [alias for t in territories for alias in (t.get("users") or {})]
+    for position, territory in enumerate(territories):
+        users = list((territory.get("users") or {}).items())
+        if users:
+            other = next((a for a in aliases if a != users[0][0]), None)
+            if other:
+                def owner(f: Fixture, p: int = position, old: str = users[0][0], new: str = other) -> None:
+                    members = f["salesforce"]["territories"]["territories"][p]["users"]
+                    members[new] = members.pop(old)
+
+                yield Mutant(f"territory_owner:{territory['developer_name']}", "territory",
+                             f"territory {territory['name']} is owned by {other} instead of {users[0][0]}",
+                             ("owner",), (territory["name"], territory["developer_name"]), owner)
+
+    if (fixture["salesforce"].get("territories") or {}).get("assignment", {}).get("reassign_owner"):
+        def no_reassign(f: Fixture) -> None:
+            f["salesforce"]["territories"]["assignment"]["reassign_owner"] = False
+
+        yield Mutant("territory_reassign_off", "territory", "territory assignment no longer reassigns record owners",
+                     ("owner",), ("territory",), no_reassign)
+
+
 GENERATORS: dict[str, Callable[[Fixture], Iterator[Mutant]]] = {
+    "deal_stage": deal_stage_mutants,
+    "lead_status": lead_status_mutants,
+    "inclusion_list": inclusion_list_mutants,
+    "territory": territory_mutants,
     "field_security": field_security_mutants,
     "extra_mapping": extra_mapping_mutants,
     "owner_inactive": deactivated_owner_mutants,

@@ -191,6 +191,9 @@ class Owner(Strict):
 
     email: str = Field(min_length=3)
     name: str | None = None
+    # The Salesforce territory (its name or DeveloperName) this person owns: territory assignment hands them its
+    # accounts, so a territory handed to someone else moves records between owners.
+    territory: str | None = None
     note: str | None = None
 
 
