@@ -158,3 +158,12 @@ def test_the_root_causes_show_above_the_exit_criteria(drifted_run: Run, tmp_path
         assert row["names"] == cause["names"]
         for part in (cause["id"], cause["owner"], cause["change_at"][0].split(" > ")[0]):
             assert part in row["text"], (part, row["text"])
+
+
+def test_allure_lists_a_category_per_root_cause(drifted_run: Run, tmp_path):
+    [page] = load([{"url": (drifted_run.folder / "allure-report" / "index.html").as_uri() + "#categories",
+                    "wait_for_text": "Root cause C1", "settle_ms": 1500}], tmp_path)
+    assert_clean(page)
+    assert page["found_text"], page["text"][:500]
+    for cause in drifted_run.signoff["causes"]:
+        assert f"Root cause {cause['id']}: {cause['item']}" in page["text"], (cause["id"], page["text"][:1500])
