@@ -440,7 +440,81 @@ def territory_mutants(fixture: Fixture) -> Iterator[Mutant]:
                      ("owner",), ("territory",), no_reassign)
 
 
+# (path in connector.yaml, the other value, what it means, words a failure naming it would use)
+CONNECTOR_SWITCHES = [
+    (("objects", "contacts", "create_in_salesforce_as"), "Contact", "HubSpot creates Contacts, not Leads, in Salesforce",
+     ("create_in_salesforce_as", "as a Contact")),
+    (("objects", "contacts", "on_hubspot_create_or_update"), "do_nothing", "HubSpot changes no longer reach Salesforce",
+     ("on_hubspot_create_or_update",)),
+    (("objects", "contacts", "on_salesforce_create_or_update"), "do_nothing",
+     "Salesforce changes no longer reach HubSpot contacts", ("on_salesforce_create_or_update",)),
+    (("objects", "companies", "hubspot_auto_create_companies"), True,
+     "HubSpot creates a company for every contact (duplicate companies on conversion)", ("auto_create", "duplicate company")),
+    (("objects", "companies", "sync_associations"), False, "company associations no longer sync", ("association",)),
+    (("objects", "deals", "on_hubspot_create"), "create_opportunity", "a HubSpot deal creates an Opportunity",
+     ("on_hubspot_create", "create_opportunity")),
+    (("objects", "deals", "stage_rule"), "Two-way", "the deal stage syncs Two-way", ("stage_rule",)),
+    (("lifecycle", "never_backwards"), False, "the connector may move a lifecycle stage backwards", ("backwards",)),
+    (("lifecycle", "automatic_transitions"), False, "opportunities no longer move contacts to opportunity/customer",
+     ("automatic_transitions",)),
+    (("owners", "sync"), False, "owners no longer sync", ("owner",)),
+    (("conflict_rule",), "prefer_salesforce", "Two-way conflicts always go to Salesforce", ("conflict_rule",)),
+]
+
+
+def connector_switch_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    """A connector setting of the integration's settings pages flipped (not a mapping)."""
+    for path, value, meaning, names in CONNECTOR_SWITCHES:
+        node = fixture["connector"]
+        for key in path[:-1]:
+            node = (node or {}).get(key) or {}
+        if node.get(path[-1], None) == value:
+            continue
+
+        def apply(f: Fixture, path: tuple[str, ...] = path, value: object = value) -> None:
+            node = f["connector"]
+            for key in path[:-1]:
+                node = node.setdefault(key, {})
+            node[path[-1]] = value
+
+        yield Mutant(f"connector_switch:{'.'.join(path)}={value}", "connector_switch", meaning,
+                     ("delete_policy", "mapping", "sync_rule", "inclusion_list", "owner", "picklist"), names, apply)
+
+
+def governing_automation_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    """Automation the governance relies on, switched off: a stamping flow deactivated, a write-once validation rule
+    or a duplicate rule removed or loosened."""
+    automation = fixture["salesforce"].get("automation") or {}
+    for position, flow in enumerate(automation.get("flows") or []):
+        if flow.get("active", True) is False:
+            continue
+        fields = " ".join(flow.get("set_fields") or {})
+
+        def off(f: Fixture, p: int = position) -> None:
+            f["salesforce"]["automation"]["flows"][p]["active"] = False
+
+        yield Mutant(f"flow_off:{flow['api_name']}", "governing_automation", f"the flow {flow['label']} is inactive",
+                     ("automation",), (flow["api_name"], *fields.split()), off)
+    for position, rule in enumerate(automation.get("validation_rules") or []):
+        def drop(f: Fixture, p: int = position) -> None:
+            del f["salesforce"]["automation"]["validation_rules"][p]
+
+        yield Mutant(f"validation_rule_removed:{rule['object']}.{rule['name']}", "governing_automation",
+                     f"the validation rule {rule['object']}.{rule['name']} is gone", ("automation", "required"),
+                     (rule["name"], rule.get("field") or rule["name"]), drop)
+    for position, rule in enumerate(automation.get("duplicate_rules") or []):
+        if rule.get("action_on_create") == "allow":
+            def block(f: Fixture, p: int = position) -> None:
+                f["salesforce"]["automation"]["duplicate_rules"][p]["action_on_create"] = "block"
+
+            yield Mutant(f"duplicate_rule_blocks:{rule['name']}", "governing_automation",
+                         f"the duplicate rule {rule['name']} blocks creates", ("automation", "required"),
+                         (rule["name"], "DUPLICATES_DETECTED", "duplicate"), block)
+
+
 GENERATORS: dict[str, Callable[[Fixture], Iterator[Mutant]]] = {
+    "governing_automation": governing_automation_mutants,
+    "connector_switch": connector_switch_mutants,
     "deal_stage": deal_stage_mutants,
     "lead_status": lead_status_mutants,
     "inclusion_list": inclusion_list_mutants,
