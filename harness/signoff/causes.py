@@ -95,7 +95,7 @@ def _why(cause: Cause, failure: Failure, errors_by_id: dict[str, list[dict[str, 
             prop = error_property(line[2])
             return f"its record met the Sync Health error {line[1]}" + (f" on {prop}" if prop else "")
     category = failure.result.category or "other"
-    named = [n for n in cause.names if n and n in text.lower()]
+    named = [n for n in cause.names if n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text.lower())]
     if named and cause.mode in {"automation", "retired", "writes", "named"}:
         shown = next((n for n in cause.named if n.lower() == named[0]), named[0])
         return f"it names {shown!r}"
@@ -130,7 +130,10 @@ def _why(cause: Cause, failure: Failure, errors_by_id: dict[str, list[dict[str, 
 def _duplicate_causes(candidates: Candidates, failures: list[Failure], errors: list[dict[str, Any]],
                       rules: list[dict[str, Any]] | None) -> None:
     objects = {str(e.get("salesforce_object") or "Lead") for e in errors if _error_key(e)[0] == "duplicates"}
-    objects |= {"Lead" for f in failures if f.result.category == "duplicates" and not objects}
+    if not objects:  # a duplicates failure without its Sync Health error: the objects it touches that have rules
+        tagged = {t[len("object_"):].capitalize() for f in failures if f.result.category == "duplicates"
+                  for t in f.result.tags if t.startswith("object_")}
+        objects = {str(r.get("SobjectType")) for r in rules or [] if r.get("IsActive")} & tagged
     for sobject in sorted(objects):
         active = [r for r in rules or [] if str(r.get("SobjectType")) == sobject and r.get("IsActive")]
         names = [str(r.get("DeveloperName")) for r in active]
