@@ -18,4 +18,5 @@ STEP_MODULES: list[str] = [
     "steps.activity_steps",
     "steps.reconciliation_steps",
     "steps.conformance_steps",
+    "steps.contract_steps",
 ]

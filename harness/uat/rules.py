@@ -11,10 +11,11 @@ import pytest
 from harness.profile import FieldMapping
 from harness.reconcile import expected_difference
 from harness.uat.companies import account_synced
+from harness.uat.contract_matrix import cannot_exercise, elsewhere, row_name
 from harness.uat.failures import MappingMismatch
 from harness.uat.pairs import Pair, contact_synced, expect_hubspot_values, expect_salesforce_values
 from harness.uat.testdata import new_person
-from harness.uat.values import SKIPPED, FieldValue, fresh_value, writable_on_hubspot, writable_on_salesforce
+from harness.uat.values import SKIPPED, FieldValue, fresh_value
 from harness.uat.waiter import settle
 from harness.uat.world import World
 
@@ -40,14 +41,17 @@ class RuleCase:
 
 
 def _eligible(world: World, rule: str, side: str, hubspot_object: str, sobject: str) -> list[FieldMapping]:
+    """The rule's mappings the scenario writes on `side`. Governed rows (identity, owner, lifecycle and its stamps)
+    have scenarios of their own; any other row that cannot be written fails the scenario naming it: none is dropped."""
     out = []
     for mapping in world.mappings_for(hubspot_object, sobject, rule):
-        if mapping.hubspot_property in SKIPPED or mapping.salesforce_field in {"OwnerId", "Email"}:
+        if mapping.hubspot_property in SKIPPED or mapping.salesforce_field in {"OwnerId", "Email"} \
+                or elsewhere(world, mapping):
             continue
-        if side == "hubspot" and writable_on_hubspot(world.catalog, mapping):
-            out.append(mapping)
-        if side == "salesforce" and writable_on_salesforce(world.catalog, mapping, sobject):
-            out.append(mapping)
+        reason = cannot_exercise(world, mapping, sobject, side)
+        if reason is not None:
+            raise MappingMismatch(f"{row_name(mapping, sobject)} ({mapping.where}) cannot be exercised: {reason}")
+        out.append(mapping)
     return out
 
 
