@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 
 READ_AHEAD_MIN = 100
-MAX_AGE = 10.0
+MAX_AGE = 2.0  # a loop over the records just read takes milliseconds once its answers are here
 REMEMBERED = 20_000  # ids per object type: a bound on memory, well above a full-copy sandbox's run population
 
 
