@@ -22,6 +22,7 @@ from harness.report.environment import org_run, run_environment, write_environme
 from harness.report.signoff_html import render_html
 from harness.report.signoff_md import render_markdown
 from harness.signoff.findings import read_findings
+from harness.signoff.health import run_records
 from harness.signoff.reconciliation import read_reconciliation
 from harness.signoff.record import RunEvidence, SignOff, evaluate, load_signoff, save_json, with_decisions
 from harness.signoff.results import read_results
@@ -84,6 +85,8 @@ def publish_signoff(context: RunFolder, profile: Any, target: str, evidence: Run
     manifest = _read_json(context.seed_manifest)
     if evidence.seeded is None:
         evidence.seeded = seeded_records(manifest, run_dir / "ledger.jsonl")
+    if evidence.own_records is None:
+        evidence.own_records = run_records(run_dir / "ledger.jsonl")
     if not evidence.environment:
         evidence.environment = run_environment(profile, target, organization, portal, manifest, evidence.selection,
                                                org=org_run(run_dir, profile))

@@ -7,8 +7,11 @@ connector's error log from): the report then says "not measured" rather than sho
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from datetime import datetime
+from pathlib import Path
 from statistics import median
 from typing import Any
 
@@ -69,8 +72,46 @@ def group_sync_errors(errors: list[dict[str, Any]], seeded: dict[str, str] | Non
     return sorted(out, key=lambda g: (g["expected"], -g["records"], g["category"], g["code"], g["property"] or ""))
 
 
-def sync_health_summary(health: dict[str, Any] | None, seeded: dict[str, str] | None = None) -> dict[str, Any] | None:
-    """`seeded`: record id -> the edge case the seed planted it for (seeded.py): its errors are expected."""
+def run_records(ledger: Path) -> dict[str, Any] | None:
+    """The run's own records, from its ledger: every id it created or saw the connector create, and when the first
+    was created (epoch seconds). None when the run has no ledger: then every open error counts as the run's."""
+    if not ledger.exists():
+        return None
+    ids, since = set(), None
+    for line in ledger.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if entry.get("id"):
+            ids.add(str(entry["id"]))
+        created = entry.get("created_at")
+        if isinstance(created, (int, float)):
+            since = created if since is None else min(since, created)
+    return {"ids": sorted(ids), "since": since}
+
+
+def _epoch(stamp: Any) -> float | None:
+    try:
+        return datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def is_own(error: dict[str, Any], own: dict[str, Any]) -> bool:
+    """An error on a record of the run's ledger, or first seen once the run had begun creating records."""
+    ids = own.get("_ids") or set(own.get("ids") or [])
+    if any(str(error.get(k)) in ids for k in ("hubspot_id", "salesforce_id") if error.get(k)):
+        return True
+    seen, since = _epoch(error.get("first_seen")), own.get("since")
+    return seen is not None and since is not None and seen >= since
+
+
+def sync_health_summary(health: dict[str, Any] | None, seeded: dict[str, str] | None = None,
+                        own: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """`seeded`: record id -> the edge case the seed planted it for (seeded.py): its errors are expected.
+    `own`: the run's records (`run_records`): errors on others (earlier runs on a served twin, other people's
+    records in a shared sandbox) are shown but not counted as the run's."""
     if not health:
         return None
     by_category = health.get("by_category") or {}
@@ -78,12 +119,17 @@ def sync_health_summary(health: dict[str, Any] | None, seeded: dict[str, str] | 
              "errors": int((value or {}).get("errors", 0)), "records": int((value or {}).get("records", 0))}
             for key, value in by_category.items()]
     errors = health.get("errors") or []
+    total = sum(r["errors"] for r in rows)
+    if own is not None:
+        mine = {**own, "_ids": set(own.get("ids") or [])}
+        errors = [e for e in errors if is_own(e, mine)]
     groups = group_sync_errors(errors, seeded)
     expected = sum(g["errors"] for g in groups if g["expected"])
-    open_errors = sum(r["errors"] for r in rows)
+    open_errors = len(errors) if own is not None else total
     return {
         "categories": rows,
         "open_errors": open_errors,
+        "earlier_errors": total - open_errors,
         "expected_errors": expected,
         "unexpected_errors": open_errors - expected,
         "records_with_errors": sum(r["records"] for r in rows),

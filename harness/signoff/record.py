@@ -47,6 +47,7 @@ class RunEvidence:
     selection: str | None = None  # "impacted by contacts.csv: 5 scenarios", "-m object_deal", ...
     seed_loss: dict[str, Any] | None = None  # {planned, lost, examples: {plan key: error}} (harness/run/runner.py)
     seeded: dict[str, str] | None = None  # record id -> edge case the seed planted it for (seeded.py)
+    own_records: dict[str, Any] | None = None  # the run's ledger ids and start (health.run_records): its own errors
     conformance: dict[str, Any] | None = None  # conformance.json: every clause, as the conformance phase wrote it
     # The automation catalogue and the active duplicate rules (harness/audit/evidence.py), for the root causes
     configuration: dict[str, Any] | None = None
@@ -110,7 +111,7 @@ def evaluate(run_id: str, profile: Any, target: str, results: list[ScenarioResul
               "total": len(results)}
     sections = {
         "reconciliation": summarise(evidence.reconciliation, evidence.orphans),
-        "sync_health": sync_health_summary(evidence.sync_health, evidence.seeded),
+        "sync_health": sync_health_summary(evidence.sync_health, evidence.seeded, evidence.own_records),
         "api_budget": api_budget_summary(evidence.api_calls),
         "time_to_sync": time_to_sync(results),
         "audit": normalise_findings(evidence.audit),

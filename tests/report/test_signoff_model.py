@@ -132,13 +132,12 @@ def test_error_level_audit_finding_fails_the_required_clean_audit(profile):
     assert report.audit[0]["id"] == "AUD001" and report.audit[0]["where"] == "Flow 'Recycle'"
 
 
-def test_sync_errors_are_advisory_unless_the_profile_sets_a_threshold(profile):
+def test_open_sync_errors_the_seed_did_not_plant_block_go(profile):
     health = {"by_category": {"duplicates": {"errors": 2, "records": 2}}, "errors": []}
     report = evaluate("r10", profile, "twin", [result("a")], measured(sync_health=health))
     c = criterion(report, "Open connector sync errors")
-    assert (c.met, c.blocking, c.status) == (False, False, "not met (advisory)")
-    assert report.verdict == "GO"
-    assert any(r["area"] == "Sync health" for r in report.risks)
+    assert (c.met, c.blocking, c.status) == (False, True, "NOT MET")
+    assert report.verdict == "NO-GO"
 
 
 def test_a_sync_error_threshold_in_the_profile_makes_the_criterion_blocking(profile):
