@@ -94,7 +94,7 @@ def seed(recipe: Path | None = typer.Option(None, help="seed recipe (default: th
 
             result = seed_sandboxes(plan, sandboxes, context.ledger, progress=show, bulk_threshold=bulk_threshold,
                                     normalisation=loaded.normalisation)
-        manifest = write_manifest(context.seed_manifest, parsed, plan, result, sandboxes)
+        manifest = write_manifest(context.seed_manifest, parsed, plan, result, sandboxes, loaded)
     for name, reason in manifest["skipped"].items():
         console.print(f"[yellow]skipped[/yellow] {name}: {reason}")
     if manifest["variants_folded"]:

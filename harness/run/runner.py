@@ -210,7 +210,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
             progress(f"seeding {len(plan.records)} records")
             with state.phase("seed"), budget.phase("seed"):
                 seeded = seed_sandboxes(plan, sandboxes, context.ledger, normalisation=profile.normalisation)
-                write_manifest(context.seed_manifest, recipe, plan, seeded, sandboxes)
+                write_manifest(context.seed_manifest, recipe, plan, seeded, sandboxes, profile)
             losses = seed_losses(plan, seeded.refused)
             progress(f"seeded {len(seeded.created)} records" + _lost(losses))
         except (UserError, KeyboardInterrupt):

@@ -61,6 +61,7 @@ class PlanBuilder:
         self.emails: set[str] = set()
         self.names: set[str] = set()
         self.region_names = list(recipe.regions)
+        self.turns: dict[str, int] = {}  # population -> how many of its coverage values it has had (covering)
         variants = recipe.edge_cases.picklist_variants if recipe.edge_cases else {}
         self.variants = {family: list(values) for family, values in variants.items()}
 
@@ -99,6 +100,27 @@ class PlanBuilder:
         if variant_every and index % variant_every == variant_every - 1 and self.variants.get("country"):
             return self.rng.choice(self.variants["country"]), True
         return self.rng.choice(self.recipe.regions[region].countries), False
+
+    def covering(self, population: str, values: list[Any]) -> Any | None:
+        """The next of `values` this population has not had yet, while any remain, else None: a population covers
+        every value the contract names first (docs/seeding.md, "Contract coverage"), then follows the weights."""
+        turn = self.turns.get(population, 0)
+        if turn >= len(values):
+            return None
+        self.turns[population] = turn + 1
+        return values[turn]
+
+    def place(self, population: str, variant_every: int, index: int) -> tuple[str, str, bool]:
+        """Region, country and whether the country is a spelling variant: every region's every country once
+        (coverage), then a weighted region and one of its countries."""
+        if variant_every and index % variant_every == variant_every - 1 and self.variants.get("country"):
+            return self.region(), self.rng.choice(self.variants["country"]), True
+        combos = [(name, country) for name, region in self.recipe.regions.items() for country in region.countries]
+        combo = self.covering(f"{population}.country", combos)
+        if combo is not None:
+            return combo[0], combo[1], False
+        region = self.region()
+        return region, self.rng.choice(self.recipe.regions[region].countries), False
 
     def stamps(self, stage: str) -> dict[str, str]:
         """Salesforce-side lifecycle timestamps for a record that has reached `stage` (stamped once, in order)."""
@@ -152,13 +174,13 @@ class PlanBuilder:
         self.opportunity_stages = spread(accounts * spec.opportunities.per_account, spec.opportunities.stages,
                                          self.rng) if spec.opportunities else []
         for a in range(accounts):
-            region = self.region()
+            region, country, varied = self.place("accounts", 4, a)
             name = self.company_name()
-            country, varied = self.country(region, 4, a)
-            industry = spec.industries[a % len(spec.industries)]
             traits = ["picklist_variant"] if varied else []
             if self.variants.get("industry") and a % 6 == 5:
                 industry, traits = self.rng.choice(self.variants["industry"]), [*traits, "picklist_variant"]
+            else:
+                industry = self.covering("accounts.industry", spec.industries) or spec.industries[a % len(spec.industries)]
             key = f"sf.Account.{a:05d}"
             self.add(PlannedRecord("salesforce", "Account", key, {
                 "Name": name, "Website": f"https://{ascii_slug(name, 'account').replace('.', '-')[:40]}-{a}.{self.tag}"
@@ -269,8 +291,7 @@ class PlanBuilder:
         for i, stage in enumerate(spread(self.n(spec.count), spec.lifecycle, self.rng)):
             key = f"hs.contacts.{i:05d}"
             first, last, email = self.person(key)
-            region = self.region()
-            country, varied = self.country(region, 4, i)
+            region, country, varied = self.place("hubspot_contacts", 4, i)
             title, title_varied = self.title(i)
             self.hubspot_contact(key, first, last, email, stage, region,
                                  ("born_in_hubspot", *(("picklist_variant",) if varied or title_varied else ())),

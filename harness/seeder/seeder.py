@@ -16,6 +16,7 @@ from typing import Any
 from harness.profile.model import PicklistTable
 from harness.run.ledger import Ledger
 from harness.sandboxes import Sandboxes
+from harness.seeder.coverage import contract_coverage
 from harness.seeder.folding import fold_restricted, tables_by_location
 from harness.seeder.hubspot_loader import BATCH_LIMIT, ObjectUnsupported, create_hubspot
 from harness.seeder.hubspot_loader import lookup as hubspot_lookup
@@ -188,7 +189,9 @@ def seed_sandboxes(plan: SeedPlan, sandboxes: Sandboxes, ledger: Ledger, journal
     return result
 
 
-def write_manifest(path: Path, recipe: Recipe, plan: SeedPlan, result: SeedResult, sandboxes: Sandboxes) -> dict[str, Any]:
+def write_manifest(path: Path, recipe: Recipe, plan: SeedPlan, result: SeedResult, sandboxes: Sandboxes,
+                   profile: Any = None) -> dict[str, Any]:
+    """`profile`: when given, the manifest states what the plan covers of its contract (coverage.py)."""
     created = sum(result.created_counts.values())
     manifest = {
         "recipe": str(recipe.source.name), "recipe_sha256": recipe.digest, "seed": plan.seed, "scale": plan.scale,
@@ -207,5 +210,7 @@ def write_manifest(path: Path, recipe: Recipe, plan: SeedPlan, result: SeedResul
         "minimum_create_calls": minimum_calls(result.created_counts),
         "api_calls": sandboxes.budget.report(),
     }
+    if profile is not None:
+        manifest["contract_coverage"] = contract_coverage(plan, profile)
     path.write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False), encoding="utf-8")
     return manifest
