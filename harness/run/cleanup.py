@@ -116,14 +116,13 @@ def derived_records(sandboxes: Sandboxes, entries: list[LedgerEntry], errors: li
     addresses = sorted(emails)
     for start in range(0, len(addresses), 100):
         with _noted(errors, "reading HubSpot contacts by e-mail"):
-            response = sandboxes.hubspot._call(sandboxes.hubspot.api("contacts", "batch_api").read, {
-                "inputs": [{"id": a} for a in addresses[start:start + 100]], "idProperty": "email",
-                "properties": ["email", *CONTACT_LINKS]})
-            for record in response.results or []:
-                linked.update(v for k, v in (record.properties or {}).items() if k in CONTACT_LINKS and v)
-                if ("hubspot", record.id) not in known:
-                    found.append(("hubspot", "contacts", record.id))
-                    known.add(("hubspot", record.id))
+            records = sandboxes.hubspot.read_many("contacts", addresses[start:start + 100], ["email", *CONTACT_LINKS],
+                                                  id_property="email")
+            for record_id, props in records.items():
+                linked.update(v for k, v in props.items() if k in CONTACT_LINKS and v)
+                if ("hubspot", record_id) not in known:
+                    found.append(("hubspot", "contacts", record_id))
+                    known.add(("hubspot", record_id))
     _associated(sandboxes, entries, known, found, linked)
     for object_type, prop, sobject in LINKED_OBJECTS:
         unmatched = sorted({e.id for e in entries if e.system == "salesforce" and e.object == sobject} - linked)
