@@ -99,6 +99,15 @@ def cannot_exercise(world: World, mapping: FieldMapping, sobject: str, side: str
     return None
 
 
+def _unreadable(world: World, mapping: FieldMapping, sobject: str) -> str | None:
+    """Why one side of the row cannot even be read (the outcome of a write is read on the other side)."""
+    if world.catalog.hubspot(mapping.hubspot_object, mapping.hubspot_property) is None:
+        return f"HubSpot has no {mapping.hubspot_object} property {mapping.hubspot_property!r}"
+    if world.catalog.salesforce(sobject, mapping.salesforce_field) is None:
+        return f"Salesforce has no field {sobject}.{mapping.salesforce_field} (or the integration user cannot see it)"
+    return None
+
+
 @dataclass
 class Expectation:
     mapping: FieldMapping
@@ -169,12 +178,15 @@ def _write(world: World, matrix: Matrix, direction: str, clear: bool) -> None:
     record = matrix.from_hubspot if direction == TO_SALESFORCE else matrix.from_salesforce
     side = "hubspot" if direction == TO_SALESFORCE else "salesforce"
     label = f"{direction}{', blank' if clear else ''}"
-    rows = [m for m in matrix.rows if not elsewhere(world, m)]
-    hubspot_before = world.hubspot(matrix.hubspot_object, record.hubspot_id, [m.hubspot_property for m in rows])
-    salesforce_before = world.salesforce(sobject, record.salesforce_id, [m.salesforce_field for m in rows])
+    reasons = {m.key: _unreadable(world, m, sobject) or cannot_exercise(world, m, sobject, side)
+               for m in matrix.rows if not elsewhere(world, m)}
+    rows = [m for m in matrix.rows if m.key in reasons]
+    readable = [m for m in rows if reasons[m.key] is None]  # a read naming a missing field fails as a whole
+    hubspot_before = world.hubspot(matrix.hubspot_object, record.hubspot_id, [m.hubspot_property for m in readable])
+    salesforce_before = world.salesforce(sobject, record.salesforce_id, [m.salesforce_field for m in readable])
     changes: dict[str, Any] = {}
     for mapping in rows:
-        reason = cannot_exercise(world, mapping, sobject, side)
+        reason = reasons[mapping.key]
         if clear and reason is None:
             described = world.catalog.salesforce(sobject, mapping.salesforce_field)
             if described is not None and not described.nillable:
