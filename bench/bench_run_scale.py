@@ -64,14 +64,15 @@ def minimum_calls(run_dir: Path) -> dict[str, dict[str, int]]:
         deleted[f"{item['system']}.{item['object']}"] = deleted.get(f"{item['system']}.{item['object']}", 0) + 1
     people = sum(v for k, v in deleted.items() if k in ("salesforce.Lead", "salesforce.Contact"))
     hs_contacts = deleted.get("hubspot.contacts", 0)
-    # cleanup: every record deleted in batches, the run's people read once on each side (links, e-mails, Tasks),
+    # cleanup: every record deleted in batches, the run's people read once on each side (links, e-mails, Tasks; SOQL
+    # on Id: ~500 ids a query URI),
     # the contacts' associations to the 5 activity types and 3 linked objects, the candidates' links read once
     linked = sum(deleted.get(f"hubspot.{o}", 0) for o in ("companies", "deals", "tickets"))
     out["cleanup"] = {
         "hubspot": batches({k: v for k, v in deleted.items() if k.startswith("hubspot.")}, 100)
         + -(-people // 100) + 8 * -(-hs_contacts // 1000) + -(-linked // 100),
         "salesforce": batches({k: v for k, v in deleted.items() if k.startswith("salesforce.")}, 200)
-        + 2 * -(-people // 200)}
+        + 2 * -(-people // 500)}
     return out
 
 

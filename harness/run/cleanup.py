@@ -23,6 +23,7 @@ from simple_salesforce.exceptions import SalesforceResourceNotFound
 
 from harness.run.ledger import SCENARIO_JOURNAL, Ledger, LedgerEntry, creates_in_doubt
 from harness.sandboxes import Sandboxes
+from harness.sandboxes.salesforce import id_filters
 from harness.sync.objects import HUBSPOT_OBJECT, LINK_PROPERTY
 
 # Children before parents, so nothing is left pointing at a deleted record.
@@ -215,10 +216,9 @@ def _activities(sandboxes: Sandboxes, entries: list[LedgerEntry], known: set[tup
     before the run, so nothing else can hang off them. (The connector keeps no link property on activities.)"""
     people = sorted({e.id for e in entries if e.system == "salesforce" and e.object in ("Lead", "Contact")}
                     | {i for s, o, i in found if s == "salesforce" and o in ("Lead", "Contact")})
-    for start in range(0, len(people), 200):
+    for where in id_filters("WhoId", people, "SELECT Id FROM Task WHERE "):
         with _noted(errors, "reading the Salesforce Tasks of the run's Leads and Contacts"):
-            quoted = ", ".join(f"'{i}'" for i in people[start:start + 200])
-            for row in sandboxes.salesforce.query_all(f"SELECT Id FROM Task WHERE WhoId IN ({quoted})"):
+            for row in sandboxes.salesforce.query_all(f"SELECT Id FROM Task WHERE {where}"):
                 if ("salesforce", row["Id"]) not in known:
                     found.append(("salesforce", "Task", row["Id"]))
                     known.add(("salesforce", row["Id"]))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote_plus
 
 import requests
 from simple_salesforce import Salesforce
@@ -53,6 +54,24 @@ def soql_literal(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+# A query travels in the URI of a GET (`/query?q=...`): Salesforce refuses URIs over 16,384 bytes (HTTP 414), and
+# each quoted id costs ~28 of them once URL-encoded. Chunks fill that, up to 800 ids: the query answers 2,000 rows a
+# page, so a chunk stays one call (https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.
+# meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm).
+URI_BUDGET = 15_000
+MAX_IDS_PER_QUERY = 800
+
+
+def id_filters(field: str, ids: Iterable[str], prefix: str = "") -> Iterator[str]:
+    """`field IN (...)` clauses for all of `ids`, each as long as a query URI allows (`prefix`: the query before
+    the clause, counted against the URI)."""
+    wanted = list(dict.fromkeys(ids))
+    room = URI_BUDGET - len(quote_plus(prefix + f"{field} IN ()")) - 200  # the path, /query?q= and the host
+    size = max(1, min(MAX_IDS_PER_QUERY, room // len(quote_plus("'001000000000000AAA', "))))
+    for start in range(0, len(wanted), size):
+        yield f"{field} IN ({', '.join(soql_literal(i) for i in wanted[start:start + size])})"
 
 
 def error_code(error: SalesforceError) -> str | None:
@@ -160,14 +179,11 @@ class SalesforceSandbox:
         return result["records"]
 
     def read_many(self, sobject: str, ids: Iterable[str], fields: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Records by id, in chunks, by SOQL on Id (an indexed read, not a search)."""
-        wanted = list(dict.fromkeys(ids))
+        """Records by id, by SOQL on Id (an indexed read, not a search), as many ids a query as its URI holds."""
         columns = ", ".join(dict.fromkeys(["Id", *fields]))
         out: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(wanted), 200):
-            chunk = wanted[start:start + 200]
-            quoted = ", ".join(f"'{i}'" for i in chunk)
-            for record in self.query_all(f"SELECT {columns} FROM {sobject} WHERE Id IN ({quoted})"):
+        for where in id_filters("Id", ids, f"SELECT {columns} FROM {sobject} WHERE "):
+            for record in self.query_all(f"SELECT {columns} FROM {sobject} WHERE {where}"):
                 out[record["Id"]] = record
         return out
 
