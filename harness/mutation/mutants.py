@@ -549,20 +549,16 @@ def generate(fixture: Fixture, owned: dict[str, set[tuple[str, str]]], listed_ow
 
 
 def sample(mutants: list[Mutant], size: int) -> list[Mutant]:
-    """A fixed, spread sample: every k-th mutant of each class in turn, so each class is represented."""
-    by_kind: dict[str, list[Mutant]] = {}
+    """A fixed, spread sample: the classes in turn, each walked in a low-discrepancy order (golden-ratio steps), so
+    every class is represented and a class's picks are spread over its whole range."""
+    groups: dict[str, list[Mutant]] = {}
     for mutant in mutants:
-        by_kind.setdefault(mutant.kind, []).append(mutant)
+        groups.setdefault(mutant.kind, []).append(mutant)
+    orders = [[group[i] for i in sorted(range(len(group)), key=lambda i: (i * 0.6180339887) % 1)]
+              for group in groups.values()]
     picked: list[Mutant] = []
-    round_ = 0
-    while len(picked) < min(size, len(mutants)):
-        for group in by_kind.values():
-            if len(group) > round_ and len(picked) < size:
-                step = max(1, len(group) // max(1, size // max(1, len(by_kind))))
-                index = (round_ * step) % len(group)
-                if group[index] not in picked:
-                    picked.append(group[index])
-        round_ += 1
-        if round_ > len(mutants):
-            break
+    for round_ in range(max((len(order) for order in orders), default=0)):
+        for order in orders:
+            if round_ < len(order) and len(picked) < size:
+                picked.append(order[round_])
     return picked
