@@ -107,7 +107,6 @@ def test_function_level_imports_of_the_library_say_why():
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             for inner in ast.walk(node):
-                if isinstance(inner, ast.Import | ast.ImportFrom):
-                    if not _says_why(lines, inner.lineno - 1):
-                        unexplained.append(f"{relative}:{inner.lineno}: {lines[inner.lineno - 1].strip()}")
+                if isinstance(inner, ast.Import | ast.ImportFrom) and not _says_why(lines, inner.lineno - 1):
+                    unexplained.append(f"{relative}:{inner.lineno}: {lines[inner.lineno - 1].strip()}")
     assert unexplained == []
