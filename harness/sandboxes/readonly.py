@@ -89,12 +89,20 @@ def _json(body: Any) -> Any:
         return None
 
 
-def salesforce_rule(method: str, url: str, body: Any, headers: dict[str, str]) -> str | None:
+def _ambiguous(url: str, headers: dict[str, str]) -> tuple[str | None, str | None]:
+    """(the request's path, None), or (None, why it is refused whatever the method): both platforms' first check."""
     path = _path(url)
     if path is None:
-        return "an ambiguous path"
+        return None, "an ambiguous path"
     if _overridden(url, headers):
-        return "a method override"
+        return None, "a method override"
+    return path, None
+
+
+def salesforce_rule(method: str, url: str, body: Any, headers: dict[str, str]) -> str | None:
+    path, refused = _ambiguous(url, headers)
+    if path is None:
+        return refused
     if method in READS:
         if not path.startswith("/services/data/"):
             return "only the REST API under /services/data/ is read"
@@ -110,11 +118,9 @@ def salesforce_rule(method: str, url: str, body: Any, headers: dict[str, str]) -
 
 
 def hubspot_rule(method: str, url: str, body: Any, headers: dict[str, str]) -> str | None:
-    path = _path(url)
+    path, refused = _ambiguous(url, headers)
     if path is None:
-        return "an ambiguous path"
-    if _overridden(url, headers):
-        return "a method override"
+        return refused
     if method in READS:
         return None
     if method == "POST" and any(p.match(path) for p in _HS_READ_POSTS):
