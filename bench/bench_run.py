@@ -33,10 +33,11 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def main() -> None:
-    command = [sys.executable, "-m", "harness.cli", "run", *sys.argv[1:]]
+def measured_run(arguments: list[str]) -> tuple[str, int, float, float]:
+    """`uat run ARGUMENTS` in a subprocess: (its output, exit code, wall seconds, peak RSS of its process tree in MB)."""
+    command = [sys.executable, "-m", "harness.cli", "run", *arguments]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0.0
     done = threading.Event()
 
@@ -48,12 +49,16 @@ def main() -> None:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, stderr = process.communicate()
+    stdout, stderr = process.communicate()
     done.set()
     sampler.join()
-    elapsed = time.perf_counter() - started
-    verdict = next((line.split()[1] for line in stderr.splitlines() if line.startswith("verdict:")), "?")
-    print(f"uat run: wall_seconds={elapsed:.1f} peak_rss_mb={peak:.0f} exit={process.returncode} verdict={verdict}")
+    return stdout + stderr, process.returncode, time.perf_counter() - started, peak
+
+
+def main() -> None:
+    output, code, elapsed, peak = measured_run(sys.argv[1:])
+    verdict = next((line.split()[1] for line in output.splitlines() if line.startswith("verdict:")), "?")
+    print(f"uat run: wall_seconds={elapsed:.1f} peak_rss_mb={peak:.0f} exit={code} verdict={verdict}")
 
 
 if __name__ == "__main__":

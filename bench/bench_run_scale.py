@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE = ROOT / "fixtures" / "profiles" / "default.yaml"
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_run import tree_rss_mb  # noqa: E402
+from bench_run import measured_run  # noqa: E402
 
 
 def scaled_profile(scale: float, folder: Path) -> Path:
@@ -79,27 +76,9 @@ def minimum_calls(run_dir: Path) -> dict[str, dict[str, int]]:
 def run(scale: float) -> None:
     with tempfile.TemporaryDirectory(prefix="uat-scale-") as folder:
         profile = scaled_profile(scale, Path(folder))
-        command = [sys.executable, "-m", "harness.cli", "run", "--profile", str(profile), "--allow-large"]
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        peak = 0.0
-        done = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak
-            while not done.is_set():
-                peak = max(peak, tree_rss_mb(process.pid))
-                time.sleep(0.05)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        stdout, stderr = process.communicate()
-        done.set()
-        sampler.join()
-        elapsed = time.perf_counter() - started
-    output = stdout + stderr
+        output, code, elapsed, peak = measured_run(["--profile", str(profile), "--allow-large"])
     verdict = next((line.split()[1] for line in output.splitlines() if line.startswith("verdict:")), "?")
-    print(f"uat run scale {scale:g}: wall_seconds={elapsed:.1f} peak_rss_mb={peak:.0f} exit={process.returncode} "
+    print(f"uat run scale {scale:g}: wall_seconds={elapsed:.1f} peak_rss_mb={peak:.0f} exit={code} "
           f"verdict={verdict}")
     if verdict == "?":
         print("\n".join(output.strip().splitlines()[-15:]))
