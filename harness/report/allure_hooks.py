@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import allure
 import pytest
@@ -27,6 +27,9 @@ from harness.signoff.categories import CATEGORIES, classify
 from harness.signoff.criteria import severity_of
 from harness.signoff.owners import functional_owner
 from harness.signoff.readable import readable_message
+
+if TYPE_CHECKING:  # annotations only: the profile model is not needed at run time here
+    from harness.profile import Profile
 
 SEVERITIES = {"blocker": allure.severity_level.BLOCKER, "critical": allure.severity_level.CRITICAL,
               "normal": allure.severity_level.NORMAL, "minor": allure.severity_level.MINOR,
@@ -62,7 +65,7 @@ def _active(request: pytest.FixtureRequest, name: str) -> Any:
     return None
 
 
-def _epic(feature: Any, tags: list[str], profile: Any) -> str:
+def _epic(feature: Any, tags: list[str], profile: Profile) -> str:
     for tag in tags:
         if tag.startswith("epic_"):
             return tag[len("epic_"):].replace("_", " ").capitalize()

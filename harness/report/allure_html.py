@@ -16,11 +16,14 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.paths import PROJECT_ROOT
 from harness.report.allure_causes import cause_rules, label_root_causes
 from harness.signoff.categories import CATEGORIES
+
+if TYPE_CHECKING:  # annotations only: the profile model is not needed at run time here
+    from harness.profile import Profile
 
 FAILURE_KIND_LABEL = "failure_kind"
 # Shared by every run of this checkout; UAT_ALLURE_HISTORY moves it (a CI cache path, a network share).
@@ -53,7 +56,7 @@ def category_rules() -> list[dict[str, Any]]:
     return rules
 
 
-def quality_gate(profile: Any) -> dict[str, Any]:
+def quality_gate(profile: Profile) -> dict[str, Any]:
     criteria = getattr(profile, "exit_criteria", None)
     return {"rules": [{"id": "exit-criteria", "minTestsCount": 1,
                        "maxFailures": int(getattr(criteria, "max_failed_scenarios", 0) or 0),
@@ -61,7 +64,7 @@ def quality_gate(profile: Any) -> dict[str, Any]:
 
 
 def write_config(results_dir: Path, output_dir: Path, report_name: str, history: Path | None,
-                 profile: Any = None, causes: list[dict[str, Any]] | None = None) -> Path:
+                 profile: Profile | None = None, causes: list[dict[str, Any]] | None = None) -> Path:
     config: dict[str, Any] = {
         "name": report_name, "output": str(output_dir),
         "plugins": {"awesome": {"options": {"singleFile": True, "reportName": report_name,
@@ -81,7 +84,7 @@ def write_config(results_dir: Path, output_dir: Path, report_name: str, history:
 
 
 def generate(results_dir: Path, output_dir: Path, report_name: str, history_path: Path | None = None,
-             profile: Any = None, causes: list[dict[str, Any]] | None = None) -> Path:
+             profile: Profile | None = None, causes: list[dict[str, Any]] | None = None) -> Path:
     if causes:
         label_root_causes(results_dir, causes)
     config_path = write_config(results_dir, output_dir, report_name, history_path, profile, causes)
@@ -98,7 +101,7 @@ def generate(results_dir: Path, output_dir: Path, report_name: str, history_path
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def check_quality_gate(results_dir: Path, profile: Any) -> dict[str, Any]:
+def check_quality_gate(results_dir: Path, profile: Profile) -> dict[str, Any]:
     """The quality gate on the exit criteria's thresholds, as a cross-check of the sign-off, saying who judged it:
     Allure itself (`allure quality-gate`) where a Node 22 or later is at hand (Allure 3.18's gate calls
     Iterator.prototype.toArray, which Node gained in 22), else the harness, by Allure's own rules (see

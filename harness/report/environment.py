@@ -10,9 +10,12 @@ import shutil
 import subprocess
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.paths import PROJECT_ROOT
+
+if TYPE_CHECKING:  # annotations only: the profile model is not needed at run time here
+    from harness.profile import Profile
 
 PACKAGES = ("hubspot-salesforce-uat", "simple-salesforce", "hubspot-api-client", "pytest", "pytest-bdd",
             "allure-pytest-bdd")
@@ -44,7 +47,7 @@ def _git_commit() -> str | None:
     return completed.stdout.strip() or None if completed.returncode == 0 else None
 
 
-def org_run(run_dir: Path, profile: Any) -> str | None:
+def org_run(run_dir: Path, profile: Profile) -> str | None:
     """The twin org this run actually ran: `uat run --org` (kept in the run folder's run-state.json for resuming)
     overrides the profile's `target.org`, so the profile alone would name the wrong one."""
     settings = getattr(profile, "target", None)
@@ -57,7 +60,7 @@ def org_run(run_dir: Path, profile: Any) -> str | None:
     return (state.get("options") or {}).get("org") or getattr(settings, "org", None)
 
 
-def run_environment(profile: Any, target: str, organization: dict[str, Any] | None = None,
+def run_environment(profile: Profile, target: str, organization: dict[str, Any] | None = None,
                     portal: dict[str, Any] | None = None, seed_manifest: dict[str, Any] | None = None,
                     selection: str | None = None, org: str | None = None) -> dict[str, Any]:
     source = Path(getattr(profile, "source", "."))

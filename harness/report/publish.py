@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from allure_commons.logger import AllureFileLogger
 from allure_commons.model2 import GlobalAttachment, Globals
@@ -27,6 +27,9 @@ from harness.signoff.reconciliation import read_reconciliation
 from harness.signoff.record import RunEvidence, SignOff, evaluate, load_signoff, save_json, with_decisions
 from harness.signoff.results import read_results
 from harness.signoff.seeded import seeded_records
+
+if TYPE_CHECKING:  # annotations only: the profile model is not needed at run time here
+    from harness.profile import Profile
 
 
 class RunFolder(Protocol):
@@ -69,7 +72,7 @@ def render_reports(run_dir: Path, report: SignOff) -> SignOff:
     return report
 
 
-def publish_signoff(context: RunFolder, profile: Any, target: str, evidence: RunEvidence,
+def publish_signoff(context: RunFolder, profile: Profile, target: str, evidence: RunEvidence,
                     organization: dict[str, Any] | None = None, portal: dict[str, Any] | None = None) -> SignOff:
     run_dir = context.run_dir
     results = read_results(context.results_file)
@@ -114,7 +117,7 @@ def _attach_run_level(context: RunFolder, report: SignOff, manifest: dict[str, A
         logger.report_globals(Globals(attachments=attachments))
 
 
-def publish_allure(context: RunFolder, profile: Any, history: Path | None = None) -> Path:
+def publish_allure(context: RunFolder, profile: Profile, history: Path | None = None) -> Path:
     """The Allure 3 single-file report, with history carried in `history` (default: reports/allure-history.jsonl),
     then Allure's quality gate on the exit criteria, recorded in the sign-off beside its own verdict."""
     report = load_signoff(context.run_dir) if (context.run_dir / "signoff.json").exists() else None

@@ -11,10 +11,13 @@ from __future__ import annotations
 import importlib.util
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import UserError
 from harness.paths import PROJECT_ROOT
+
+if TYPE_CHECKING:  # annotations only: the profile model is not needed at run time here
+    from harness.profile import Profile
 
 FEATURES_DIR = PROJECT_ROOT / "features"
 
@@ -138,7 +141,7 @@ def check_seed_size(recipe: Any, scale: float, allow_large: bool, where: str) ->
         raise UserError(f"{where}: plans {shown} records, over the ceiling of {ceiling:,}{lift}")
 
 
-def check_owners(recipe: Any, profile: Any) -> None:
+def check_owners(recipe: Any, profile: Profile) -> None:
     """A recipe's region owners are people the profile names as owners: anyone else is a typo or a person the
     governance does not know, and their records would silently keep the API user as owner."""
     known = {owner.email.strip().lower() for owner in getattr(profile, "owners", None) or []}

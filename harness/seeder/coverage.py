@@ -9,16 +9,19 @@ never silently counted as covered. The seed manifest carries the result (`contra
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.seeder.plan import SeedPlan
+
+if TYPE_CHECKING:  # annotations only: the profile model is not needed at run time here
+    from harness.profile import FieldMapping, Profile
 
 # Picklist types as the mapping CSV names them (HubSpot field types; Salesforce describe types).
 HUBSPOT_OPTION_TYPES = {"select", "radio", "checkbox", "booleancheckbox", "enumeration"}
 SALESFORCE_OPTION_TYPES = {"picklist", "multipicklist", "combobox"}
 
 
-def _owner_of(profile: Any, hubspot_object: str, prop: str) -> str:
+def _owner_of(profile: Profile, hubspot_object: str, prop: str) -> str:
     """The system of record for a property: its field row, else its object's row ("hubspot", "salesforce",
     "governed"); "both" when the profile says nothing."""
     rows = getattr(profile, "source_of_truth", None) or []
@@ -28,7 +31,7 @@ def _owner_of(profile: Any, hubspot_object: str, prop: str) -> str:
     return str(getattr(row, "system_of_record", None) or "both")
 
 
-def _stated_values(profile: Any, mapping: Any, sobject: str) -> tuple[list[str], str] | None:
+def _stated_values(profile: Profile, mapping: FieldMapping, sobject: str) -> tuple[list[str], str] | None:
     """The values the profile states for a picklist pair, and where it states them."""
     lifecycle = getattr(profile, "lifecycle", None)
     if lifecycle is not None and mapping.hubspot_property == lifecycle.hubspot_property:
@@ -43,7 +46,7 @@ def _stated_values(profile: Any, mapping: Any, sobject: str) -> tuple[list[str],
     return None
 
 
-def _sides(profile: Any, mapping: Any, values: list[str]) -> dict[str, list[str]]:
+def _sides(profile: Profile, mapping: FieldMapping, values: list[str]) -> dict[str, list[str]]:
     """Which side must show each value: the owner's; a governed lifecycle splits at `salesforce_owns_from`."""
     owner = _owner_of(profile, mapping.hubspot_object, mapping.hubspot_property)
     lifecycle = getattr(profile, "lifecycle", None)
@@ -60,7 +63,7 @@ def _seen(plan: SeedPlan, side: str, objects: set[str], name: str) -> set[str]:
             if r.system == side and r.object in objects and r.data.get(name) not in (None, "")}
 
 
-def picklist_coverage(plan: SeedPlan, profile: Any) -> list[dict[str, Any]]:
+def picklist_coverage(plan: SeedPlan, profile: Profile) -> list[dict[str, Any]]:
     out = []
     for mapping in getattr(profile, "field_mappings", None) or []:
         if (mapping.hubspot_type or "") not in HUBSPOT_OPTION_TYPES \
@@ -89,7 +92,7 @@ def picklist_coverage(plan: SeedPlan, profile: Any) -> list[dict[str, Any]]:
     return out
 
 
-def owner_coverage(plan: SeedPlan, profile: Any) -> list[dict[str, Any]]:
+def owner_coverage(plan: SeedPlan, profile: Profile) -> list[dict[str, Any]]:
     """Records each profile owner owns in the plan: a region's records go to its first listed owner (the seeder
     resolves `owner:<REGION>` to the first of the region's e-mails that exists)."""
     region_owner = {region: emails[0].lower() for region, emails in plan.owners.items() if emails}
@@ -103,7 +106,7 @@ def owner_coverage(plan: SeedPlan, profile: Any) -> list[dict[str, Any]]:
             for o in getattr(profile, "owners", None) or []]
 
 
-def delete_coverage(plan: SeedPlan, profile: Any) -> list[dict[str, Any]]:
+def delete_coverage(plan: SeedPlan, profile: Profile) -> list[dict[str, Any]]:
     """Deletes seeded per object and side the profile states a policy for (records with the `deleted_on_<side>`
     trait). The seeder creates records only today: each stated policy is listed as not seeded, by name."""
     out = []
@@ -119,7 +122,7 @@ def delete_coverage(plan: SeedPlan, profile: Any) -> list[dict[str, Any]]:
     return out
 
 
-def contract_coverage(plan: SeedPlan, profile: Any) -> dict[str, Any]:
+def contract_coverage(plan: SeedPlan, profile: Profile) -> dict[str, Any]:
     """The manifest's `contract_coverage`: each clause family, and every gap named in one line."""
     picklists, owners, deletes = (picklist_coverage(plan, profile), owner_coverage(plan, profile),
                                   delete_coverage(plan, profile))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.profile.model import PicklistTable
 from harness.run.ledger import Ledger
@@ -26,6 +26,9 @@ from harness.seeder.recipe import Recipe
 from harness.seeder.salesforce_loader import COLLECTION_LIMIT, Item, create_salesforce
 from harness.seeder.salesforce_loader import lookup as salesforce_lookup
 from harness.seeder.target import SeedTarget, read_target
+
+if TYPE_CHECKING:  # annotations only: the profile model is not needed at run time here
+    from harness.profile import Profile
 
 BULK_THRESHOLD = 2000  # records of one object; below it sObject Collections, above it Bulk API 2.0
 Progress = Callable[[str, int, int], None]  # (object, records done, records planned)
@@ -190,7 +193,7 @@ def seed_sandboxes(plan: SeedPlan, sandboxes: Sandboxes, ledger: Ledger, journal
 
 
 def write_manifest(path: Path, recipe: Recipe, plan: SeedPlan, result: SeedResult, sandboxes: Sandboxes,
-                   profile: Any = None) -> dict[str, Any]:
+                   profile: Profile | None = None) -> dict[str, Any]:
     """`profile`: when given, the manifest states what the plan covers of its contract (coverage.py)."""
     created = sum(result.created_counts.values())
     manifest = {

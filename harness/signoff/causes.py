@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.signoff.cause_items import Candidates, Cause, automation_page
 from harness.signoff.health import error_property, readable_message
 from harness.signoff.results import ScenarioResult
 from harness.signoff.seeded import expected_reason
+
+if TYPE_CHECKING:  # annotations only: the profile model is not needed at run time here
+    from harness.profile import Profile
 
 _RECORDED = re.compile(r"recorded (\w+) error (\w+): ([^\n]+)")
 _SOBJECT = re.compile(r"'salesforce_object': '(\w+)'")  # the Sync Health error the failure carries
@@ -218,7 +221,7 @@ def _missing_why(cause: Cause, failure: Failure, missing: list[str],
             f"(e.g. {', '.join(hit[:3])})")
 
 
-def infer_causes(profile: Any, results: list[ScenarioResult], defects: list[dict[str, Any]],
+def infer_causes(profile: Profile, results: list[ScenarioResult], defects: list[dict[str, Any]],
                  conformance: dict[str, Any] | None, audit: list[dict[str, Any]] | None,
                  configuration: dict[str, Any] | None, sync_health: dict[str, Any] | None,
                  seeded: dict[str, str] | None = None,

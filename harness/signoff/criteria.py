@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.conformance.verdict import conformance_criteria
 from harness.signoff.results import ScenarioResult
+
+if TYPE_CHECKING:  # annotations only: the profile model is not needed at run time here
+    from harness.profile import Profile
 
 SEVERE = ("blocker", "critical")
 KNOWN = {"max_failed_scenarios", "min_pass_rate", "max_open_critical_defects", "require_reconciliation",
@@ -42,7 +45,7 @@ def verdict_of(criteria: list[Criterion]) -> str:
     return "GO" if all(c.met is True for c in criteria if c.blocking) else "NO-GO"
 
 
-def _setting(profile: Any, name: str, default: Any) -> Any:
+def _setting(profile: Profile, name: str, default: Any) -> Any:
     value = getattr(getattr(profile, "exit_criteria", None), name, None)
     return default if value is None else value
 
@@ -51,7 +54,7 @@ def severity_of(tags: list[str]) -> str:
     return next((t for t in ("blocker", "critical", "normal", "minor", "trivial") if t in tags), "normal")
 
 
-def evaluate_criteria(profile: Any, results: list[ScenarioResult], infrastructure: list[str],
+def evaluate_criteria(profile: Profile, results: list[ScenarioResult], infrastructure: list[str],
                       sections: dict[str, Any]) -> list[Criterion]:
     counts = Counter(r.outcome for r in results)
     executed = counts["passed"] + counts["failed"]
@@ -84,7 +87,7 @@ def evaluate_criteria(profile: Any, results: list[ScenarioResult], infrastructur
     return criteria
 
 
-def _allowed_orphans(profile: Any) -> int:
+def _allowed_orphans(profile: Profile) -> int:
     objects = getattr(getattr(profile, "reconciliation", None), "objects", None) or {}
     return sum(int(getattr(t, "max_orphans", 0) or 0) for t in objects.values())
 
@@ -153,7 +156,7 @@ def _budget(rows: list[dict[str, Any]] | None) -> list[Criterion]:
     return out
 
 
-def _unknown(profile: Any) -> list[Criterion]:
+def _unknown(profile: Profile) -> list[Criterion]:
     section = getattr(profile, "exit_criteria", None)
     fields = getattr(type(section), "model_fields", {}) if section is not None else {}
     return [Criterion(f"{name} (not evaluated by this report version)", str(getattr(section, name)), "-", None,

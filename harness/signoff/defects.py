@@ -3,13 +3,16 @@ meeting needs, and the evidence a reader would open first."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.signoff.categories import CATEGORIES
 from harness.signoff.criteria import severity_of
 from harness.signoff.owners import functional_owner
 from harness.signoff.readable import blocks_text, message_blocks, plain_text, shorten
 from harness.signoff.results import ScenarioResult
+
+if TYPE_CHECKING:  # annotations only: the profile model is not needed at run time here
+    from harness.profile import Profile
 
 SEVERITY_RANK = {"blocker": 0, "critical": 1, "normal": 2, "minor": 3, "trivial": 4}
 
@@ -35,7 +38,7 @@ def _summary_and_blocks(result: ScenarioResult) -> tuple[str, list[dict[str, Any
     return summary, blocks
 
 
-def defect_log(profile: Any, results: list[ScenarioResult]) -> list[dict[str, Any]]:
+def defect_log(profile: Profile, results: list[ScenarioResult]) -> list[dict[str, Any]]:
     failed = [r for r in results if r.outcome == "failed"]
     # Worst first, so the first rows are the ones that decide a NO-GO; ids follow that order.
     failed.sort(key=lambda r: (SEVERITY_RANK.get(severity_of(r.tags), 2), r.feature, r.title))

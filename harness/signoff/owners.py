@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # annotations only: the profile model is not needed at run time here
+    from harness.profile import Profile
 
 # Names the source-of-truth map may carry in the profile, and the keys of its entries.
 _MAP_ATTRIBUTES = ("source_of_truth", "source_of_truth_map", "sources_of_truth", "systems_of_record")
@@ -91,7 +94,7 @@ def _entries(raw: Any) -> list[dict[str, Any]]:
     return []
 
 
-def owner_entries(profile: Any) -> list[OwnerEntry]:
+def owner_entries(profile: Profile) -> list[OwnerEntry]:
     raw = next((getattr(profile, name) for name in _MAP_ATTRIBUTES if getattr(profile, name, None)), None)
     out = []
     for entry in _entries(raw):
@@ -108,7 +111,7 @@ def owner_entries(profile: Any) -> list[OwnerEntry]:
     return out
 
 
-def integration_owner(profile: Any) -> str:
+def integration_owner(profile: Profile) -> str:
     return _person_name(getattr(profile, "integration_owner", None)) or "unassigned"
 
 
@@ -116,7 +119,7 @@ def tagged(tags: Iterable[str], prefix: str) -> list[str]:
     return [t[len(prefix):] for t in tags if t.startswith(prefix)]
 
 
-def functional_owner(profile: Any, tags: Iterable[str]) -> str:
+def functional_owner(profile: Profile, tags: Iterable[str]) -> str:
     """The owner of the first tagged field found in the map, else of the first tagged object, else the
     integration owner: the person a defect in this scenario goes to."""
     tags = list(tags)

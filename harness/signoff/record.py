@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.signoff.categories import CATEGORIES
 from harness.signoff.causes import infer_causes, missing_records
@@ -28,6 +28,9 @@ from harness.signoff.readable import plain_text, shorten
 from harness.signoff.reconciliation import summarise
 from harness.signoff.results import ScenarioResult
 from harness.signoff.risks import residual_risks
+
+if TYPE_CHECKING:  # annotations only: the profile model is not needed at run time here
+    from harness.profile import Profile
 
 SIGNOFF_JSON = "signoff.json"
 
@@ -103,7 +106,7 @@ def _by_feature(results: list[ScenarioResult]) -> list[dict[str, Any]]:
              "total": sum(c.values())} for name, c in sorted(features.items())]
 
 
-def evaluate(run_id: str, profile: Any, target: str, results: list[ScenarioResult],
+def evaluate(run_id: str, profile: Profile, target: str, results: list[ScenarioResult],
              evidence: RunEvidence | None = None) -> SignOff:
     evidence = evidence or RunEvidence()
     counts = Counter(r.outcome for r in results)
