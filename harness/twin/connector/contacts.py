@@ -146,7 +146,7 @@ class ContactSync(ObjectSync):
         return None if row is None or row.get("IsDeleted") else row
 
     # -- conversion, deletes, merges ------------------------------------------------------------------
-    def salesforce_special(self, sobject_name: str, row: dict[str, Any], link: Link) -> bool:
+    def follow_lead_conversion(self, sobject_name: str, row: dict[str, Any], link: Link) -> bool:
         if sobject_name != "Lead" or not row.get("IsConverted") or not row.get("ConvertedContactId"):
             return False
         ctx = self.ctx

@@ -71,8 +71,8 @@ class ObjectSync:
         if link is not None:
             self.ctx.links.unlink(self.object_type, link.hs_id)
 
-    def salesforce_special(self, sobject_name: str, row: dict[str, Any], link: Link) -> bool:
-        """Handle a linked Salesforce change that is not a plain update (e.g. a converted Lead); True if handled."""
+    def follow_lead_conversion(self, sobject_name: str, row: dict[str, Any], link: Link) -> bool:
+        """A linked Lead that was converted: the pair follows the converted Contact (contacts only); True if so."""
         return False
 
     def match_hubspot(self, unlinked: list[HsObject]) -> None:
@@ -132,7 +132,7 @@ class ObjectSync:
             elif link is None:
                 if row["Id"] not in retired:
                     unlinked_sf.append((sobject_name, row))
-            elif not self.salesforce_special(sobject_name, row, link):
+            elif not self.follow_lead_conversion(sobject_name, row, link):
                 pair = self.pairs.get(link.hs_id)
                 if pair is not None and pair.link.sf_id == row["Id"]:
                     pair.row = row
