@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from ..clock import hs_datetime, now_ms
 from . import exceptions as err
+from .records import HsObject, Source, Write
 
 if TYPE_CHECKING:
-    from .models import HsObject, HubSpotBackend, Source
+    from .models import HubSpotBackend
 
 MERGEABLE = ("contacts", "companies", "deals", "tickets")
 MERGE_LIMIT = 250
@@ -53,8 +54,6 @@ def _combined(backend: HubSpotBackend, object_type: str, primary: HsObject, seco
 
 def merge_objects(backend: HubSpotBackend, object_type: str, primary_id: str, secondary_id: str,
                   source: Source) -> HsObject:
-    from .models import HsObject, Write
-
     if object_type not in MERGEABLE:
         raise err.HubSpotError(f"Merging is not supported for {object_type}", category="VALIDATION_ERROR")
     db = backend.store.db

@@ -20,9 +20,10 @@ from ..clock import hs_datetime, now_ms
 from . import exceptions as err
 from .criteria import Criteria, CriteriaError, kinds_of
 from .properties import OBJECT_TYPES, PortalError
+from .records import Source, Write
 
 if TYPE_CHECKING:
-    from .models import HubSpotBackend, Write
+    from .models import HubSpotBackend
     from .portal import Portal
 
 ACTION_TYPE_IDS = {"set": "0-5", "clear": "0-5", "rotate_owner": "0-11", "add_to_list": "0-13", "remove_from_list": "0-13",
@@ -190,8 +191,6 @@ class WorkflowEngine:
                 self._run(flow, write.obj.id)
 
     def _run(self, flow: Workflow, object_id: str) -> None:
-        from .models import Source
-
         source = Source("AUTOMATION_PLATFORM", flow.id, flow.name)
         outcomes: list[str] = []
         self._depth += 1

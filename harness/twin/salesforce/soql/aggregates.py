@@ -15,16 +15,15 @@ from . import ast
 from .conditions import ConditionCompiler
 from .names import date_function_column
 from .parser import positioned
+from .statement import QueryResult, Statement
 
 if TYPE_CHECKING:
-    from .compiler import Compiler, QueryResult
+    from .compiler import Compiler
 
 NUMERIC = NUMBER_TYPES | INTEGER_TYPES
 
 
 def run_aggregate(compiler: Compiler, sobject: SObjectSchema, query: ast.Query, select: list[Any]) -> QueryResult:
-    from .compiler import QueryResult, Statement
-
     scope = compiler.scope(sobject, "t", query.alias)
     statement = Statement(scope)
     compiler.base_filters(scope, statement)

@@ -7,7 +7,6 @@ parents. Aggregate queries live in `aggregates.py`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import exceptions as err
@@ -18,43 +17,13 @@ from .aggregates import run_aggregate
 from .conditions import ConditionCompiler
 from .names import CUSTOM_OBJECT_HINT, CUSTOM_RELATIONSHIP_HINT, Column, JoinNode, Scope, date_function_column
 from .parser import SoqlSyntaxError, parse, positioned
+from .statement import QueryResult, Statement
 
 if TYPE_CHECKING:
     from ..models import SalesforceBackend
 
 MAX_OFFSET = 2000
 CHILD_CHUNK = 500
-
-
-@dataclass
-class QueryResult:
-    records: list[dict[str, Any]]
-    total_size: int
-    sobject: str
-    aggregate: bool = False
-
-
-@dataclass
-class Statement:
-    scope: Scope
-    columns: list[str] = field(default_factory=list)
-    where: list[str] = field(default_factory=list)
-    where_params: list[Any] = field(default_factory=list)
-    group: str = ""
-    having: str = ""
-    having_params: list[Any] = field(default_factory=list)
-    order: str = ""
-    limit: str = ""
-
-    def sql(self) -> tuple[str, list[Any]]:
-        scope = self.scope
-        text = f'SELECT {", ".join(self.columns)} FROM "{scope.sobject.table}" {scope.alias}'
-        if scope.joins:
-            text += " " + " ".join(scope.joins)
-        if self.where:
-            text += " WHERE " + " AND ".join(self.where)
-        text += self.group + self.having + self.order + self.limit
-        return text, [*scope.join_params, *self.where_params, *self.having_params]
 
 
 class Compiler:
