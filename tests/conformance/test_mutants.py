@@ -53,7 +53,9 @@ MUTANTS = {
         ["owner: owner aiko.tanaka@example.com: HubSpot owner"]),
     "Salesforce territory owner with no HubSpot owner": (
         [("salesforce.yaml", "Email: aiko.tanaka@example.com", "Email: a.tanaka@example.com")],
-        ["owner: owner aiko.tanaka@example.com: Salesforce user", "owner: owner a.tanaka@example.com: HubSpot owner"]),
+        ["owner: owner aiko.tanaka@example.com: Salesforce user", "owner: owner a.tanaka@example.com: HubSpot owner",
+         # the profile gives her the Asia Pacific territory: its member now has another e-mail
+         "owner: owner aiko.tanaka@example.com: territory Asia Pacific"]),
     "delete policy flipped": (
         [("connector.yaml", "on_salesforce_delete: do_nothing\n", "on_salesforce_delete: delete_contact\n")],
         ["delete_policy: contacts: on a Salesforce delete"]),
