@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harness.signoff.results import json_lines
+
 RECONCILIATION_FILE = "reconciliation.jsonl"
 RUN_REPORT_FILE = Path("reconciliation") / "report.json"
 
@@ -32,13 +34,7 @@ def read_reconciliation(run_dir: Path) -> Any:
     if not path.exists():
         return None
     latest: dict[str, dict[str, Any]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # a torn last line of a killed worker
+    for item in json_lines(path):
         if isinstance(item, dict):
             latest[str(item.get("name") or item.get("hubspot_object") or len(latest))] = item
     return list(latest.values()) or None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,17 @@ class ScenarioResult:
         return f"{self.scenario} ({values})"
 
 
+def json_lines(path: Path) -> Iterator[Any]:
+    """Each JSON line of a run-folder journal, skipping blanks and a torn last line of a killed process."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line)
+        except json.JSONDecodeError:
+            continue
+
+
 def read_results(path: Path) -> list[ScenarioResult]:
     """One result per scenario (by node id; the last line wins): under pytest-xdist both a worker and the
     controller may report the same scenario, and a re-run scenario reports again."""
@@ -49,13 +61,7 @@ def read_results(path: Path) -> list[ScenarioResult]:
         return []
     latest: dict[str, ScenarioResult] = {}
     known = set(ScenarioResult.__dataclass_fields__)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # a torn last line of a killed run
+    for data in json_lines(path):
         result = ScenarioResult(**{k: v for k, v in data.items() if k in known})
         latest[result.nodeid] = result
     return list(latest.values())
