@@ -45,6 +45,14 @@ Feature: Configuration conformance
     When the configuration the target runs is compared with the profile
     Then every clause about the inclusion list conforms to the profile
 
+  Scenario: The connector's settings pages say what the profile decided
+    When the configuration the target runs is compared with the profile
+    Then every clause about connector settings conforms to the profile
+
+  Scenario: The automation the governance relies on exists, is active and acts as stated
+    When the configuration the target runs is compared with the profile
+    Then every clause about required automation conforms to the profile
+
   Scenario: Every clause of the profile is evaluated against this target
     When the configuration the target runs is compared with the profile
     Then every clause of the profile was evaluated against this target

@@ -39,6 +39,9 @@ FAMILIES: dict[str, Family] = {f.kind: f for f in (
     Family("delete_policy", "CONF008", "connector delete setting matches the profile", "mapping_mismatch"),
     Family("automation", "CONF009", "no automation writes a field the other system owns", "platform_automation"),
     Family("inclusion_list", "CONF010", "inclusion list filters match the profile", "mapping_mismatch"),
+    Family("connector_setting", "CONF011", "connector setting matches the profile", "mapping_mismatch"),
+    Family("required_automation", "CONF012", "automation the governance relies on is active and acts as stated",
+           "platform_automation"),
 )}
 
 

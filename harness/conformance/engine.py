@@ -15,12 +15,14 @@ from typing import Any
 
 from harness.conformance.access import field_security_clauses, required_clauses
 from harness.conformance.clauses import FAMILIES, Clause, Status
+from harness.conformance.guard_rails import required_automation_clauses
 from harness.conformance.inclusion import inclusion_clauses
 from harness.conformance.mappings import field_clauses, mapping_clauses
 from harness.conformance.observed import Observed
 from harness.conformance.owners import owner_clauses
 from harness.conformance.picklists import picklist_clauses
 from harness.conformance.policy import automation_clauses, delete_clauses
+from harness.conformance.settings import connector_setting_clauses
 from harness.conformance.taxonomy import taxonomy_clauses
 from harness.profile import Profile
 from harness.sandboxes import Sandboxes
@@ -36,6 +38,8 @@ CHECKS: dict[str, Callable[[Observed], Iterable[Clause]]] = {
     "delete_policy": delete_clauses,
     "automation": automation_clauses,
     "inclusion_list": inclusion_clauses,
+    "connector_setting": connector_setting_clauses,
+    "required_automation": required_automation_clauses,
 }
 
 

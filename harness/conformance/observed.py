@@ -38,6 +38,7 @@ class Observed:
         self.why: dict[str, str] = {}  # read -> why it is unavailable
         self._describe: dict[str, dict[str, dict[str, Any]] | None] = {}
         self._properties: dict[str, dict[str, dict[str, Any]] | None] = {}
+        self._duplicates: dict[str, dict[str, Any] | None] = {}
 
     # -- Salesforce describe and HubSpot properties -----------------------------------------------------
     def sobject(self, name: str) -> dict[str, dict[str, Any]] | None:
@@ -192,6 +193,19 @@ class Observed:
         except Exception as error:
             self.why["Salesforce automation"] = f"the Tooling API did not answer ({reason_of(error)})"
             return None
+
+    def duplicate_configuration(self, sobject: str) -> dict[str, Any] | None:
+        """The object's duplicate management as the UI API gives it (GET /ui-api/duplicates/{object}): its active
+        duplicate rules with what each does on a create and an edit. The DuplicateRule sObject has no action."""
+        if sobject not in self._duplicates:
+            client = self.sandboxes.salesforce.client
+            try:
+                self._duplicates[sobject] = self.sandboxes.salesforce.call(
+                    f"duplicates {sobject}", client.restful, f"ui-api/duplicates/{sobject}")
+            except Exception as error:
+                self._duplicates[sobject] = None
+                self.why[f"duplicates {sobject}"] = f"the UI API did not answer ({reason_of(error)})"
+        return self._duplicates[sobject]
 
     @cached_property
     def hubspot_workflows(self) -> list[dict[str, Any]] | None:

@@ -1,6 +1,7 @@
 """The governance rules on what configuration conformance needs from the profile (docs/conformance.md): a delete
-policy per synced object, the owner list, a one-to-one picklist value mapping, and (against real sandboxes) the
-connector's mapping export. Without them the run cannot check those clauses and lists them as residual risks."""
+policy per synced object, the owner list, a one-to-one picklist value mapping, (against real sandboxes) the
+connector's mapping export, the connector's settings, and the automation that keeps immutable timestamps immutable.
+Without them the run cannot check those clauses and lists them as residual risks."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from harness.conformance.settings import SETTINGS
 from harness.lint.findings import Severity
 from harness.lint.rules import _at, is_owner, rule
 from harness.profile.model import Profile
@@ -73,3 +75,43 @@ def connector_export_missing(profile: Profile) -> Iterator:
                "export: without conformance.connector_export every mapping and sync-rule clause is not evaluated",
                "export the field mappings from HubSpot's Salesforce integration settings and set "
                "conformance.connector_export to the file or folder", _at(profile, "conformance"))
+
+
+# -- GOV017 ------------------------------------------------------------------------------------------
+@rule("GOV017", "connector settings not stated")
+def connector_settings_unstated(profile: Profile) -> Iterator:
+    missing = []
+    for setting in SETTINGS:
+        if setting.hubspot_object and setting.hubspot_object not in profile.mappings:
+            continue
+        node: object = profile.connector
+        for key in setting.profile:
+            node = getattr(node, key, None)
+        if node is None:
+            missing.append(".".join(setting.profile))
+    if missing:
+        yield (Severity.WARNING, f"the profile does not state {len(missing)} connector setting(s) ({', '.join(missing)}):"
+               " what the integration's settings pages say is not checked", "state them under `connector` "
+               "(docs/profile.md lists each key and its values)", _at(profile, "connector"))
+
+
+# -- GOV018 ------------------------------------------------------------------------------------------
+@rule("GOV018", "immutable timestamp with no write-once rule required")
+def immutable_timestamp_unguarded(profile: Profile) -> Iterator:
+    life = profile.lifecycle
+    if life is None:
+        return
+    rules = profile.required_automation.validation_rules
+    for index, stamp in enumerate(life.timestamps):
+        if not stamp.immutable or not stamp.salesforce:
+            continue
+        guarded = {r.object for r in rules if (r.field or "").lower() == stamp.salesforce.lower()}
+        carriers = sorted({o for m in profile.field_mappings if m.salesforce_field.lower() == stamp.salesforce.lower()
+                           for o in m.salesforce_objects}) or sorted(guarded) or ["its object"]
+        unguarded = [o for o in carriers if o not in guarded]
+        if unguarded:
+            yield (Severity.WARNING, f"lifecycle.timestamps[{index}]: {stamp.salesforce} is immutable, but "
+                   f"required_automation lists no validation rule keeping it write-once on {', '.join(unguarded)}: "
+                   "nothing checks that the guard exists", "list each object's write-once validation rule under "
+                   f"required_automation.validation_rules with `field: {stamp.salesforce}`",
+                   _at(profile, "lifecycle", "timestamps", index))

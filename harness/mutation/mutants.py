@@ -478,7 +478,8 @@ def connector_switch_mutants(fixture: Fixture) -> Iterator[Mutant]:
             node[path[-1]] = value
 
         yield Mutant(f"connector_switch:{'.'.join(path)}={value}", "connector_switch", meaning,
-                     ("delete_policy", "mapping", "sync_rule", "inclusion_list", "owner", "picklist"), names, apply)
+                     ("connector_setting", "delete_policy", "mapping", "sync_rule", "inclusion_list", "owner",
+                      "picklist"), names, apply)
 
 
 def governing_automation_mutants(fixture: Fixture) -> Iterator[Mutant]:
@@ -494,22 +495,40 @@ def governing_automation_mutants(fixture: Fixture) -> Iterator[Mutant]:
             f["salesforce"]["automation"]["flows"][p]["active"] = False
 
         yield Mutant(f"flow_off:{flow['api_name']}", "governing_automation", f"the flow {flow['label']} is inactive",
-                     ("automation",), (flow["api_name"], *fields.split()), off)
+                     ("required_automation", "automation"), (flow["api_name"], *fields.split()), off)
     for position, rule in enumerate(automation.get("validation_rules") or []):
+        families = ("required_automation", "automation", "required")
+        names = (rule["name"], rule.get("field") or rule["name"])
+
         def drop(f: Fixture, p: int = position) -> None:
             del f["salesforce"]["automation"]["validation_rules"][p]
 
         yield Mutant(f"validation_rule_removed:{rule['object']}.{rule['name']}", "governing_automation",
-                     f"the validation rule {rule['object']}.{rule['name']} is gone", ("automation", "required"),
-                     (rule["name"], rule.get("field") or rule["name"]), drop)
+                     f"the validation rule {rule['object']}.{rule['name']} is gone", families, names, drop)
+        if rule.get("active", True) is False:
+            continue
+
+        def deactivate(f: Fixture, p: int = position) -> None:
+            f["salesforce"]["automation"]["validation_rules"][p]["active"] = False
+
+        yield Mutant(f"validation_rule_inactive:{rule['object']}.{rule['name']}", "governing_automation",
+                     f"the validation rule {rule['object']}.{rule['name']} is deactivated", families, names,
+                     deactivate)
     for position, rule in enumerate(automation.get("duplicate_rules") or []):
+        families = ("required_automation", "automation", "required")
+        names = (rule["name"], "DUPLICATES_DETECTED", "duplicate")
         if rule.get("action_on_create") == "allow":
             def block(f: Fixture, p: int = position) -> None:
                 f["salesforce"]["automation"]["duplicate_rules"][p]["action_on_create"] = "block"
 
             yield Mutant(f"duplicate_rule_blocks:{rule['name']}", "governing_automation",
-                         f"the duplicate rule {rule['name']} blocks creates", ("automation", "required"),
-                         (rule["name"], "DUPLICATES_DETECTED", "duplicate"), block)
+                         f"the duplicate rule {rule['name']} blocks creates", families, names, block)
+        if rule.get("active", True) is not False:
+            def off(f: Fixture, p: int = position) -> None:
+                f["salesforce"]["automation"]["duplicate_rules"][p]["active"] = False
+
+            yield Mutant(f"duplicate_rule_off:{rule['name']}", "governing_automation",
+                         f"the duplicate rule {rule['name']} is deactivated", families, names, off)
 
 
 GENERATORS: dict[str, Callable[[Fixture], Iterator[Mutant]]] = {

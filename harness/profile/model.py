@@ -185,6 +185,82 @@ class DeletePolicy(Strict):
     on_hubspot_delete: DeleteAction
 
 
+# The integration's settings pages, as the team decided them. Every key and value is the connector's own
+# vocabulary (docs/twin-connector.md); a setting left unset is not checked and is listed as a residual risk.
+class ContactSync(Strict):
+    create_in_salesforce_as: Literal["Lead", "Contact"] | None = None  # HubSpot creates one, never both
+    on_hubspot_create_or_update: Literal["create_or_update", "do_nothing"] | None = None
+    on_salesforce_create_or_update: Literal["create_or_update", "do_nothing"] | None = None
+
+
+class CompanySync(Strict):
+    enabled: bool | None = None
+    hubspot_auto_create_companies: bool | None = None  # HubSpot's "create and associate companies automatically"
+    sync_associations: bool | None = None
+
+
+class DealSync(Strict):
+    enabled: bool | None = None
+    on_hubspot_create: Literal["create_opportunity", "do_nothing"] | None = None
+    stage_rule: Literal["Two-way", "Prefer Salesforce unless blank", "Always use Salesforce", "Don't sync"] | None = None
+
+
+class LifecycleSync(Strict):
+    automatic_transitions: bool | None = None  # contact role on an open opportunity -> opportunity; won -> customer
+    never_backwards: bool | None = None
+
+
+class OwnerSync(Strict):
+    sync: bool | None = None
+
+
+class ConnectorSettings(Strict):
+    """What the connector's settings pages must say (HubSpot: Settings > Integrations > Connected apps >
+    Salesforce). HubSpot offers no API for them: on the twin they are read from its control plane, against real
+    sandboxes each stated setting is a residual risk to confirm on the page."""
+
+    contacts: ContactSync = ContactSync()
+    companies: CompanySync = CompanySync()
+    deals: DealSync = DealSync()
+    lifecycle: LifecycleSync = LifecycleSync()
+    owners: OwnerSync = OwnerSync()
+    conflict_rule: Literal["most_recent", "prefer_salesforce", "prefer_hubspot"] | None = None
+
+
+# Salesforce automation the governance relies on: each must exist, be active and act as stated.
+class RequiredFlow(Strict):
+    name: str = Field(min_length=1)  # the flow's API name
+    object: str | None = None  # the object that triggers it
+    why: str | None = None
+
+
+class RequiredValidationRule(Strict):
+    object: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    field: str | None = None  # the field it guards: an immutable lifecycle timestamp names its rule this way (GOV018)
+    why: str | None = None
+
+
+DuplicateAction = Literal["allow", "block"]
+
+
+class RequiredDuplicateRule(Strict):
+    object: str = Field(min_length=1)
+    name: str = Field(min_length=1)  # DeveloperName
+    on_create: DuplicateAction | None = None  # None: only that it is active
+    on_edit: DuplicateAction | None = None
+    why: str | None = None
+
+
+class RequiredAutomation(Strict):
+    flows: list[RequiredFlow] = Field(default_factory=list)
+    validation_rules: list[RequiredValidationRule] = Field(default_factory=list)
+    duplicate_rules: list[RequiredDuplicateRule] = Field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.flows or self.validation_rules or self.duplicate_rules)
+
+
 class Owner(Strict):
     """A person who owns synced records: a Salesforce user and a HubSpot owner with the same e-mail (the connector
     matches owners by e-mail only)."""
@@ -287,6 +363,8 @@ class Profile(Strict):
     deal_pipeline: DealPipeline | None = None
     delete_policy: dict[HubSpotObject, DeletePolicy] = Field(default_factory=dict)
     owners: list[Owner] = Field(default_factory=list)
+    connector: ConnectorSettings | None = None
+    required_automation: RequiredAutomation = RequiredAutomation()
     conformance: Conformance = Conformance()
     seed: SeedSettings = SeedSettings()
     exit_criteria: ExitCriteria = ExitCriteria()

@@ -27,6 +27,7 @@ FAMILY_WORDS = {
     "mapping rows": "mapping", "sync rules": "sync_rule", "mapped fields": "field", "picklist values": "picklist",
     "owners": "owner", "field-level security": "field_security", "required fields and validation rules": "required",
     "delete policy": "delete_policy", "automation": "automation", "the inclusion list": "inclusion_list",
+    "connector settings": "connector_setting", "required automation": "required_automation",
 }
 NOT_EVALUATED_PREFIX = "not evaluated: "
 

@@ -77,6 +77,24 @@ MUTANTS = {
     "Salesforce flow writing a field HubSpot owns": (
         [("salesforce.yaml", "  flows:\n", FLOW)],
         ["automation: salesforce Flow 'Lead_Title_From_Rating' (active) sets Lead.Title to \"'Hot prospect'\""]),
+    "deal stage rule switched to Two-way": (
+        [("connector.yaml", "stage_rule: Always use Salesforce", "stage_rule: Two-way")],
+        ["connector_setting: deals.stage_rule (which side's deal stage wins)"]),
+    "HubSpot creating companies for every contact": (
+        [("connector.yaml", "hubspot_auto_create_companies: false", "hubspot_auto_create_companies: true")],
+        ["connector_setting: companies.hubspot_auto_create_companies (whether HubSpot creates a company for every "
+         "contact)"]),
+    "write-once validation rule deactivated": (
+        [("salesforce.yaml", "message: The SQL date is set once and cannot change., field: SQL_Date__c}\n    - {name: "
+          "MQL_Date_Write_Once, object: Contact", "message: The SQL date is set once and cannot change., field: "
+          "SQL_Date__c, active: false}\n    - {name: MQL_Date_Write_Once, object: Contact")],
+        ["required_automation: validation rule Lead.SQL_Date_Write_Once"]),
+    "stamping flow deleted": (
+        [("salesforce.yaml", "    - api_name: Contact_Stamp_SQL_Date\n", "    - api_name: Contact_Stamp_SQL_Date_Old\n")],
+        ["required_automation: flow Contact_Stamp_SQL_Date on Contact"]),
+    "duplicate rule that blocks creates": (
+        [("salesforce.yaml", "action_on_create: allow", "action_on_create: block")],
+        ["required_automation: duplicate rule Lead.Standard_Lead_Duplicate_Rule"]),
 }
 
 

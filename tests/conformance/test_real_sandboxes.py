@@ -22,13 +22,17 @@ def _without_control_plane(twin):
 
 def test_without_an_export_every_mapping_clause_is_named_not_evaluated(twin, tmp_path):
     report = check_conformance(load_profile(mutant_profile(tmp_path)), _without_control_plane(twin))
-    for kind in ("mapping", "sync_rule", "delete_policy"):
+    for kind in ("mapping", "sync_rule", "delete_policy", "connector_setting"):
         clauses = report.of(kind)
         assert clauses and all(c.status is Status.NOT_EVALUATED for c in clauses), kind
     mapping = report.of("mapping")[0]
     assert "conformance.connector_export" in mapping.reason
     assert "HubSpot offers no API" in report.of("delete_policy")[0].reason
+    assert "HubSpot offers no API" in report.of("connector_setting")[0].reason
     assert report.with_status(Status.CONFORMS, "picklist")  # what documented APIs answer is still evaluated
+    # flows and validation rules (Tooling API), duplicate rules and their actions (UI API) answer on any org
+    assert report.of("required_automation") and all(
+        c.status is Status.CONFORMS for c in report.of("required_automation"))
 
 
 def test_the_export_is_compared_row_by_row(twin, tmp_path):

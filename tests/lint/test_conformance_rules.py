@@ -1,4 +1,4 @@
-"""GOV013-GOV016: what configuration conformance needs from the profile."""
+"""GOV013-GOV018: what configuration conformance needs from the profile."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from .test_rules import findings_for, fired
 
 def test_shipped_profile_states_everything_conformance_needs(tmp_path):
     findings = findings_for(tmp_path)
-    assert not [f for f in findings if f.rule in {"GOV013", "GOV014", "GOV015", "GOV016"}]
+    assert not [f for f in findings if f.rule in {"GOV013", "GOV014", "GOV015", "GOV016", "GOV017", "GOV018"}]
 
 
 def test_a_synced_object_without_a_delete_policy_is_named(tmp_path):
@@ -36,3 +36,23 @@ def test_two_values_renamed_to_one_hubspot_option_cannot_come_back(tmp_path):
 def test_sandboxes_without_a_connector_export_warn(tmp_path):
     findings = findings_for(tmp_path, lambda d: d.update(target={"kind": "sandboxes"}))
     assert fired(findings, "GOV016", Severity.WARNING)
+
+
+def test_connector_settings_the_profile_leaves_unset_are_named(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    partial = findings_for(tmp_path / "a", lambda d: d["connector"]["deals"].pop("stage_rule"))
+    assert [f.message for f in fired(partial, "GOV017", Severity.WARNING)] == [
+        "the profile does not state 1 connector setting(s) (deals.stage_rule): what the integration's settings pages "
+        "say is not checked"]
+    none = fired(findings_for(tmp_path / "b", lambda d: d.pop("connector")), "GOV017", Severity.WARNING)
+    assert "13 connector setting(s)" in none[0].message
+
+
+def test_an_immutable_timestamp_without_its_write_once_rule_is_named_per_object(tmp_path):
+    def edit(d):
+        d["required_automation"]["validation_rules"] = [
+            r for r in d["required_automation"]["validation_rules"] if (r["object"], r.get("field")) != (
+                "Contact", "SQL_Date__c")]
+    messages = [f.message for f in fired(findings_for(tmp_path, edit), "GOV018", Severity.WARNING)]
+    assert len(messages) == 1 and "SQL_Date__c is immutable" in messages[0] and "on Contact:" in messages[0], messages

@@ -94,6 +94,11 @@ class OrgResponses:
         limits.update({name: {"Max": m, "Remaining": r} for name, (m, r) in counted.items()})
         return json_response(dict(sorted(limits.items())))
 
+    def ui_duplicates(self, request: Request, version: str, sobject: str) -> Response:
+        """UI API: the object's duplicate management configuration (active duplicate rules and their actions)."""
+        schema = self.backend.sobject(sobject)  # NOT_FOUND for an object the org does not have
+        return json_response(self.backend.automation.duplicate_configuration(schema.name))
+
     # -- identity -------------------------------------------------------------------------------------
     def _person(self, request: Request, user_id: str) -> tuple[dict[str, Any], dict[str, str]]:
         user = self.backend.directory.user(user_id)

@@ -27,6 +27,7 @@ RULES = [
     Rule(f"{V}/composite/batch", endpoint="composite_batch", methods=["POST"]),
     Rule(f"{V}/composite/tree/<sobject>", endpoint="composite_tree", methods=["POST"]),
     Rule(f"{V}/search", endpoint="search", methods=["GET"]),
+    Rule(f"{V}/ui-api/duplicates/<sobject>", endpoint="ui_duplicates", methods=["GET"]),
     Rule(f"{V}/recent", endpoint="recent", methods=["GET"]),
     Rule(f"{V}/composite/sobjects", endpoint="collection", methods=["POST", "PATCH", "DELETE"]),
     Rule(f"{V}/composite/sobjects/<sobject>", endpoint="collection_retrieve", methods=["GET", "POST"]),

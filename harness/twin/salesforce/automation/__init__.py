@@ -169,6 +169,24 @@ class Automation:
             if matches:
                 raise err.DuplicatesDetected(DUPLICATE_MESSAGE, self._result(backend, rule, action, matches))
 
+    def duplicate_configuration(self, object_name: str) -> dict[str, Any]:
+        """The object's duplicate management as the UI API describes it (`GET /ui-api/duplicates/{object}`):
+        only active rules are listed, with what each does on a create and an edit."""
+        active = self._duplicates.get(object_name, [])
+        fields = sorted({f for rule in active for f in rule.match_on})
+        return {
+            "apiName": object_name, "dedupeEnabled": bool(active), "dedupeFields": fields,
+            "duplicateRules": [{
+                "actionOnInsert": rule.action_on_create.capitalize(), "actionOnUpdate": rule.action_on_edit.capitalize(),
+                "active": True, "duplicateRuleFilters": [],
+                "matchRules": [{"matchEngine": "ExactMatchEngine", "matchFields": list(rule.match_on),
+                                "name": rule.match_rule, "objectApiName": other} for other in rule.compare_with],
+                "name": rule.name, "operationsOnInsert": ["Alert", "Report"] if rule.action_on_create == "allow" else [],
+                "operationsOnUpdate": ["Alert", "Report"] if rule.action_on_edit == "allow" else []}
+                for rule in active],
+            "predupeEnabled": bool(active),
+        }
+
     @staticmethod
     def _result(backend: SalesforceBackend, rule: DuplicateRule, action: str,
                 matches: list[tuple[SObjectSchema, list[str]]]) -> dict[str, Any]:

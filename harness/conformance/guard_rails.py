@@ -1,0 +1,97 @@
+"""Salesforce automation the governance relies on (the profile's `required_automation`): the flows that stamp
+governed dates, the validation rules that keep them write-once, the duplicate rules and what they do on a create
+or an edit. Each must exist and be active; a duplicate rule must also allow or block as stated.
+
+Read as a real org answers: flows from FlowDefinitionView, validation rules from the Tooling API (the automation
+audit's reads), duplicate rules from the UI API's duplicate configuration of each object
+(GET /ui-api/duplicates/{object}: its active rules with `actionOnInsert` / `actionOnUpdate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from harness.conformance import places
+from harness.conformance.clauses import Clause, conforms, not_evaluated
+from harness.conformance.observed import Observed
+
+
+def _owner(observed: Observed) -> str | None:
+    owner = observed.profile.integration_owner
+    return owner.name if owner else None
+
+
+def _flows(observed: Observed) -> Iterator[Clause]:
+    automation = observed.salesforce_automation
+    for flow in observed.profile.required_automation.flows:
+        label = f"flow {flow.name}" + (f" on {flow.object}" if flow.object else "")
+        where = places.automation("salesforce", "Flow", flow.name)
+        if automation is None:
+            yield not_evaluated("required_automation", label, "active", observed.why.get("Salesforce automation", ""),
+                                where, _owner(observed))
+            continue
+        found = next((f for f in automation.get("flows", []) if str(f.get("ApiName")) == flow.name), None)
+        if found is None:
+            actual = "no such flow"
+        elif flow.object and str(found.get("TriggerObjectOrEventId") or flow.object) != flow.object:
+            actual = f"triggered by {found.get('TriggerObjectOrEventId')}"
+        else:
+            actual = "active" if found.get("IsActive") else "inactive"
+        yield conforms("required_automation", label, _why("active", flow.why), actual, actual == "active", where,
+                       _owner(observed))
+
+
+def _validation_rules(observed: Observed) -> Iterator[Clause]:
+    automation = observed.salesforce_automation
+    for rule in observed.profile.required_automation.validation_rules:
+        label = f"validation rule {rule.object}.{rule.name}"
+        where = places.validation_rule(rule.object, rule.name)
+        if automation is None:
+            yield not_evaluated("required_automation", label, "active", observed.why.get("Salesforce automation", ""),
+                                where, _owner(observed))
+            continue
+        found = next((v for v in automation.get("validation", []) if str(v.get("ValidationName")) == rule.name
+                      and str(v.get("EntityDefinitionId")) == rule.object), None)
+        actual = "no such rule" if found is None else ("active" if found.get("Active") else "inactive")
+        yield conforms("required_automation", label, _why("active", rule.why), actual, actual == "active", where,
+                       _owner(observed))
+
+
+def _why(expected: str, why: str | None) -> str:
+    return f"{expected} ({why})" if why else expected
+
+
+def _action(value: Any) -> str:
+    return str(value or "").casefold()
+
+
+def _duplicate_rules(observed: Observed) -> Iterator[Clause]:
+    for rule in observed.profile.required_automation.duplicate_rules:
+        label = f"duplicate rule {rule.object}.{rule.name}"
+        where = f"Salesforce Setup > Duplicate Management > Duplicate Rules > {rule.name}"
+        wanted = "; ".join(["active"] + [f"{verb}: {action}" for verb, action in
+                                         (("on create", rule.on_create), ("on edit", rule.on_edit)) if action])
+        configuration = observed.duplicate_configuration(rule.object)
+        if configuration is None:
+            yield not_evaluated("required_automation", label, wanted,
+                                observed.why.get(f"duplicates {rule.object}", ""), where, _owner(observed))
+            continue
+        found = next((r for r in configuration.get("duplicateRules") or [] if str(r.get("name")) == rule.name), None)
+        problems = []
+        if found is None or found.get("active") is False:
+            problems.append("not active (or no such rule)")
+        else:
+            for verb, stated, key in (("on create", rule.on_create, "actionOnInsert"),
+                                      ("on edit", rule.on_edit, "actionOnUpdate")):
+                if stated is not None and _action(found.get(key)) != stated:
+                    problems.append(f"{verb}: {_action(found.get(key)) or 'unknown'}")
+        actual = "; ".join(problems) if problems else wanted
+        yield conforms("required_automation", label, _why(wanted, rule.why), actual, not problems, where,
+                       _owner(observed))
+
+
+def required_automation_clauses(observed: Observed) -> Iterator[Clause]:
+    yield from _flows(observed)
+    yield from _validation_rules(observed)
+    yield from _duplicate_rules(observed)
