@@ -91,7 +91,33 @@ def _duplicate_rules(observed: Observed) -> Iterator[Clause]:
                        _owner(observed))
 
 
+def _unlisted_blocking_rules(observed: Observed) -> Iterator[Clause]:
+    """A duplicate rule nobody listed that blocks a create or an edit on a synced object refuses the connector's
+    writes (DUPLICATES_DETECTED) on a matching rule the agreed dedupe strategy does not know: one system dedupes
+    what the other splits. Listed with `on_create: block`, it is a decision and conforms above."""
+    listed = {(r.object, r.name) for r in observed.profile.required_automation.duplicate_rules}
+    synced = sorted({o for m in observed.profile.field_mappings for o in m.salesforce_objects})
+    for sobject in synced:
+        configuration = observed.duplicate_configuration(sobject)
+        if configuration is None:
+            continue  # named once per object by the listed rules' clauses, or by the run's residual risks
+        for rule in configuration.get("duplicateRules") or []:
+            name = str(rule.get("name"))
+            if (sobject, name) in listed or rule.get("active") is False:
+                continue
+            blocks = [verb for verb, key in (("creates", "actionOnInsert"), ("edits", "actionOnUpdate"))
+                      if _action(rule.get(key)) == "block"]
+            if blocks:
+                fields = ", ".join(f for m in rule.get("matchRules") or [] for f in m.get("matchFields") or [])
+                yield conforms("required_automation", f"duplicate rule {sobject}.{name}",
+                               "no duplicate rule the profile does not list blocks the connector's writes",
+                               f"active and blocks {' and '.join(blocks)} (matching on {fields or 'its matching rule'})",
+                               False,
+                               f"Salesforce Setup > Duplicate Management > Duplicate Rules > {name}", _owner(observed))
+
+
 def required_automation_clauses(observed: Observed) -> Iterator[Clause]:
     yield from _flows(observed)
     yield from _validation_rules(observed)
     yield from _duplicate_rules(observed)
+    yield from _unlisted_blocking_rules(observed)

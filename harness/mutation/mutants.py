@@ -529,6 +529,17 @@ def governing_automation_mutants(fixture: Fixture) -> Iterator[Mutant]:
 
             yield Mutant(f"duplicate_rule_off:{rule['name']}", "governing_automation",
                          f"the duplicate rule {rule['name']} is deactivated", families, names, off)
+    for sobject in ("Lead", "Contact"):
+        name = f"{sobject}_Name_Duplicate_Rule"
+
+        def add(f: Fixture, o: str = sobject, n: str = name) -> None:
+            rules = f["salesforce"].setdefault("automation", {}).setdefault("duplicate_rules", [])
+            rules.append({"name": n, "object": o, "match_rule": f"{o}_Name_Match_Rule", "match_on": ["FirstName",
+                          "LastName"], "compare_with": [o], "action_on_create": "block", "action_on_edit": "block"})
+
+        yield Mutant(f"duplicate_rule_added:{name}", "governing_automation",
+                     f"a duplicate rule on {sobject} names that blocks creates and edits (a dedupe HubSpot does not run)",
+                     ("required_automation", "required"), (name, "DUPLICATES_DETECTED"), add)
 
 
 GENERATORS: dict[str, Callable[[Fixture], Iterator[Mutant]]] = {

@@ -92,6 +92,11 @@ MUTANTS = {
     "stamping flow deleted": (
         [("salesforce.yaml", "    - api_name: Contact_Stamp_SQL_Date\n", "    - api_name: Contact_Stamp_SQL_Date_Old\n")],
         ["required_automation: flow Contact_Stamp_SQL_Date on Contact"]),
+    "a blocking duplicate rule nobody listed": (
+        [("salesforce.yaml", "  duplicate_rules:\n", "  duplicate_rules:\n    - {name: Contact_Name_Rule, object: Contact, "
+          "match_rule: Contact_Name_Match, match_on: [FirstName, LastName], compare_with: [Contact], "
+          "action_on_create: block, action_on_edit: allow}\n")],
+        ["required_automation: duplicate rule Contact.Contact_Name_Rule"]),
     "duplicate rule that blocks creates": (
         [("salesforce.yaml", "action_on_create: allow", "action_on_create: block")],
         ["required_automation: duplicate rule Lead.Standard_Lead_Duplicate_Rule"]),
