@@ -16,6 +16,7 @@ STEP_MODULES: list[str] = [
     "steps.picklist_steps",
     "steps.inclusion_steps",
     "steps.activity_steps",
+    "steps.deletion_steps",
     "steps.reconciliation_steps",
     "steps.conformance_steps",
     "steps.contract_steps",
