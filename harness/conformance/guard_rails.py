@@ -54,7 +54,8 @@ def _validation_rules(observed: Observed) -> Iterator[Clause]:
         found = next((v for v in automation.get("validation", []) if str(v.get("ValidationName")) == rule.name
                       and str(v.get("EntityDefinitionId")) == rule.object), None)
         actual = "no such rule" if found is None else ("active" if found.get("Active") else "inactive")
-        yield conforms("required_automation", label, _why("active", rule.why), actual, actual == "active", where,
+        wanted = f"active, guards {rule.field}" if rule.field else "active"
+        yield conforms("required_automation", label, _why(wanted, rule.why), actual, actual == "active", where,
                        _owner(observed))
 
 

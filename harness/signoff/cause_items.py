@@ -21,6 +21,11 @@ _NAMED = re.compile(r"(salesforce|hubspot) ([\w ]+?) '(.+?)' \((active|inactive)
 _QUOTED = re.compile(r"'([^']+)'")
 _FIELD = re.compile(r"\b(\w+)\.(\w+)\b")
 _INCLUSION = re.compile(r"inclusion list '(.+?)': (\w+) is none of \[(.*)\]")
+# "flow Lead_Stamp_SQL_Date on Lead", "validation rule Lead.SQL_Date_Write_Once", "duplicate rule Lead.Rule_Name"
+_REQUIRED = re.compile(r"^(flow|validation rule|duplicate rule) (?:(\w+)\.)?(\w+)(?: on (\w+))?$")
+_GUARDS = re.compile(r"\bguards (\w+)")
+# "lifecycle.never_backwards (a lifecycle stage never moves back down the funnel)"
+_SETTING = re.compile(r"^([\w.]+) \((.+)\)$")
 
 
 @dataclass
@@ -119,6 +124,19 @@ class Candidates:
             actual = str(clause.get("actual"))
             cause.what = (f"The integration user must {verb} {sobjects}.{sf_field} for the connector, but "
                           f"{actual}{'' if actual.endswith(' it') else ' it'}.")
+        elif kind == "required_automation" and _REQUIRED.match(item):
+            self._required_clause(clause, where, owner, line)
+        elif kind == "connector_setting" and _SETTING.match(item):
+            setting, meaning = _SETTING.match(item).groups()  # type: ignore[union-attr]
+            cause = self.get(("connector", setting), kind="connector setting", category="mapping_mismatch",
+                             mode="named", item=f"Connector setting {setting}",
+                             what=f"The connector runs with {setting} = {clause.get('actual')} ({meaning}); the "
+                                  f"profile says {clause.get('expected')}.",
+                             fix=f"set {setting} to {clause.get('expected')} on the integration's settings page, or "
+                                 "correct the profile's `connector` section if the page is right")
+            cause.names.add(setting.lower())
+            cause.name(setting)
+            cause.add(item=item, change_at=where, evidence=line, owner=owner)
         elif kind == "inclusion_list":
             found = _INCLUSION.search(item)
             name = found.group(1) if found else item
@@ -139,6 +157,40 @@ class Candidates:
             cause.names.update(q.lower() for q in quoted)
             cause.name(item)
             cause.add(item=item, change_at=where, evidence=line, owner=owner)
+
+    def _required_clause(self, clause: dict[str, Any], where: str | None, owner: str | None, line: str) -> None:
+        """Automation the profile requires: a duplicate rule joins its object's duplicate management (one cause per
+        object, as duplicates found in the run are); a write-once rule joins the cause of the field it guards."""
+        item = str(clause.get("item"))
+        what, sobject, name, trigger = _REQUIRED.match(item).groups()  # type: ignore[union-attr]
+        sobject = sobject or trigger or ""
+        expected, actual = clause.get("expected"), clause.get("actual")
+        guarded = _GUARDS.search(str(expected or ""))
+        if what == "duplicate rule":
+            cause = self.get(("duplicates", sobject), kind="duplicate rule", category="duplicates", mode="duplicates",
+                             item=f"Salesforce duplicate management of {sobject}",
+                             what=f"{sobject}'s duplicate rules differ from the agreed deduplication: {item} is "
+                                  f"{actual} (expected {expected}).",
+                             fix=f"make {sobject}'s duplicate rules the ones the profile lists (required_automation."
+                                 "duplicate_rules), matching on the key HubSpot deduplicates on")
+            cause.names.update({sobject.lower(), name.lower()})
+        elif what == "validation rule" and guarded:
+            target = guarded.group(1)
+            cause = self.get(("writes", target.lower()), kind="validation rule", category="platform_automation",
+                             mode="writes", item=f"Automation that writes {target}", what="",
+                             fix=f"let {target} be written once: restore the 'only when blank' condition of the "
+                                 "automation that sets it, and the rule that keeps it unchanged")
+            cause.fields.add(target.lower())
+            item = f"salesforce ValidationRule '{name}' ({sobject}, {'inactive' if actual == 'inactive' else 'missing'})"
+        else:
+            cause = self.get(("required", sobject, name), kind=what, category="platform_automation", mode="named",
+                             item=f"Salesforce {what} {sobject + '.' if what != 'flow' else ''}{name}",
+                             what=f"The {what} {name} the governance relies on is {actual} (expected {expected}).",
+                             fix=f"restore and activate the {what} {name}, or remove it from the profile's "
+                                 "required_automation if the governance changed")
+        cause.names.add(name.lower())
+        cause.name(name)
+        cause.add(item=item, change_at=where, evidence=line, owner=owner)
 
     def _property_clause(self, kind: str, pair: re.Match[str], clause: dict[str, Any], where: str | None,
                          owner: str | None, line: str) -> None:

@@ -193,7 +193,7 @@ def _writer_causes(candidates: Candidates, failures: list[Failure], catalogue: l
             cause.add(item=f"salesforce ValidationRule '{guard['name']}' ({guard.get('object')}, inactive)",
                       change_at=automation_page("salesforce", "ValidationRule", guard["name"]),
                       evidence=f"validation rule '{guard['name']}' on {guard.get('object')} tests it but is inactive")
-        writers = [i for i in cause.items if "(inactive)" not in i and ", inactive)" not in i]
+        writers = [i for i in cause.items if not any(m in i for m in ("(inactive)", ", inactive)", ", missing)"))]
         cause.what = (f"{len(writers)} active automation(s) write {cause.item.split()[-1]} on every save "
                       + (f"and the guard that kept it unchanged is inactive ({len(guards)} validation rule(s))"
                          if guards else "") + ", so the value a failure relies on moves.")
