@@ -13,7 +13,7 @@ from harness.sandboxes.catalog import FieldCatalog
 from harness.uat.waiter import Waiter
 
 
-@dataclass
+@dataclass(repr=False)
 class World:
     sandboxes: Sandboxes
     waiter: Waiter
@@ -26,6 +26,11 @@ class World:
 
     def __post_init__(self) -> None:
         self.catalog = FieldCatalog(self.sandboxes)
+
+    def __repr__(self) -> str:
+        # Short on purpose: allure-pytest-bdd records repr() of every step argument, and a dataclass repr would
+        # spell out the profile, the clients and the memo (the seeded population: seconds per step at scale).
+        return f"World(tag={self.tag!r})"
 
     # -- mappings -------------------------------------------------------------------------------------
     @property
