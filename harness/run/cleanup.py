@@ -72,15 +72,18 @@ def settle_search(run_dir: Path, seconds: float = SEARCH_SETTLE_SECONDS) -> None
         time.sleep(max(0.0, min(seconds, max(stamps) + seconds - time.time())))
 
 
-def _unrecorded_intents(run_dir: Path, entries: list[LedgerEntry]) -> bool:
-    """Whether the scenario journal names a create the ledger never heard of (a run killed mid-create)."""
+def _searched_intents(run_dir: Path, entries: list[LedgerEntry]) -> bool:
+    """Whether the scenario journal names a create the ledger never heard of (a run killed mid-create, or a create
+    the platform refused) that only HubSpot search can look up: Salesforce's are found by SOQL and HubSpot contacts
+    by batch read on e-mail, both exact at once, so only those wait for the search index (creates_in_doubt)."""
     path = run_dir / SCENARIO_JOURNAL
     if not path.exists():
         return False
     recorded = {e.key for e in entries if e.key}
     for line in path.read_text(encoding="utf-8").splitlines():
         with contextlib.suppress(json.JSONDecodeError, KeyError):
-            if json.loads(line)["key"] not in recorded:
+            intent = json.loads(line)
+            if intent["key"] not in recorded and intent["system"] == "hubspot" and intent["object"] != "contacts":
                 return True
     return False
 
@@ -315,7 +318,7 @@ def cleanup_run(sandboxes: Sandboxes, ledger: Ledger, progress_path: Path) -> Cl
             settle_search(progress_path.parent)
             settled.append(True)
 
-    if _unrecorded_intents(progress_path.parent, entries):  # looked up by search (creates_in_doubt)
+    if _searched_intents(progress_path.parent, entries):  # looked up by search (creates_in_doubt)
         settle()
     try:
         in_doubt = creates_in_doubt(sandboxes, progress_path.parent, entries)
