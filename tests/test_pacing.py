@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from harness.sandboxes.pacing import RollingWindow
+from harness.sandboxes.shared_calls import SharedCalls, shared_calls
 
 
 class Clock:
@@ -62,3 +63,45 @@ def test_a_fixed_limit_is_kept_and_what_other_apps_spent_is_respected():
     assert clock.now == 0.0
     window.acquire()
     assert clock.now > 0.0 and window.waited > 0.0
+
+
+def test_processes_on_one_portal_share_its_window(tmp_path):
+    """Two processes of a run (the suite, then cleanup) on one portal: together never more than the limit in any
+    window, and the second waits only until the first's oldest call leaves it, not a whole window of its own."""
+    clock = Clock()
+    path = tmp_path / "portal.burst"
+    suite = RollingWindow(5, 10.0, clock.time, clock.sleep, shared=SharedCalls(path))
+    cleanup = RollingWindow(5, 10.0, clock.time, clock.sleep, shared=SharedCalls(path))
+    stamps = []
+    for _ in range(3):  # the suite's calls, 2 s apart
+        suite.done(suite.acquire())
+        stamps.append(clock.now)
+        clock.now += 2.0
+    for _ in range(4):
+        cleanup.done(cleanup.acquire())
+        stamps.append(clock.now)
+    for i, start in enumerate(stamps):
+        assert sum(1 for s in stamps[i:] if s - start < 10.0) <= 5
+    # two fit at once (at 6 s); then one as each of the suite's calls leaves the window (at 10 s and 12 s)
+    assert [round(s) for s in stamps[3:]] == [6, 6, 10, 12]
+
+
+def test_a_shared_window_forgets_stamps_from_before_a_restart(tmp_path):
+    """A monotonic stamp ahead of the clock was written before the machine restarted: it holds no slot."""
+    path = tmp_path / "portal.burst"
+    path.write_text("".join(f"old.{i} 99999.0\n" for i in range(5)), encoding="ascii")
+    clock = Clock()
+    window = RollingWindow(5, 10.0, clock.time, clock.sleep, shared=SharedCalls(path))
+    for _ in range(5):
+        window.acquire()
+    assert clock.now == 0.0
+
+
+def test_each_portal_and_token_has_its_own_shared_window(monkeypatch, tmp_path):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    one = shared_calls("https://api.hubapi.com", "pat-one", "burst")
+    again = shared_calls("https://api.hubapi.com/", "pat-one", "burst")
+    other = shared_calls("https://api.hubapi.com", "pat-two", "burst")
+    assert one is not None and again is not None and other is not None
+    assert one.path == again.path != other.path
+    assert "pat-one" not in str(one.path)  # the file names a digest, never the token

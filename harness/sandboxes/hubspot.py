@@ -82,7 +82,7 @@ class HubSpotSandbox:
         # The SDK builds a new connection pool on every `client.crm.<type>.<api>` access; keep one per API.
         self._apis: dict[tuple[str, str], Any] = {}
         self.read_ahead = AssociationReadAhead(self._associations_batch)
-        self.pace, self.search_pace = hubspot_limits()
+        self.pace, self.search_pace = hubspot_limits(credentials.host, credentials.token.reveal())
         for window in (self.pace, self.search_pace):
             window.on_wait = lambda seconds: budget.waited("pacing", seconds)
 
