@@ -9,7 +9,7 @@ profile leaves unset is not evaluated either, with that reason: nothing passes s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,24 @@ class Setting:
     page: str  # where it is on the integration's settings pages
     meaning: str  # what it decides, in words
     hubspot_object: str | None = None  # whose functional owner answers for it
+    # How the connector's node reads in the profile's terms (an activity type's {sync, task_type} -> its task type
+    # or "off"); None: as it is.
+    read: Callable[[Any], Any] | None = None
+
+
+def _task_type(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return None
+    return node.get("task_type") if node.get("sync", True) else "off"
+
+
+ACTIVITY_SETTINGS = tuple(
+    [Setting(("activities", "hubspot_to_salesforce", kind), ("objects", "activities", "hubspot_to_salesforce", kind),
+             "Activities", f"the Salesforce Task type a HubSpot {kind[:-1]} becomes (off: not synced)", "contacts",
+             _task_type) for kind in ("notes", "calls", "emails", "meetings", "tasks")]
+    + [Setting(("activities", "salesforce_to_hubspot", kind), ("objects", "activities", "salesforce_to_hubspot", kind),
+               "Activities", f"whether Salesforce {kind} reach HubSpot", "contacts")
+       for kind in ("tasks", "emails", "calls", "meetings")])
 
 
 SETTINGS = (
@@ -46,6 +64,12 @@ SETTINGS = (
             "Deals > Sync settings", "whether a HubSpot deal creates an opportunity", "deals"),
     Setting(("deals", "stage_rule"), ("objects", "deals", "stage_rule"),
             "Deals > Sync settings > Deal stage", "which side's deal stage wins", "deals"),
+    Setting(("activities", "enabled"), ("objects", "activities", "enabled"),
+            "Activities", "whether activities sync", "contacts"),
+    *ACTIVITY_SETTINGS,
+    Setting(("lifecycle", "company_to_contacts"), ("lifecycle", "company_to_contacts"),
+            "Companies > Sync settings > Lifecycle stage", "a company's lifecycle stage reaches its contacts",
+            "companies"),
     Setting(("lifecycle", "automatic_transitions"), ("lifecycle", "automatic_transitions"),
             "Contacts > Sync settings > Lifecycle stage", "opportunity and customer stages set from opportunities",
             "contacts"),
@@ -68,13 +92,17 @@ def _at(node: Any, path: tuple[str, ...]) -> Any:
     return node
 
 
+def stated(profile: Any, setting: Setting) -> Any:
+    """The profile's value of a setting; None when the profile leaves it unset."""
+    return _at(profile.connector, setting.profile) if profile.connector is not None else None
+
+
 def _shown(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def connector_setting_clauses(observed: Observed) -> Iterator[Clause]:
     profile = observed.profile
-    stated = profile.connector
     for setting in SETTINGS:
         name = ".".join(setting.profile)
         label = f"{name} ({setting.meaning})"
@@ -83,7 +111,7 @@ def connector_setting_clauses(observed: Observed) -> Iterator[Clause]:
             profile.integration_owner.name if profile.integration_owner else None)
         if setting.hubspot_object and setting.hubspot_object not in profile.mappings:
             continue  # an object the profile does not sync: its settings are not the team's contract
-        expected = _at(stated, setting.profile) if stated is not None else None
+        expected = stated(profile, setting)
         if expected is None:
             yield not_evaluated("connector_setting", label, "the profile's setting",
                                 f"the profile does not state it (`connector.{name}`)",
@@ -95,6 +123,8 @@ def connector_setting_clauses(observed: Observed) -> Iterator[Clause]:
                                 page, owner)
             continue
         actual = _at(settings, setting.connector)
+        if actual is not None and setting.read is not None:
+            actual = setting.read(actual)
         if actual is None:
             yield not_evaluated("connector_setting", label, _shown(expected), "the connector's settings do not say",
                                 page, owner)

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from harness.conformance.settings import SETTINGS
+from harness.conformance.settings import SETTINGS, stated
 from harness.lint.findings import Severity
 from harness.lint.rules import _at, is_owner, rule
 from harness.profile.model import Profile
@@ -84,10 +84,7 @@ def connector_settings_unstated(profile: Profile) -> Iterator:
     for setting in SETTINGS:
         if setting.hubspot_object and setting.hubspot_object not in profile.mappings:
             continue
-        node: object = profile.connector
-        for key in setting.profile:
-            node = getattr(node, key, None)
-        if node is None:
+        if stated(profile, setting) is None:
             missing.append(".".join(setting.profile))
     if missing:
         yield (Severity.WARNING, f"the profile does not state {len(missing)} connector setting(s) ({', '.join(missing)}):"

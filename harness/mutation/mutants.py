@@ -459,6 +459,17 @@ CONNECTOR_SWITCHES = [
      ("automatic_transitions",)),
     (("owners", "sync"), False, "owners no longer sync", ("owner",)),
     (("conflict_rule",), "prefer_salesforce", "Two-way conflicts always go to Salesforce", ("conflict_rule",)),
+    (("objects", "activities", "enabled"), False, "no activity syncs any more", ("activities.enabled",)),
+    (("objects", "activities", "hubspot_to_salesforce", "meetings", "sync"), False,
+     "HubSpot meetings no longer reach Salesforce", ("hubspot_to_salesforce.meetings",)),
+    (("objects", "activities", "hubspot_to_salesforce", "calls", "task_type"), "Other",
+     "HubSpot calls become Salesforce Tasks of type Other, not Call", ("hubspot_to_salesforce.calls",)),
+    (("objects", "activities", "salesforce_to_hubspot", "tasks"), False, "Salesforce tasks no longer reach HubSpot",
+     ("salesforce_to_hubspot.tasks",)),
+    (("objects", "activities", "salesforce_to_hubspot", "emails"), True, "Salesforce e-mails now reach HubSpot",
+     ("salesforce_to_hubspot.emails",)),
+    (("lifecycle", "company_to_contacts"), False, "a company's lifecycle stage no longer reaches its contacts",
+     ("company_to_contacts",)),
 ]
 
 

@@ -208,6 +208,18 @@ class DealSync(Strict):
 class LifecycleSync(Strict):
     automatic_transitions: bool | None = None  # contact role on an open opportunity -> opportunity; won -> customer
     never_backwards: bool | None = None
+    company_to_contacts: bool | None = None  # a company's lifecycle stage reaches its associated contacts
+
+
+ActivityKind = Literal["notes", "calls", "emails", "meetings", "tasks"]
+
+
+class ActivitySync(Strict):
+    enabled: bool | None = None
+    # Each HubSpot activity type: the Salesforce Task type it becomes, or `off` (not synced).
+    hubspot_to_salesforce: dict[ActivityKind, str] = Field(default_factory=dict)
+    # Each Salesforce activity type the settings page lists: synced to HubSpot or not.
+    salesforce_to_hubspot: dict[Literal["tasks", "emails", "calls", "meetings"], bool] = Field(default_factory=dict)
 
 
 class OwnerSync(Strict):
@@ -222,6 +234,7 @@ class ConnectorSettings(Strict):
     contacts: ContactSync = ContactSync()
     companies: CompanySync = CompanySync()
     deals: DealSync = DealSync()
+    activities: ActivitySync = ActivitySync()
     lifecycle: LifecycleSync = LifecycleSync()
     owners: OwnerSync = OwnerSync()
     conflict_rule: Literal["most_recent", "prefer_salesforce", "prefer_hubspot"] | None = None

@@ -14,6 +14,7 @@ import json
 import pytest
 
 from harness.conformance import FAMILIES, ConformanceReport, Status, check_conformance
+from harness.conformance.verdict import NOT_EVALUATED_PREFIX
 from harness.report import evidence
 from harness.uat import failures
 from harness.uat.world import World
@@ -29,7 +30,6 @@ FAMILY_WORDS = {
     "delete policy": "delete_policy", "automation": "automation", "the inclusion list": "inclusion_list",
     "connector settings": "connector_setting", "required automation": "required_automation",
 }
-NOT_EVALUATED_PREFIX = "not evaluated: "
 
 
 def compare(world: World) -> ConformanceReport:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
+from harness.conformance.verdict import NOT_EVALUATED_PREFIX
 from harness.sync import LINK_PROPERTY
 from harness.uat.companies import account_synced, linked_through_contact
 from harness.uat.failures import MappingMismatch, TestDataProblem
@@ -83,7 +84,7 @@ def policy_for(world: World, hubspot_object: str, side: str) -> str:
         raise TestDataProblem(f"no side {side!r}: use {' or '.join(SIDES)}")
     policy = world.profile.delete_policy.get(hubspot_object)  # type: ignore[arg-type]
     if policy is None:
-        pytest.skip(f"not evaluated: the profile states no delete policy for {hubspot_object} "
+        pytest.skip(f"{NOT_EVALUATED_PREFIX}the profile states no delete policy for {hubspot_object} "
                     f"(delete_policy.{hubspot_object}.{SIDES[side]})")
     return str(getattr(policy, SIDES[side]))
 

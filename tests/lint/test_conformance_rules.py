@@ -46,7 +46,7 @@ def test_connector_settings_the_profile_leaves_unset_are_named(tmp_path):
         "the profile does not state 1 connector setting(s) (deals.stage_rule): what the integration's settings pages "
         "say is not checked"]
     none = fired(findings_for(tmp_path / "b", lambda d: d.pop("connector")), "GOV017", Severity.WARNING)
-    assert "13 connector setting(s)" in none[0].message
+    assert "24 connector setting(s)" in none[0].message
 
 
 def test_an_immutable_timestamp_without_its_write_once_rule_is_named_per_object(tmp_path):
