@@ -56,3 +56,8 @@ Feature: Sync rules
     Given a synced record pair whose "Two-way" mappings can be changed in HubSpot
     When every "Two-way" mapped property that may be blank is cleared in HubSpot
     Then within the sync window Salesforce holds the new values of every "Two-way" mapping
+
+  @critical @object_deal @object_opportunity @deal_stage
+  Scenario: A deal stage moved in HubSpot does what the profile's deal stage rule says
+    Given a Salesforce Opportunity synced to a HubSpot deal, moved in HubSpot to another stage of its pipeline
+    Then the Opportunity's stage follows the deal or holds as the profile's deal stage rule says

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.uat import rules
+from harness.uat import deal_stage, rules
 
 
 @given(parsers.parse('a synced record pair whose "{rule}" mappings can be changed in {side}'), target_fixture="rule_case")
@@ -53,3 +53,14 @@ def salesforce_unchanged(world, rule_case, rule):
 @then(parsers.parse('within the sync window HubSpot holds the Salesforce values of every "{rule}" mapping'))
 def hubspot_matches_salesforce(world, rule_case, rule):
     rules.expect_hubspot_matches_salesforce(world, rule_case)
+
+
+@given("a Salesforce Opportunity synced to a HubSpot deal, moved in HubSpot to another stage of its pipeline",
+       target_fixture="stage_move")
+def deal_moved_in_hubspot(world):
+    return deal_stage.move_in_hubspot(world)  # skips when the profile states no deal stage rule
+
+
+@then("the Opportunity's stage follows the deal or holds as the profile's deal stage rule says")
+def stage_as_rule_says(world, stage_move):
+    deal_stage.expect_as_stage_rule_says(world, stage_move)
