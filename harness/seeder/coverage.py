@@ -108,7 +108,8 @@ def owner_coverage(plan: SeedPlan, profile: Profile) -> list[dict[str, Any]]:
 
 def delete_coverage(plan: SeedPlan, profile: Profile) -> list[dict[str, Any]]:
     """Deletes seeded per object and side the profile states a policy for (records with the `deleted_on_<side>`
-    trait). The seeder creates records only today: each stated policy is listed as not seeded, by name."""
+    trait). The seeder creates records only: each stated policy is listed as not seeded, by name; the delete-policy
+    scenarios (features/deletions.feature) exercise every object and side on a synced pair instead."""
     out = []
     for hubspot_object, policy in (getattr(profile, "delete_policy", None) or {}).items():
         for side, rule in (("salesforce", getattr(policy, "on_salesforce_delete", None)),
@@ -129,8 +130,8 @@ def contract_coverage(plan: SeedPlan, profile: Profile) -> dict[str, Any]:
     gaps = [f"picklist {p['mapping']}: no seeded record shows {', '.join(p['missing'])}" for p in picklists
             if p["missing"]]
     gaps += [f"owner {o['owner']} owns no seeded record" for o in owners if not o["records"]]
-    gaps += [f"delete policy {d['object']} on {d['deleted_on']} delete ({d['policy']}): no delete seeded"
-             for d in deletes if not d["seeded"]]
+    gaps += [f"delete policy {d['object']} on {d['deleted_on']} delete ({d['policy']}): no delete seeded (exercised "
+             "on a synced pair by the delete-policy scenarios)" for d in deletes if not d["seeded"]]
     unstated = [p["mapping"] for p in picklists if p["status"] == "values not stated in the profile"]
     return {"picklists": picklists, "owners": owners, "deletes": deletes, "gaps": gaps,
             "values_not_stated": unstated}
