@@ -244,9 +244,10 @@ class HubSpotResponses:
 
     def batch_archive(self, request: Request, object_type: str) -> Response:
         kind = object_type_of(object_type)
-        for item in inputs_of(body_of(request)):
-            with contextlib.suppress(err.ObjectNotFound):
-                self.backend.archive(kind, str(item.get("id")))
+        with self.backend.store.transaction():  # one commit for the batch, not one per record
+            for item in inputs_of(body_of(request)):
+                with contextlib.suppress(err.ObjectNotFound):
+                    self.backend.archive(kind, str(item.get("id")))
         return empty_response(204)
 
     # -- search, merge, gdpr --------------------------------------------------------------------------
