@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 FIRST = ["Ada", "Grace", "Katherine", "Dorothy", "Mary", "Hedy", "Radia", "Frances", "Barbara", "Joan", "Margaret",
          "Annie", "Evelyn", "Jean", "Betty", "Marlyn", "Ruth", "Kathleen", "Shafi", "Lynn"]
 LAST = [f"Surname{n:03d}" for n in range(300)]
-COUNTRIES = ["United States", "Canada", "United Kingdom", "Germany", "France", "Japan", "Australia", "Brazil"]
+# The healthy portal's country is a dropdown of the Salesforce countries (State and Country/Territory Picklists).
+COUNTRIES = ["United States", "Canada", "United Kingdom", "Germany", "France", "Japan", "Australia", "Singapore"]
 STAGES = ["subscriber", "lead", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer"]
 
 
