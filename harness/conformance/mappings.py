@@ -133,6 +133,32 @@ def _field_clause(observed: Observed, m: FieldMapping, sobject: str) -> Clause:
     if m.rule is SyncRule.DONT_SYNC:  # nothing crosses a Don't-sync row: its types cannot clash
         return conforms("field", name, expected, f"both exist ({types}, not synced)", True,
                         places.mapping_row(m, m.hubspot_object), owner)
-    return conforms("field", name, expected, f"both exist ({types})" if compatible(hs_type, sf_type) else
-                    f"incompatible types: {types}", compatible(hs_type, sf_type),
+    if not compatible(hs_type, sf_type):
+        return conforms("field", name, expected, f"incompatible types: {types}", False,
+                        places.hubspot_property(m.hubspot_object, m.hubspot_property), owner)
+    shorter = _shorter_than_siblings(observed, m, sobject, field)
+    if shorter:
+        return conforms("field", name, expected + f", as long as {shorter[0]}", shorter[1], False,
+                        places.salesforce_field(sobject, m.salesforce_field), owner)
+    return conforms("field", name, expected, f"both exist ({types})", True,
                     places.hubspot_property(m.hubspot_object, m.hubspot_property), owner)
+
+
+TEXT_TYPES = {"string", "textarea", "email", "phone", "url"}
+
+
+def _shorter_than_siblings(observed: Observed, m: FieldMapping, sobject: str,
+                           field: dict[str, object]) -> tuple[str, str] | None:
+    """One HubSpot property feeding a text field on several objects (a contact's Lead and Contact): a value that
+    fits the longest is refused by a shorter one (STRING_TOO_LONG), e.g. when the Lead converts. None when it fits."""
+    length = field.get("length")
+    if field.get("type") not in TEXT_TYPES or not isinstance(length, int) or length <= 0:
+        return None
+    for other in m.salesforce_objects:
+        sibling = observed.sf_field(other, m.salesforce_field) if other != sobject else None
+        other_length = (sibling or {}).get("length")
+        if sibling and sibling.get("type") in TEXT_TYPES and isinstance(other_length, int) and other_length > length:
+            return (f"{other}.{m.salesforce_field}",
+                    f"{sobject}.{m.salesforce_field} holds {length} characters, {other}.{m.salesforce_field} "
+                    f"{other_length}: a value that syncs to {other} is refused on {sobject} (STRING_TOO_LONG)")
+    return None

@@ -553,7 +553,30 @@ def governing_automation_mutants(fixture: Fixture) -> Iterator[Mutant]:
                      ("required_automation", "required"), (name, "DUPLICATES_DETECTED"), add)
 
 
+def field_length_mutants(fixture: Fixture) -> Iterator[Mutant]:
+    """A text field shortened on one of the objects a HubSpot property syncs to (Contact.Title shorter than
+    Lead.Title): what syncs to the Lead is refused on the Contact it converts to."""
+    for hubspot_object, _index, row in _rows(fixture):
+        sobjects = _sobjects(fixture, hubspot_object, row)
+        if len(sobjects) < 2:
+            continue
+        for sobject in sobjects:
+            described = _sf_field(fixture, sobject, row["salesforce"])
+            length = (described or {}).get("length")
+            if not described or described.get("type") not in ("string", "textarea") or not isinstance(length, int) \
+                    or length <= 30:
+                continue
+
+            def apply(f: Fixture, o: str = sobject, n: str = row["salesforce"]) -> None:
+                _sf_field(f, o, n)["length"] = 30  # type: ignore[index]
+
+            yield Mutant(f"field_length:{sobject}.{row['salesforce']}", "field_length",
+                         f"{sobject}.{row['salesforce']} shortened from {length} to 30 characters", ("field",),
+                         (f"{sobject}.{row['salesforce']}",), apply)
+
+
 GENERATORS: dict[str, Callable[[Fixture], Iterator[Mutant]]] = {
+    "field_length": field_length_mutants,
     "governing_automation": governing_automation_mutants,
     "connector_switch": connector_switch_mutants,
     "deal_stage": deal_stage_mutants,

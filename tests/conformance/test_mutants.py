@@ -77,6 +77,11 @@ MUTANTS = {
     "Salesforce flow writing a field HubSpot owns": (
         [("salesforce.yaml", "  flows:\n", FLOW)],
         ["automation: salesforce Flow 'Lead_Title_From_Rating' (active) sets Lead.Title to \"'Hot prospect'\""]),
+    "Contact's job title shorter than the Lead's": (
+        [("salesforce.yaml", "      Email: {type: email, length: 80}\n      Phone: {type: phone, length: 40}\n      Title: "
+          "{type: string, length: 128}\n      AccountId:", "      Email: {type: email, length: 80}\n      Phone: {type: "
+          "phone, length: 40}\n      Title: {type: string, length: 30}\n      AccountId:")],
+        ["field: contacts: jobtitle <-> Contact.Title"]),
     "deal stage rule switched to Two-way": (
         [("connector.yaml", "stage_rule: Always use Salesforce", "stage_rule: Two-way")],
         ["connector_setting: deals.stage_rule (which side's deal stage wins)"]),
