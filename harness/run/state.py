@@ -26,7 +26,8 @@ from harness.signoff.results import read_results
 
 STATE_FILE = "run-state.json"
 PHASES = ("seed", "suite", "signoff", "cleanup")
-RESUMABLE_OPTIONS = ("profile", "org", "keep_data", "workers", "marker", "keyword", "allure_html", "selection", "faults")
+RESUMABLE_OPTIONS = ("profile", "org", "keep_data", "workers", "marker", "keyword", "allure_html", "selection", "faults",
+                     "impacted_by")
 
 
 class RunState:
@@ -50,8 +51,7 @@ class RunState:
 
     def remember(self, options: Any) -> None:
         values = asdict(options) if hasattr(options, "__dataclass_fields__") else dict(options)
-        self.data["options"] = {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items()
-                                if k in RESUMABLE_OPTIONS}
+        self.data["options"] = {k: _plain(v) for k, v in values.items() if k in RESUMABLE_OPTIONS}
         self._save()
 
     def done(self, phase: str) -> bool:
@@ -70,6 +70,14 @@ class RunState:
     @property
     def options(self) -> dict[str, Any]:
         return dict(self.data.get("options") or {})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def open_for_resume(run_id: str, reports_dir: Path = REPORTS_DIR) -> tuple[RunContext, RunState]:
@@ -93,6 +101,8 @@ def resumed_options(run_id: str, faults: str | None = None, reports_dir: Path = 
     if not saved.get("profile"):
         raise UserError(f"--resume {run_id}: {STATE_FILE} names no profile; the run was interrupted before it began")
     saved["profile"] = Path(saved["profile"])
+    # A regression run's change is confirmed again on resume (sandboxes: the mapping export must still show it).
+    saved["impacted_by"] = [Path(p) for p in saved.get("impacted_by") or []]
     saved["faults"] = faults or saved.get("faults")
     return RunOptions(**saved, resume=run_id)
 
