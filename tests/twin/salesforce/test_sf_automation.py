@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from simple_salesforce.exceptions import SalesforceMalformedRequest
+from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceResourceNotFound
 
 from harness.twin.salesforce.exceptions import CustomValidation
 from harness.twin.salesforce.models import SaveContext
@@ -120,3 +120,25 @@ def test_a_broken_fixture_names_the_file_and_key(make_org, start_twin):
         start_twin(org)
     assert "automation.validation_rules[0].condition: field Emial does not exist on Lead" in str(broken.value)
     assert "salesforce.yaml" in str(broken.value)
+
+
+def test_the_ui_api_describes_each_objects_active_duplicate_rules_and_their_actions(make_org, start_twin):
+    """GET /ui-api/duplicates/{object}: only active rules, with Allow/Block per create and edit (the DuplicateRule
+    sObject has no action; this is where a client reads it)."""
+    org = make_org({"automation": {"duplicate_rules": [
+        {"name": "Lead_Name_Company", "object": "Lead", "match_rule": "Lead_Name_Match", "match_on": ["LastName",
+         "Company"], "compare_with": ["Lead"], "action_on_create": "block", "action_on_edit": "allow"},
+        {"name": "Lead_Email_Off", "object": "Lead", "match_on": ["Email"], "compare_with": ["Lead"],
+         "action_on_create": "allow", "action_on_edit": "allow", "active": False}]}})
+    sf = client(start_twin(org))
+    lead = sf.restful("ui-api/duplicates/Lead")
+    assert lead["apiName"] == "Lead" and lead["dedupeEnabled"] is True and lead["dedupeFields"] == ["Company", "LastName"]
+    [rule] = lead["duplicateRules"]
+    assert (rule["name"], rule["actionOnInsert"], rule["actionOnUpdate"], rule["active"]) == (
+        "Lead_Name_Company", "Block", "Allow", True)
+    assert rule["matchRules"] == [{"matchEngine": "ExactMatchEngine", "matchFields": ["LastName", "Company"],
+                                   "name": "Lead_Name_Match", "objectApiName": "Lead"}]
+    account = sf.restful("ui-api/duplicates/Account")
+    assert (account["dedupeEnabled"], account["duplicateRules"]) == (False, [])
+    with pytest.raises(SalesforceResourceNotFound):
+        sf.restful("ui-api/duplicates/No_Such_Object__c")
