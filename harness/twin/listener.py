@@ -43,15 +43,19 @@ MAX_WORKERS = 64
 
 
 class ElasticWorkers(ThreadPool):
-    """cheroot's worker pool, grown on demand: cheroot never grows its pool by itself, so with a fixed pool a few
-    stalled clients hold every worker and a normal client waits for their timeouts. A connection handed over while
-    no worker is idle wakes a helper thread that adds workers (cheroot's `grow` sleeps while they start, which must
-    not happen on the accepting thread)."""
+    """cheroot's worker pool, grown on demand and shrunk when quiet: cheroot never resizes its pool by itself, so with
+    a fixed pool a few stalled clients hold every worker and a normal client waits for their timeouts. A connection
+    handed over while no worker is idle wakes a helper thread that adds workers (cheroot's `grow` sleeps while they
+    start, which must not happen on the accepting thread); once more than the first workers have sat idle for
+    `SHRINK_AFTER_SECONDS`, the extra ones are told to end, so a served twin does not keep a burst's threads for
+    ever."""
 
     GROW_BY = 4
+    SHRINK_AFTER_SECONDS = 30.0
 
     def __init__(self, server: Server, min: int, max: int) -> None:  # noqa: A002 - cheroot's own parameter names
         super().__init__(server, min=min, max=max)
+        self._quiet_since: float | None = None
         self._wanted = threading.Event()
         self._stopped = threading.Event()
         self._grower = threading.Thread(target=self._grow_when_wanted, name=f"{server.server_name}-grow",
@@ -75,6 +79,20 @@ class ElasticWorkers(ThreadPool):
             # A burst may outrun the signal: grow while connections wait and no worker is free to take them.
             while not self._stopped.is_set() and self.qsize > self.idle and len(self._threads) < self.max:
                 self.grow(self.GROW_BY)
+            self._shrink_when_quiet()
+
+    def _shrink_when_quiet(self) -> None:
+        alive = sum(1 for worker in self._threads if worker.is_alive())
+        extra = min(self.idle, alive - self.min)
+        if extra <= 0 or self.qsize:
+            self._quiet_since = None
+            return
+        now = time.monotonic()
+        if self._quiet_since is None:
+            self._quiet_since = now
+        elif now - self._quiet_since >= self.SHRINK_AFTER_SECONDS and not self._stopped.is_set():
+            self.shrink(extra)  # shutdown requests on the queue: idle workers take them and end
+            self._quiet_since = None
 
     def stop(self, timeout: float | None = 5) -> None:
         self._stopped.set()
@@ -155,7 +173,7 @@ class Listener:
 
     @property
     def workers(self) -> int:
-        return len(self.server.requests._threads)
+        return sum(1 for worker in self.server.requests._threads if worker.is_alive())
 
     def stop(self) -> None:
         self.server.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -154,3 +155,28 @@ def test_a_body_that_trickles_in_meets_the_body_deadline():
             assert http.post(f"https://127.0.0.1:{listener.port}/", data=b"still here", timeout=30).content == b"still here"
         finally:
             listener.stop()
+
+
+def test_the_workers_a_burst_added_end_once_the_listener_is_quiet(quick_timeout_listener, monkeypatch):
+    """A served twin does not keep a burst's threads: after the quiet period only the first workers are left."""
+    from harness.twin.listener import ElasticWorkers
+
+    monkeypatch.setattr(ElasticWorkers, "SHRINK_AFTER_SECONDS", 0.5)
+    listener, ca_bundle = quick_timeout_listener
+    url = f"https://127.0.0.1:{listener.port}"
+    stalled = [open_stalled(url, ca_bundle, "/", "none") for _ in range(3)]
+    try:
+        deadline = time.monotonic() + 10
+        while listener.workers <= 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert listener.workers > 2
+    finally:
+        for tls in stalled:
+            tls.close()
+    deadline = time.monotonic() + 15
+    while listener.workers > 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert listener.workers == 2
+    http = requests.Session()
+    http.verify, http.trust_env = ca_bundle, False
+    assert http.post(url, data=b"still served", timeout=30).content == b"still served"
