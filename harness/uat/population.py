@@ -8,10 +8,13 @@ other whole-population checks (`shared_population`: retired stages), which would
 from __future__ import annotations
 
 import contextlib
+import json
+from typing import Any
 
 from harness.reconcile.from_profile import wanted_fields
 from harness.reconcile.population import Population, gather
 from harness.reconcile.run import ReconciliationReport, reconcile_population
+from harness.run.context import open_run
 from harness.seeder import load_recipe, plan_from_recipe
 from harness.uat.failures import TestDataProblem
 from harness.uat.waiter import SyncTimeout
@@ -26,10 +29,29 @@ FAILING_TRAITS = {"over_long"}
 
 
 def seeded_to_fail(world: World) -> set[str]:
-    """Plan keys of the seeded records made to fail the sync, from the (pure, deterministic) seed plan."""
+    """Plan keys of the seeded records made to fail the sync: the planted edge cases the run's seed manifest names,
+    when it is this seed's (recipe, seed, scale, run tag); else from the (pure, deterministic) seed plan, rebuilt,
+    which takes seconds at scale."""
     seed = world.profile.seed
-    plan = plan_from_recipe(load_recipe(world.profile.resolve(seed.recipe)), seed.seed, seed.scale, world.tag)
+    recipe = load_recipe(world.profile.resolve(seed.recipe))
+    manifest = _seed_manifest(world)
+    if manifest is not None and manifest.get("recipe_sha256") == recipe.digest and manifest.get("seed") == seed.seed \
+            and manifest.get("scale") == seed.scale and manifest.get("run_tag") == world.tag \
+            and isinstance(manifest.get("edge_case_keys"), dict):
+        return {str(key) for trait in FAILING_TRAITS for key in manifest["edge_case_keys"].get(trait) or []}
+    plan = plan_from_recipe(recipe, seed.seed, seed.scale, world.tag)
     return {record.key for record in plan.records if FAILING_TRAITS & set(record.traits)}
+
+
+def _seed_manifest(world: World) -> dict[str, Any] | None:
+    path = open_run(world.run_dir).seed_manifest if world.run_dir else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def seeded_population(world: World) -> ReconciliationReport:
