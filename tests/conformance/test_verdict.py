@@ -44,3 +44,25 @@ def test_each_clause_not_evaluated_is_named_and_advisory():
 def test_a_run_without_the_phase_says_it_was_not_measured():
     [criterion] = conformance([result("A contact syncs", "passed", feature="Contact sync")])
     assert criterion.status == "not measured" and not criterion.blocking
+
+
+def test_clauses_sharing_a_family_and_a_reason_are_one_residual_risk():
+    """Against real sandboxes the connector's 24 settings share one reason: one named risk, not 24."""
+    import pytest
+
+    from harness.conformance import Clause, ConformanceReport, Status
+    from harness.uat.conformance import expect_every_clause_evaluated
+
+    no_api = "HubSpot offers no API for the Salesforce integration's settings"
+    clauses = [Clause("connector_setting", f"setting.{n} (what it decides)", "x", "-", Status.NOT_EVALUATED, "", None,
+                      no_api) for n in range(5)]
+    clauses.append(Clause("field_security", "every mapped field", "x", "-", Status.NOT_EVALUATED, "", None, "no login"))
+
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        expect_every_clause_evaluated(ConformanceReport(clauses, "the mapping export", 0.1))
+    lines = str(skipped.value).splitlines()
+    assert lines == [f"not evaluated: connector_setting: 5 clauses, setting.0, setting.1, setting.2 and 2 more ({no_api})",
+                     "not evaluated: field_security: every mapped field (no login)"]
+    named = conformance([result("Every clause of the profile is evaluated against this target", "skipped",
+                                "Skipped: " + "\n".join(lines))])
+    assert [c.name for c in named][1:] == [f"Conformance clause {line[len('not evaluated: '):]}" for line in lines]
