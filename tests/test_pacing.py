@@ -105,3 +105,19 @@ def test_each_portal_and_token_has_its_own_shared_window(monkeypatch, tmp_path):
     assert one is not None and again is not None and other is not None
     assert one.path == again.path != other.path
     assert "pat-one" not in str(one.path)  # the file names a digest, never the token
+
+
+def test_a_shared_window_that_cannot_be_written_falls_back_to_the_process_own(tmp_path):
+    """The temporary folder cleaned under a running suite: pacing goes on with this process's own calls."""
+    clock = Clock()
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    window = RollingWindow(3, 10.0, clock.time, clock.sleep, shared=SharedCalls(folder / "portal.burst"))
+    window.done(window.acquire())
+    (folder / "portal.burst").unlink()
+    folder.rmdir()
+    for _ in range(3):
+        window.done(window.acquire())
+    assert window.shared is None and clock.now == 0.0
+    window.acquire()  # the limit still holds over this process's own calls
+    assert clock.now >= 10.0

@@ -49,11 +49,22 @@ class RollingWindow:
     @contextlib.contextmanager
     def _cells(self) -> Iterator[list[list]]:
         with self.lock:
-            if self.shared is None:
-                yield self.calls
-            else:
-                with self.shared.cells() as cells:
+            opened = contextlib.ExitStack()
+            cells = self.calls
+            if self.shared is not None:
+                try:
+                    cells = opened.enter_context(self.shared.cells())
+                except OSError:  # the shared file cannot be used (a full disk, a cleaned temporary folder): this
+                    self.shared = None  # process keeps its own window from now on, still under Remaining
+            counted = False
+            try:
+                with opened:  # writes the shared cells back
                     yield cells
+                    counted = True
+            except OSError:
+                if not counted or cells is self.calls:
+                    raise
+                self.shared = None
 
     def done(self, cell: list) -> None:
         """The call counted by `cell` has been answered."""

@@ -38,7 +38,7 @@ class SharedCalls:
     @contextlib.contextmanager
     def cells(self) -> Iterator[list[list]]:
         descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        with os.fdopen(descriptor, "r+", encoding="ascii") as handle:
+        with os.fdopen(descriptor, "r+", encoding="ascii", errors="replace") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
             cells = []
             for line in handle.read().splitlines():
@@ -64,7 +64,13 @@ def shared_calls(host: str, token: str, kind: str) -> SharedCalls | None:
     except OSError:
         return None
     digest = hashlib.sha256(f"{host.rstrip('/')}\n{token}".encode()).hexdigest()[:32]  # never the token itself
-    return SharedCalls(folder / f"{digest}.{kind}")
+    shared = SharedCalls(folder / f"{digest}.{kind}")
+    try:
+        with shared.cells():
+            pass
+    except OSError:  # a folder this user cannot write: each process keeps its own window
+        return None
+    return shared
 
 
 def _remove_stale(folder: Path) -> None:
