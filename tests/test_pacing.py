@@ -121,3 +121,16 @@ def test_a_shared_window_that_cannot_be_written_falls_back_to_the_process_own(tm
     assert window.shared is None and clock.now == 0.0
     window.acquire()  # the limit still holds over this process's own calls
     assert clock.now >= 10.0
+
+
+def test_files_of_portals_nobody_called_for_a_minute_are_removed(monkeypatch, tmp_path):
+    """The twin mints a token per start: a test session would otherwise leave a file per twin behind."""
+    import os
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    first = shared_calls("https://127.0.0.1:1", "pat-old", "burst")
+    recent = shared_calls("https://127.0.0.1:2", "pat-recent", "burst")
+    assert first is not None and recent is not None and first.path.exists()
+    os.utime(first.path, (0, 0))
+    shared_calls("https://127.0.0.1:3", "pat-new", "burst")
+    assert not first.path.exists() and recent.path.exists()
