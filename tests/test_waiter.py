@@ -27,7 +27,8 @@ def test_returns_as_soon_as_the_expectation_holds_and_records_time_to_sync():
     observed = waiter.until("lead linked", lambda: next(values), lambda v: None if v else {"salesforceleadid": "not set"})
     assert observed.value == "synced" and observed.polls == 3
     assert waiter.timings.entries[-1]["ok"] is True
-    assert len(clock.sleeps) == 2 and clock.sleeps[1] > clock.sleeps[0]  # exponential backoff (with jitter)
+    # a pause before every read (no sync can have happened at once), growing: exponential backoff (with jitter)
+    assert len(clock.sleeps) == 3 and clock.sleeps[2] > clock.sleeps[1] > clock.sleeps[0]
 
 
 def test_timeout_carries_the_last_observed_difference():
@@ -45,9 +46,10 @@ def test_timeout_carries_the_last_observed_difference():
 def test_with_a_nudge_the_window_is_counted_in_connector_cycles():
     nudges = []
     waiter = Waiter(timeout=900, nudge=lambda: nudges.append(1), nudged_cycles=3)
+    reads = []
     with pytest.raises(SyncTimeout) as timeout:
-        waiter.until("never", lambda: 1, lambda v: {"still": "different"})
-    assert len(nudges) == 3
+        waiter.until("never", lambda: reads.append(len(nudges)), lambda v: {"still": "different"})
+    assert len(nudges) == 3 and reads == [1, 2, 3]  # every read follows a connector cycle
     assert "after 3 connector cycles" in str(timeout.value)
 
 

@@ -73,11 +73,20 @@ class Waiter:
             self.on_wait(self.clock() - started)
 
     def until(self, what: str, read: Callable[[], T], difference: Callable[[T], Any]) -> Observation[T]:
-        """Read until `difference(value)` is empty/None, or raise SyncTimeout with the last difference."""
+        """Read until `difference(value)` is empty/None, or raise SyncTimeout with the last difference.
+
+        The first read comes after the first pause, not at once: what is awaited follows an action, and no sync can
+        have carried it yet, so a read at once would spend an API call to learn nothing (and pass an expectation the
+        connector could still break). With a nudge, every read follows a connector cycle."""
         start = self.clock()
         delay = self.first_poll
         polls = 0
         while True:
+            if self.nudge is not None:
+                self.pause()  # a nudged connector cycle, then read at once
+            else:
+                self.pause(min(delay, self.max_poll, max(0.0, self.timeout - (self.clock() - start))))
+                delay = min(delay * 2, self.max_poll)
             polls += 1
             value = read()
             diff = difference(value)
@@ -85,16 +94,11 @@ class Waiter:
             if not diff:
                 self.timings.add(what, elapsed, polls, True)
                 return Observation(what, value, elapsed, polls)
-            out_of_cycles = self.nudge is not None and polls > self.nudged_cycles
+            out_of_cycles = self.nudge is not None and polls >= self.nudged_cycles
             if elapsed >= self.timeout or out_of_cycles:
                 self.timings.add(what, elapsed, polls, False)
                 raise SyncTimeout(what if not out_of_cycles else f"{what} (after {self.nudged_cycles} connector cycles)",
                                   elapsed, diff)
-            if self.nudge is not None:
-                self.pause()
-                continue  # a nudged cycle has run: read again at once
-            self.pause(min(delay, self.max_poll, max(0.0, self.timeout - elapsed)))
-            delay = min(delay * 2, self.max_poll)
 
 
 class ExpectationBroken(AssertionError):
