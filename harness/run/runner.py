@@ -22,8 +22,8 @@ from harness.errors import UserError
 from harness.lint import lint_profile
 from harness.paths import PROJECT_ROOT
 from harness.profile import Profile, load_profile
-from harness.report import allure_html
-from harness.report.publish import publish_allure, publish_signoff, render_reports
+from harness.report.publish import publish_signoff, render_reports
+from harness.run.allure_beside import AllureBeside
 from harness.run.change import MappingChangeSet, apply_to_connector, check_applied, load_changes
 from harness.run.cleanup import CleanupResult, cleanup_run, cleanup_until_clean
 from harness.run.context import REPORTS_DIR, RunContext, RunLock, create_run, new_run_id, point_latest
@@ -180,6 +180,7 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
         lock = RunLock(REPORTS_DIR / checked.run_id).acquire("--resume")
     infrastructure: list[str] = []
     cleanup: CleanupResult | None = None
+    allure: AllureBeside | None = None
     injection: FaultInjection | None = None
     losses: dict[str, Any] | None = None
     with target(profile, options.org, budget) as (environment, sandboxes, description), \
@@ -245,6 +246,9 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
         progress("writing the sign-off report")
         with state.phase("signoff"), budget.phase("reports"):
             report = publish_signoff(context, profile, description, evidence, sandboxes.organization, sandboxes.portal)
+        if options.allure_html:
+            progress("generating the Allure HTML report (beside cleanup)")
+            allure = AllureBeside(context, profile).start()
         if not options.keep_data:
             mark = time.monotonic()
             progress("cleaning up the records this run created (from its ledger)")
@@ -252,21 +256,14 @@ def execute(options: RunOptions, progress: Callable[[str], None] = lambda _messa
                 cleanup = cleanup_until_clean(
                     lambda: cleanup_run(sandboxes, context.ledger, context.run_dir / "cleanup.jsonl"))
             timings["cleanup"] = time.monotonic() - mark
+        if allure is not None:  # before the redaction pass, so it covers the HTML report too
+            timings["allure"] = allure.finish(progress)
         if injection is not None:
             progress(describe_counts(write_fault_counts(context.run_dir, injection.stop())))
         with budget.phase("reports"):
             masked = redact_tree(context.run_dir, sandboxes.credentials.secrets())  # the safety net: should mask nothing
         if masked:
             progress(f"credentials found and masked in the run folder (please report): {masked}")
-    if options.allure_html:
-        mark = time.monotonic()
-        try:
-            progress("generating the Allure HTML report")
-            with budget.phase("reports"):
-                publish_allure(context, profile)
-        except allure_html.AllureUnavailable as error:
-            progress(f"Allure HTML report not generated: {error}")
-        timings["allure"] = time.monotonic() - mark
     report = record_phases(context, phase_table(budget.phase_report(), suite_phases(context.run_dir)))
     point_latest(context)
     timings["total"] = time.monotonic() - started
