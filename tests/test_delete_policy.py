@@ -6,10 +6,10 @@ Salesforce objects, and nothing else fails (a real `uat run` on the twin, delete
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from harness.uat.deletions import DELETE_PAIRS, SIDES
+from tests.conformance.mutants import mutant_org
 from tests.report.report_runs import ROOT, uat_run
 
 FEATURE = ROOT / "features" / "deletions.feature"
@@ -22,13 +22,8 @@ def test_the_feature_exercises_every_pair_on_both_sides():
 
 
 def test_a_flipped_contact_delete_setting_fails_the_scenarios_it_governs(tmp_path: Path):
-    org = tmp_path / "org"
-    shutil.copytree(ROOT / "fixtures" / "orgs" / "healthy", org)
-    connector = org / "connector.yaml"
-    text = connector.read_text(encoding="utf-8")
-    assert text.count("    on_salesforce_delete: do_nothing\n") == 1
-    connector.write_text(text.replace("    on_salesforce_delete: do_nothing\n",
-                                      "    on_salesforce_delete: delete_contact\n"), encoding="utf-8")
+    org = mutant_org(tmp_path, ("connector.yaml", "    on_salesforce_delete: do_nothing\n",
+                                "    on_salesforce_delete: delete_contact\n"))
     run = uat_run("--org", str(org), "-m", "delete_policy", "--no-html", history=tmp_path / "history")
     assert run.completed.returncode == 1 and run.signoff["verdict"] == "NO-GO"
     failed = {r["scenario"]: r for r in run.results if r["outcome"] == "failed"}

@@ -4,19 +4,14 @@ behaviour scenario both failing, and a root cause that names the setting and whe
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from tests.report.report_runs import ROOT, uat_run
+from tests.conformance.mutants import mutant_org
+from tests.report.report_runs import uat_run
 
 
 def test_a_two_way_deal_stage_rule_is_named_by_the_contract_the_behaviour_and_the_causes(tmp_path: Path):
-    org = tmp_path / "org"
-    shutil.copytree(ROOT / "fixtures" / "orgs" / "healthy", org)
-    connector = org / "connector.yaml"
-    text = connector.read_text(encoding="utf-8")
-    assert text.count("stage_rule: Always use Salesforce") == 1
-    connector.write_text(text.replace("stage_rule: Always use Salesforce", "stage_rule: Two-way"), encoding="utf-8")
+    org = mutant_org(tmp_path, ("connector.yaml", "stage_rule: Always use Salesforce", "stage_rule: Two-way"))
     run = uat_run("--org", str(org), "--no-html", history=tmp_path / "history")
     assert run.completed.returncode == 1 and run.signoff["verdict"] == "NO-GO"
     failed = sorted(f"{r['feature']}: {r['scenario']}" for r in run.results if r["outcome"] == "failed")
