@@ -38,7 +38,7 @@ def field_security_clauses(observed: Observed) -> Iterator[Clause]:
     profile = observed.profile
     username, user_id = _integration_user(observed)
     rows = [(m, s) for m in profile.field_mappings if m.rule is not SyncRule.DONT_SYNC for s in m.salesforce_objects]
-    owner = profile.integration_owner.name if profile.integration_owner else None
+    owner = places.integration_owner(profile)
     expected = "readable (and editable where HubSpot writes) by the integration user"
     if integration_user.configured():
         levels = _levels_as_integration_user(observed, sorted({s for _m, s in rows}))

@@ -17,11 +17,6 @@ from harness.conformance.clauses import Clause, conforms, not_evaluated
 from harness.conformance.observed import Observed
 
 
-def _owner(observed: Observed) -> str | None:
-    owner = observed.profile.integration_owner
-    return owner.name if owner else None
-
-
 def _flows(observed: Observed) -> Iterator[Clause]:
     automation = observed.salesforce_automation
     for flow in observed.profile.required_automation.flows:
@@ -29,7 +24,7 @@ def _flows(observed: Observed) -> Iterator[Clause]:
         where = places.automation("salesforce", "Flow", flow.name)
         if automation is None:
             yield not_evaluated("required_automation", label, "active", observed.why.get("Salesforce automation", ""),
-                                where, _owner(observed))
+                                where, places.integration_owner(observed.profile))
             continue
         found = next((f for f in automation.get("flows", []) if str(f.get("ApiName")) == flow.name), None)
         if found is None:
@@ -39,7 +34,7 @@ def _flows(observed: Observed) -> Iterator[Clause]:
         else:
             actual = "active" if found.get("IsActive") else "inactive"
         yield conforms("required_automation", label, _why("active", flow.why), actual, actual == "active", where,
-                       _owner(observed))
+                       places.integration_owner(observed.profile))
 
 
 def _validation_rules(observed: Observed) -> Iterator[Clause]:
@@ -49,14 +44,14 @@ def _validation_rules(observed: Observed) -> Iterator[Clause]:
         where = places.validation_rule(rule.object, rule.name)
         if automation is None:
             yield not_evaluated("required_automation", label, "active", observed.why.get("Salesforce automation", ""),
-                                where, _owner(observed))
+                                where, places.integration_owner(observed.profile))
             continue
         found = next((v for v in automation.get("validation", []) if str(v.get("ValidationName")) == rule.name
                       and str(v.get("EntityDefinitionId")) == rule.object), None)
         actual = "no such rule" if found is None else ("active" if found.get("Active") else "inactive")
         wanted = f"active, guards {rule.field}" if rule.field else "active"
         yield conforms("required_automation", label, _why(wanted, rule.why), actual, actual == "active", where,
-                       _owner(observed))
+                       places.integration_owner(observed.profile))
 
 
 def _why(expected: str, why: str | None) -> str:
@@ -70,13 +65,13 @@ def _action(value: Any) -> str:
 def _duplicate_rules(observed: Observed) -> Iterator[Clause]:
     for rule in observed.profile.required_automation.duplicate_rules:
         label = f"duplicate rule {rule.object}.{rule.name}"
-        where = f"Salesforce Setup > Duplicate Management > Duplicate Rules > {rule.name}"
+        where = places.duplicate_rule(rule.name)
         wanted = "; ".join(["active"] + [f"{verb}: {action}" for verb, action in
                                          (("on create", rule.on_create), ("on edit", rule.on_edit)) if action])
         configuration = observed.duplicate_configuration(rule.object)
         if configuration is None:
             yield not_evaluated("required_automation", label, wanted,
-                                observed.why.get(f"duplicates {rule.object}", ""), where, _owner(observed))
+                                observed.why.get(f"duplicates {rule.object}", ""), where, places.integration_owner(observed.profile))
             continue
         found = next((r for r in configuration.get("duplicateRules") or [] if str(r.get("name")) == rule.name), None)
         problems = []
@@ -89,7 +84,7 @@ def _duplicate_rules(observed: Observed) -> Iterator[Clause]:
                     problems.append(f"{verb}: {_action(found.get(key)) or 'unknown'}")
         actual = "; ".join(problems) if problems else wanted
         yield conforms("required_automation", label, _why(wanted, rule.why), actual, not problems, where,
-                       _owner(observed))
+                       places.integration_owner(observed.profile))
 
 
 def _unlisted_blocking_rules(observed: Observed) -> Iterator[Clause]:
@@ -114,7 +109,7 @@ def _unlisted_blocking_rules(observed: Observed) -> Iterator[Clause]:
                                "no duplicate rule the profile does not list blocks the connector's writes",
                                f"active and blocks {' and '.join(blocks)} (matching on {fields or 'its matching rule'})",
                                False,
-                               f"Salesforce Setup > Duplicate Management > Duplicate Rules > {name}", _owner(observed))
+                               places.duplicate_rule(name), places.integration_owner(observed.profile))
 
 
 def required_automation_clauses(observed: Observed) -> Iterator[Clause]:

@@ -50,6 +50,10 @@ def delete_setting(hubspot_object: str) -> str:
     return f"{SALESFORCE_INTEGRATION} > {TAB.get(hubspot_object, hubspot_object)} > Sync settings (deletes)"
 
 
+def duplicate_rule(name: str) -> str:
+    return f"Salesforce Setup > Duplicate Management > Duplicate Rules > {name}"
+
+
 def owners() -> str:
     return "HubSpot: Settings > Users & Teams, and Salesforce Setup > Users (the same e-mail on both)"
 
@@ -66,8 +70,13 @@ def profile_setting(profile: Profile, *path: object) -> str:
     return f"{relative(profile.source)}:{profile.line(*path)} ({'.'.join(str(p) for p in path)})"
 
 
+def integration_owner(profile: Profile) -> str | None:
+    """Who answers for what no source-of-truth row covers: the integration's owner."""
+    return profile.integration_owner.name if profile.integration_owner else None
+
+
 def functional_owner(profile: Profile, hubspot_object: str, prop: str | None = None) -> str | None:
     row = profile.ownership(hubspot_object, prop)
     if row is not None:
         return row.functional_owner
-    return profile.integration_owner.name if profile.integration_owner else None
+    return integration_owner(profile)

@@ -78,7 +78,7 @@ def automation_clauses(observed: Observed) -> Iterator[Clause]:
         if rows is None:
             yield not_evaluated("automation", f"{system} automation", "writes no field the other system owns",
                                 observed.why.get(f"{system} automation") or observed.why.get(f"{system} workflows", ""),
-                                "", profile.integration_owner.name if profile.integration_owner else None)
+                                "", places.integration_owner(profile))
     if salesforce is not None:
         fields = sorted({label.split(".")[1] for (system, _o, _f), (_s, label, _h, _p) in owners.items()
                          if system == "salesforce"}, key=str.lower)
@@ -109,7 +109,7 @@ def automation_clauses(observed: Observed) -> Iterator[Clause]:
     if checked == 0 and salesforce is not None and hubspot is not None:
         yield conforms("automation", "active automation on mapped fields", "none writes a field the other system owns",
                        "no active automation writes a mapped field", True, "",
-                       profile.integration_owner.name if profile.integration_owner else None)
+                       places.integration_owner(profile))
 
 
 def _expected(system_of_record: str, label: str, life: object) -> str:

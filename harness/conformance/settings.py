@@ -107,8 +107,8 @@ def connector_setting_clauses(observed: Observed) -> Iterator[Clause]:
         name = ".".join(setting.profile)
         label = f"{name} ({setting.meaning})"
         page = f"{places.SALESFORCE_INTEGRATION} > {setting.page}"
-        owner = places.functional_owner(profile, setting.hubspot_object) if setting.hubspot_object else (
-            profile.integration_owner.name if profile.integration_owner else None)
+        owner = (places.functional_owner(profile, setting.hubspot_object) if setting.hubspot_object
+                 else places.integration_owner(profile))
         if setting.hubspot_object and setting.hubspot_object not in profile.mappings:
             continue  # an object the profile does not sync: its settings are not the team's contract
         expected = stated(profile, setting)

@@ -72,7 +72,7 @@ def expect_salesforce_kept(world: World, pair: Pair) -> None:
 
 # -- the profile's delete policy, per object and side ---------------------------------------------------------
 # The record pairs the delete-policy scenarios can make (features/deletions.feature's Examples, one row per pair and
-# side; tests/test_features.py keeps the two equal).
+# side; tests/test_delete_policy.py keeps the two equal).
 DELETE_PAIRS = {("contacts", "Lead"), ("contacts", "Contact"), ("companies", "Account"), ("deals", "Opportunity")}
 SIDES = {"Salesforce": "on_salesforce_delete", "HubSpot": "on_hubspot_delete"}
 
